@@ -1,0 +1,161 @@
+// Drizzle schema. The database is the last line of defence: even if the
+// loop had a bug, these constraints (plus the triggers in the custom
+// migration) make a double sale or a seat both held and sold impossible.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const events = sqliteTable('events', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  venueName: text('venue_name').notNull(),
+  startsAt: integer('starts_at').notNull(),
+  currency: text('currency').notNull().default('EUR'),
+  /** Per-event override; null = the server's HOLD_TTL_MS default. */
+  holdTtlMs: integer('hold_ttl_ms'),
+  maxSeatsPerBuyer: integer('max_seats_per_buyer').notNull().default(8),
+  maxExtensions: integer('max_extensions').notNull().default(1),
+  saleStatus: text('sale_status', { enum: ['open', 'paused', 'closed'] }).notNull().default('open'),
+  saleOpensAt: integer('sale_opens_at'),
+  saleClosesAt: integer('sale_closes_at'),
+  /** Last committed seat-map version; deltas continue from here after a restart. */
+  version: integer('version').notNull().default(0),
+  /** Categories, sections, stage and bounds as JSON (static; seats live in `seats`). */
+  layoutJson: text('layout_json').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const seats = sqliteTable(
+  'seats',
+  {
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    section: text('section').notNull(),
+    row: text('row').notNull(),
+    number: text('number').notNull(),
+    category: text('category').notNull(),
+    priceCents: integer('price_cents').notNull(),
+    x: real('x').notNull(),
+    y: real('y').notNull(),
+    accessible: text('accessible', { enum: ['wheelchair', 'companion'] }),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.id] })],
+);
+
+export const holds = sqliteTable(
+  'holds',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    buyerId: text('buyer_id').notNull(),
+    seatIdsJson: text('seat_ids_json').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    extensions: integer('extensions').notNull().default(0),
+    status: text('status', { enum: ['active', 'released', 'expired', 'confirmed', 'admin_released'] })
+      .notNull()
+      .default('active'),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [index('holds_event_status').on(t.eventId, t.status), index('holds_buyer').on(t.buyerId)],
+);
+
+/** One row per seat of a live hold. The primary key forbids two holds on one seat. */
+export const heldSeats = sqliteTable(
+  'held_seats',
+  {
+    eventId: text('event_id').notNull(),
+    seatId: text('seat_id').notNull(),
+    holdId: text('hold_id')
+      .notNull()
+      .references(() => holds.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.seatId] }), index('held_seats_hold').on(t.holdId)],
+);
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    holdId: text('hold_id').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    buyerName: text('buyer_name').notNull(),
+    buyerEmail: text('buyer_email').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    totalCents: integer('total_cents').notNull(),
+    currency: text('currency').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('orders_hold').on(t.holdId),
+    uniqueIndex('orders_idempotency').on(t.eventId, t.buyerId, t.idempotencyKey),
+    index('orders_email').on(t.buyerEmail),
+  ],
+);
+
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    seatId: text('seat_id').notNull(),
+    priceCents: integer('price_cents').notNull(),
+    code: text('code').notNull(),
+    status: text('status', { enum: ['valid', 'cancelled'] })
+      .notNull()
+      .default('valid'),
+    cancelledAt: integer('cancelled_at'),
+    cancelReason: text('cancel_reason'),
+  },
+  (t) => [
+    // One seat, one valid ticket: a second sale of a seat cannot be stored.
+    uniqueIndex('tickets_one_sale_per_seat')
+      .on(t.eventId, t.seatId)
+      .where(sql`status = 'valid'`),
+    uniqueIndex('tickets_code').on(t.code),
+    index('tickets_order').on(t.orderId),
+  ],
+);
+
+/** Admin blocks (production holds, broken seats). They never expire. */
+export const blockedSeats = sqliteTable(
+  'blocked_seats',
+  {
+    eventId: text('event_id').notNull(),
+    seatId: text('seat_id').notNull(),
+    reason: text('reason'),
+    blockedAt: integer('blocked_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.seatId] })],
+);
+
+/** Append-only history of every seat change, written in the same transaction as the change. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: text('event_id').notNull(),
+    seatId: text('seat_id'),
+    at: integer('at').notNull(),
+    action: text('action').notNull(),
+    holdId: text('hold_id'),
+    orderId: text('order_id'),
+    buyerId: text('buyer_id'),
+    detail: text('detail'),
+  },
+  (t) => [index('audit_event_seat').on(t.eventId, t.seatId)],
+);

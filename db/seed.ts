@@ -1,0 +1,37 @@
+// Seeds the demo events on first start (an empty database).
+import { count } from 'drizzle-orm';
+import type { DatabaseHandle } from './connection';
+import { createEvent } from './createEvent';
+import { arenaLayout, theatreLayout } from './demoVenues';
+import { events } from './schema';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export function seedDemoIfEmpty(handle: DatabaseHandle, nowMs: number, maxSeatsPerBuyer: number): boolean {
+  const existing = handle.db.select({ n: count() }).from(events).get()?.n ?? 0;
+  if (existing > 0) return false;
+  const evening = (days: number) => {
+    const d = new Date(nowMs + days * DAY_MS);
+    d.setUTCHours(19, 30, 0, 0);
+    return d.getTime();
+  };
+  createEvent(handle, {
+    id: 'demo-theatre',
+    name: 'The Glass Menagerie',
+    venueName: 'Royal Court Theatre',
+    startsAt: evening(21),
+    maxSeatsPerBuyer,
+    layout: theatreLayout(),
+    createdAt: nowMs,
+  });
+  createEvent(handle, {
+    id: 'demo-arena',
+    name: 'Aurora Lights — World Tour',
+    venueName: 'Riverside Arena',
+    startsAt: evening(45),
+    maxSeatsPerBuyer,
+    layout: arenaLayout(),
+    createdAt: nowMs,
+  });
+  return true;
+}

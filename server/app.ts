@@ -1,0 +1,154 @@
+// Builds the whole server: database, one loop per event, Socket.IO gateway,
+// HTTP API and (optionally) Next.js, all on one HTTP server and one port.
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Server as SocketIOServer } from 'socket.io';
+import { openDatabase, type DatabaseHandle } from '../db/connection';
+import { seedDemoIfEmpty } from '../db/seed';
+import { getOrCreateSetting, newSecret } from '../db/settings';
+import { fail } from '../lib/protocol';
+import { BuyerApi } from './buyerApi';
+import { BuyerSessions } from './buyerSession';
+import type { ServerConfig } from './config';
+import { EventRegistry } from './eventRegistry';
+import { registerBuyerRoutes } from './http/buyerRoutes';
+import { Router, sendAck, sendJson } from './http/router';
+import { cryptoIds } from './ids';
+import { createLogger, type Logger } from './logger';
+import type { Timers } from './loop/reservationLoop';
+import { Metrics } from './metrics';
+import type { IdSource } from './reservations/types';
+import { attachSocketGateway, type BuyerServer } from './socketGateway';
+
+export interface AppOptions {
+  /** Serve the Next.js pages too (false in server tests: API + Socket.IO only). */
+  withNext?: boolean;
+  clock?: () => number;
+  timers?: Timers;
+  ids?: IdSource;
+  logger?: Logger;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  httpServer: HttpServer;
+  io: BuyerServer;
+  registry: EventRegistry;
+  handle: DatabaseHandle;
+  metrics: Metrics;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Socket.IO message cap: the largest legitimate payload is a confirm, well under this. */
+const SOCKET_MAX_BYTES = 100_000;
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+export async function startApp(config: ServerConfig, options: AppOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? Date.now;
+  const handle = openDatabase(config.databasePath, { synchronous: config.synchronous });
+  if (config.seedDemo && seedDemoIfEmpty(handle, clock(), config.maxSeatsPerBuyer)) {
+    logger.info('seeded the demo events (demo-theatre, demo-arena)');
+  }
+  const sessions = new BuyerSessions(config.sessionSecret ?? getOrCreateSetting(handle, 'session_secret', newSecret));
+  const metrics = new Metrics();
+  const registry = new EventRegistry({
+    handle,
+    ids: options.ids ?? cryptoIds,
+    clock,
+    timers: options.timers,
+    holdTtlMs: config.holdTtlMs,
+    mailboxCapacity: config.mailboxCapacity,
+    maxBatchSize: config.maxBatchSize,
+    checkInvariants: config.checkInvariants,
+    metrics,
+    logger,
+  });
+  registry.startAll();
+  const buyerApi = new BuyerApi(registry);
+
+  const router = new Router();
+  registerBuyerRoutes(router, { registry, buyerApi, sessions, handle, secureCookies: false });
+  router.add('GET', '/metrics', async ({ req, res }) => {
+    const authorized = config.metricsToken
+      ? req.headers.authorization === `Bearer ${config.metricsToken}`
+      : isLoopback(req.socket.remoteAddress);
+    if (!authorized) return sendAck(res, fail('forbidden', 'Metrics are served to loopback or with METRICS_TOKEN.'));
+    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    res.end(await metrics.registry.metrics());
+  });
+
+  let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
+  if (options.withNext !== false) {
+    const { default: next } = await import('next');
+    const nextApp = next({ dev: config.dev, dir: projectRoot, hostname: config.host, port: config.port });
+    await nextApp.prepare();
+    const handler = nextApp.getRequestHandler();
+    nextHandler = (req, res) => handler(req, res);
+  }
+
+  const httpServer = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const isApi = url.pathname.startsWith('/api/') || url.pathname === '/metrics';
+    const work = isApi
+      ? router.handle(req, res, url).then((handled) => {
+          if (!handled) sendAck(res, fail('not_found', `No route ${req.method} ${url.pathname}.`));
+        })
+      : servePage(req, res, url);
+    work.catch((error: unknown) => {
+      logger.error({ err: error, url: req.url }, 'request failed');
+      if (!res.headersSent) sendAck(res, fail('internal', 'Something went wrong on our side; nothing changed.'));
+      else res.destroy();
+    });
+  });
+
+  async function servePage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!nextHandler) return sendJson(res, 404, JSON.stringify(fail('not_found', 'Pages are not served by this instance.')));
+    // Every visitor gets an anonymous buyer session on first page load.
+    if (!url.pathname.startsWith('/_next/') && !sessions.fromRequest(req)) {
+      res.setHeader('set-cookie', sessions.cookieHeader(sessions.issue().token, false));
+    }
+    await nextHandler(req, res);
+  }
+
+  const io: BuyerServer = new SocketIOServer(httpServer, {
+    maxHttpBufferSize: SOCKET_MAX_BYTES,
+    serveClient: false,
+  });
+  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, database: config.databasePath }, 'seatline listening');
+
+  let closed = false;
+  return {
+    url,
+    port,
+    httpServer,
+    io,
+    registry,
+    handle,
+    metrics,
+    logger,
+    async close() {
+      if (closed) return;
+      closed = true;
+      registry.stopAll();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      handle.close();
+    },
+  };
+}

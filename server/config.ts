@@ -1,0 +1,71 @@
+// Server configuration from the environment, validated once at start.
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1).default('./data/seatline.db'),
+  /** Default hold lifetime; an event's own holdTtlMs overrides it. Any positive value (tests use seconds). */
+  HOLD_TTL_MS: positiveInt.default(600_000),
+  /** Seat limit per buyer for seeded and newly created events. */
+  MAX_SEATS_PER_BUYER: positiveInt.max(50).default(8),
+  SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL']).default('FULL'),
+  MAILBOX_CAPACITY: positiveInt.default(10_000),
+  MAX_BATCH_SIZE: positiveInt.default(1_024),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  SEED_DEMO: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CHECK_INVARIANTS: z
+    .enum(['0', '1'])
+    .default('0')
+    .transform((v) => v === '1'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type ServerConfig = {
+  port: number;
+  host: string;
+  databasePath: string;
+  holdTtlMs: number;
+  maxSeatsPerBuyer: number;
+  synchronous: 'OFF' | 'NORMAL' | 'FULL';
+  mailboxCapacity: number;
+  maxBatchSize: number;
+  sessionSecret?: string;
+  metricsToken?: string;
+  seedDemo: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  checkInvariants: boolean;
+  dev: boolean;
+};
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    holdTtlMs: e.HOLD_TTL_MS,
+    maxSeatsPerBuyer: e.MAX_SEATS_PER_BUYER,
+    synchronous: e.SQLITE_SYNCHRONOUS,
+    mailboxCapacity: e.MAILBOX_CAPACITY,
+    maxBatchSize: e.MAX_BATCH_SIZE,
+    sessionSecret: e.SESSION_SECRET,
+    metricsToken: e.METRICS_TOKEN,
+    seedDemo: e.SEED_DEMO,
+    logLevel: e.LOG_LEVEL,
+    checkInvariants: e.CHECK_INVARIANTS,
+    dev: e.NODE_ENV !== 'production',
+  };
+}

@@ -1,0 +1,120 @@
+// One reservation loop per event, plus each event's cached static layout.
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { EventDetail, SeatLayout } from '../lib/protocol';
+import { createBatchWriter } from '../db/batchWriter';
+import type { DatabaseHandle } from '../db/connection';
+import { listEventRows, loadEventDetail, loadLoopState } from '../db/eventStore';
+import { ReservationLoop, type CommittedBatch, type LoopObserver, type Timers } from './loop/reservationLoop';
+import type { IdSource } from './reservations/types';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+export interface EventRuntime {
+  eventId: string;
+  loop: ReservationLoop;
+  detail: EventDetail;
+  /** The layout response body, serialized once, and its ETag. */
+  detailJson: string;
+  detailEtag: string;
+  seatById: Map<string, SeatLayout>;
+}
+
+export interface RegistryOptions {
+  handle: DatabaseHandle;
+  ids: IdSource;
+  clock: () => number;
+  timers?: Timers;
+  holdTtlMs: number;
+  mailboxCapacity: number;
+  maxBatchSize: number;
+  checkInvariants: boolean;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export class EventRegistry {
+  private readonly runtimes = new Map<string, EventRuntime>();
+  private readonly listeners: ((runtime: EventRuntime, batch: CommittedBatch) => void)[] = [];
+  private readonly holdEventStmt: Database.Statement<[string], { event_id: string }>;
+
+  constructor(private readonly options: RegistryOptions) {
+    this.holdEventStmt = options.handle.sqlite.prepare('SELECT event_id FROM holds WHERE id = ?');
+  }
+
+  startAll(): void {
+    for (const row of listEventRows(this.options.handle)) this.start(row.id);
+  }
+
+  start(eventId: string): EventRuntime {
+    const existing = this.runtimes.get(eventId);
+    if (existing) return existing;
+    const { handle, metrics, logger } = this.options;
+    const detail = loadEventDetail(handle, eventId, this.options.holdTtlMs);
+    if (!detail) throw new Error(`no event ${eventId}`);
+    const detailJson = JSON.stringify({ ok: true, event: detail });
+    const runtime: EventRuntime = {
+      eventId,
+      detail,
+      detailJson,
+      detailEtag: `"${createHash('sha1').update(detailJson).digest('base64url')}"`,
+      seatById: new Map(detail.seats.map((s) => [s.id, s])),
+      loop: undefined as unknown as ReservationLoop,
+    };
+    const log = logger.child({ eventId });
+    const observer: LoopObserver = {
+      onCommand: (type, outcome, latencyMs) => metrics.observeCommand(type, outcome, latencyMs),
+      onTick: ({ batchSize, commitMs, depth }) => {
+        metrics.batchSize.observe(batchSize);
+        if (commitMs > 0) metrics.commitDuration.observe(commitMs / 1000);
+        metrics.mailboxDepth.set({ event: eventId }, depth);
+      },
+      onCommitted: (batch) => {
+        for (const ended of batch.endedHolds) if (ended.reason === 'expired') metrics.holdsExpired.inc();
+        for (const listener of this.listeners) listener(runtime, batch);
+      },
+      onError: (message, error) => log.error({ err: error }, message),
+    };
+    runtime.loop = new ReservationLoop({
+      eventId,
+      load: () => {
+        const state = loadLoopState(handle, eventId, this.options.holdTtlMs);
+        if (!state) throw new Error(`event ${eventId} vanished from storage`);
+        return state;
+      },
+      writer: createBatchWriter(handle.sqlite),
+      ids: this.options.ids,
+      clock: this.options.clock,
+      timers: this.options.timers,
+      mailboxCapacity: this.options.mailboxCapacity,
+      maxBatchSize: this.options.maxBatchSize,
+      checkInvariants: this.options.checkInvariants,
+      observer,
+    });
+    this.runtimes.set(eventId, runtime);
+    log.info({ seats: detail.seats.length, version: runtime.loop.version }, 'reservation loop started');
+    return runtime;
+  }
+
+  get(eventId: string): EventRuntime | undefined {
+    return this.runtimes.get(eventId);
+  }
+
+  list(): EventRuntime[] {
+    return [...this.runtimes.values()];
+  }
+
+  /** Which event a hold belongs to (committed holds only: ids are handed out after commit). */
+  eventOfHold(holdId: string): EventRuntime | undefined {
+    const row = this.holdEventStmt.get(holdId);
+    return row ? this.runtimes.get(row.event_id) : undefined;
+  }
+
+  onCommitted(listener: (runtime: EventRuntime, batch: CommittedBatch) => void): void {
+    this.listeners.push(listener);
+  }
+
+  stopAll(): void {
+    for (const runtime of this.runtimes.values()) runtime.loop.stop();
+  }
+}

@@ -1,0 +1,167 @@
+// The public HTTP API. Mutations go through BuyerApi, i.e. through the same
+// loops, validation and error codes as the Socket.IO events.
+import { fail, orderIdSchema, invalidRequest, type EventSummary } from '../../lib/protocol';
+import { loadOrder } from '../../db/eventStore';
+import type { DatabaseHandle } from '../../db/connection';
+import type { BuyerSessions } from '../buyerSession';
+import type { BuyerApi } from '../buyerApi';
+import type { EventRegistry, EventRuntime } from '../eventRegistry';
+import { BodyError, readJsonBody, sendAck, sendJson, type RequestContext, type Router } from './router';
+
+export interface BuyerRouteDeps {
+  registry: EventRegistry;
+  buyerApi: BuyerApi;
+  sessions: BuyerSessions;
+  handle: DatabaseHandle;
+  secureCookies: boolean;
+}
+
+function summaryOf(runtime: EventRuntime): EventSummary {
+  const d = runtime.detail;
+  return {
+    id: d.id,
+    name: d.name,
+    venueName: d.venueName,
+    startsAt: d.startsAt,
+    currency: d.currency,
+    saleStatus: runtime.loop.rules.saleStatus,
+    capacity: d.capacity,
+    counts: runtime.loop.counts(),
+    priceRangeCents: d.priceRangeCents,
+  };
+}
+
+export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void {
+  const { registry, buyerApi, sessions, handle } = deps;
+
+  /** Runs `fn` for an authenticated buyer, or answers 401. Body errors become clear 4xx answers. */
+  const asBuyer = (fn: (ctx: RequestContext, buyerId: string) => Promise<void>) => async (ctx: RequestContext) => {
+    const buyerId = sessions.fromRequest(ctx.req);
+    if (!buyerId) {
+      sendAck(ctx.res, fail('unauthorized', 'No buyer session: open the site first, or get a token from POST /api/session.'));
+      return;
+    }
+    try {
+      await fn(ctx, buyerId);
+    } catch (error) {
+      if (error instanceof BodyError) sendAck(ctx.res, fail('invalid_request', error.message), error.status);
+      else throw error;
+    }
+  };
+
+  router.add('GET', '/api/health', ({ res }) => sendJson(res, 200, JSON.stringify({ status: 'ok' })));
+
+  router.add('POST', '/api/session', ({ res }) => {
+    const { token, buyerId } = sessions.issue();
+    sendJson(res, 201, JSON.stringify({ ok: true, token, buyerId }), {
+      'set-cookie': sessions.cookieHeader(token, deps.secureCookies),
+    });
+  });
+
+  router.add('GET', '/api/events', ({ res }) => {
+    const events = registry.list().map(summaryOf);
+    sendJson(res, 200, JSON.stringify({ ok: true, events }));
+  });
+
+  router.add('GET', '/api/events/:id', ({ req, res, params }) => {
+    const runtime = registry.get(params.id);
+    if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
+    // The layout is static: let browsers and proxies keep it, revalidating by ETag.
+    const headers = { etag: runtime.detailEtag, 'cache-control': 'public, max-age=60, stale-while-revalidate=300' };
+    if (req.headers['if-none-match'] === runtime.detailEtag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    sendJson(res, 200, runtime.detailJson, headers);
+  });
+
+  router.add('GET', '/api/events/:id/availability', ({ res, params }) => {
+    const runtime = registry.get(params.id);
+    if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
+    const snapshot = runtime.loop.snapshot();
+    sendJson(res, 200, JSON.stringify({ ok: true, eventId: runtime.eventId, version: snapshot.version, seats: snapshot.seats }));
+  });
+
+  router.add(
+    'GET',
+    '/api/events/:id/holds/mine',
+    asBuyer(async ({ res, params }, buyerId) => {
+      const runtime = registry.get(params.id);
+      if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
+      const max = runtime.loop.rules.maxExtensions;
+      const holds = runtime.loop.holdsOf(buyerId).map((h) => ({
+        id: h.id,
+        eventId: h.eventId,
+        seatIds: h.seatIds,
+        expiresAt: h.expiresAt,
+        extensionsLeft: Math.max(0, max - h.extensions),
+      }));
+      sendAck(res, { ok: true, holds });
+    }),
+  );
+
+  router.add(
+    'POST',
+    '/api/events/:id/holds',
+    asBuyer(async ({ req, res, params }, buyerId) => {
+      const body = await readJsonBody(req);
+      const input = typeof body === 'object' && body !== null ? { ...body, eventId: params.id } : body;
+      const ack = await buyerApi.createHold(buyerId, input);
+      sendAck(res, ack, ack.ok ? 201 : undefined);
+    }),
+  );
+
+  router.add(
+    'POST',
+    '/api/holds/:id/extend',
+    asBuyer(async ({ req, res, params }, buyerId) => {
+      await readJsonBody(req);
+      sendAck(res, await buyerApi.extendHold(buyerId, { holdId: params.id }));
+    }),
+  );
+
+  router.add(
+    'DELETE',
+    '/api/holds/:id',
+    asBuyer(async ({ res, params }, buyerId) => {
+      sendAck(res, await buyerApi.releaseHold(buyerId, { holdId: params.id }));
+    }),
+  );
+
+  router.add(
+    'POST',
+    '/api/holds/:id/confirm',
+    asBuyer(async ({ req, res, params }, buyerId) => {
+      const body = await readJsonBody(req);
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string') {
+        return sendAck(res, fail('invalid_request', 'Send an Idempotency-Key header (e.g. a UUID) so a retry cannot buy twice.'));
+      }
+      const buyer = typeof body === 'object' && body !== null ? (body as { buyer?: unknown }).buyer : undefined;
+      const ack = await buyerApi.confirmHold(buyerId, { holdId: params.id, buyer, idempotencyKey: key });
+      sendAck(res, ack, ack.ok && !ack.replayed ? 201 : undefined);
+    }),
+  );
+
+  router.add(
+    'GET',
+    '/api/orders/:id',
+    asBuyer(async ({ res, params }, buyerId) => {
+      const parsed = orderIdSchema.safeParse(params.id);
+      if (!parsed.success) return sendAck(res, invalidRequest(parsed.error));
+      const order = loadOrder(handle, parsed.data);
+      // Someone else's order answers exactly like a missing one: order ids are not an oracle.
+      if (!order || order.buyerId !== buyerId) return sendAck(res, fail('not_found', 'No such order.'));
+      const { buyerId: _owner, ...view } = order;
+      const runtime = registry.get(order.eventId);
+      sendAck(res, {
+        ok: true,
+        order: view,
+        event: runtime
+          ? { id: runtime.eventId, name: runtime.detail.name, venueName: runtime.detail.venueName, startsAt: runtime.detail.startsAt }
+          : null,
+      });
+    }),
+  );
+}

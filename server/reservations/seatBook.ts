@@ -1,0 +1,404 @@
+// The seat book of one event: pure, synchronous, single-owner state.
+// Every change goes through apply() or expireDue() with an explicit `now`.
+// Each call records effects (for the database) and seat changes (for the
+// broadcast) into the current batch, which the loop takes after the tick.
+import { ExpiryQueue } from './expiryQueue';
+import type {
+  BuyerId,
+  Command,
+  CoreSeatStatus,
+  Effect,
+  EventRules,
+  Failure,
+  Hold,
+  HoldEndReason,
+  HoldId,
+  IdSource,
+  Order,
+  OrderId,
+  Outcome,
+  SeatId,
+  SeatState,
+} from './types';
+
+export interface SeatSpec {
+  id: SeatId;
+  priceCents: number;
+}
+
+export interface RestoredState {
+  holds: Hold[];
+  orders: Order[];
+  blockedSeatIds: SeatId[];
+}
+
+export interface BatchResult {
+  effects: Effect[];
+  /** Final status of every seat whose status differs from the batch's start. */
+  changes: Map<SeatId, CoreSeatStatus>;
+}
+
+export type SeatCounts = Record<CoreSeatStatus, number>;
+
+/** How many ended holds we remember to answer "expired" rather than "not found". */
+const ENDED_HOLD_MEMORY = 100_000;
+
+function failure(code: Failure['code'], message: string, extra: Partial<Failure> = {}): Failure {
+  return { ok: false, code, message, ...extra };
+}
+
+export class SeatBook {
+  readonly eventId: string;
+  rules: EventRules;
+  private readonly ids: IdSource;
+  private readonly seats = new Map<SeatId, SeatState>();
+  private readonly priceCents = new Map<SeatId, number>();
+  private readonly holds = new Map<HoldId, Hold>();
+  private readonly orders = new Map<OrderId, Order>();
+  private readonly orderByIdempotencyKey = new Map<string, Order>();
+  private readonly endedHolds = new Map<HoldId, { reason: HoldEndReason; buyerId: BuyerId; orderId?: OrderId }>();
+  private readonly seatsHeldByBuyer = new Map<BuyerId, number>();
+  private readonly deadlines = new ExpiryQueue();
+  private readonly counts: SeatCounts = { available: 0, held: 0, sold: 0, blocked: 0 };
+
+  private effects: Effect[] = [];
+  private batchStart = new Map<SeatId, CoreSeatStatus>();
+
+  constructor(eventId: string, seats: SeatSpec[], rules: EventRules, ids: IdSource, restored?: RestoredState) {
+    this.eventId = eventId;
+    this.rules = rules;
+    this.ids = ids;
+    for (const seat of seats) {
+      if (this.seats.has(seat.id)) throw new Error(`duplicate seat id ${seat.id}`);
+      this.seats.set(seat.id, { status: 'available' });
+      this.priceCents.set(seat.id, seat.priceCents);
+    }
+    this.counts.available = seats.length;
+    if (restored) this.restore(restored);
+  }
+
+  // ---------- reads ----------
+
+  get capacity(): number {
+    return this.seats.size;
+  }
+
+  seatCounts(): Readonly<SeatCounts> {
+    return this.counts;
+  }
+
+  seatState(seatId: SeatId): SeatState | undefined {
+    return this.seats.get(seatId);
+  }
+
+  seatEntries(): IterableIterator<[SeatId, SeatState]> {
+    return this.seats.entries();
+  }
+
+  hold(holdId: HoldId): Hold | undefined {
+    return this.holds.get(holdId);
+  }
+
+  activeHolds(): IterableIterator<Hold> {
+    return this.holds.values();
+  }
+
+  holdsOf(buyerId: BuyerId): Hold[] {
+    const mine: Hold[] = [];
+    if (!this.seatsHeldByBuyer.get(buyerId)) return mine;
+    for (const hold of this.holds.values()) if (hold.buyerId === buyerId) mine.push(hold);
+    return mine;
+  }
+
+  order(orderId: OrderId): Order | undefined {
+    return this.orders.get(orderId);
+  }
+
+  /** Effects recorded since the last takeBatch(). */
+  get pendingEffectCount(): number {
+    return this.effects.length;
+  }
+
+  /** Earliest deadline of a live hold, or null when nothing can expire. */
+  nextDeadline(): number | null {
+    for (;;) {
+      const top = this.deadlines.peek();
+      if (!top) return null;
+      const hold = this.holds.get(top.holdId);
+      if (hold && hold.expiresAt === top.at) return top.at;
+      this.deadlines.pop(); // stale: the hold ended or was extended
+    }
+  }
+
+  // ---------- writes ----------
+
+  apply(command: Command, now: number): Outcome {
+    switch (command.type) {
+      case 'hold':
+        return this.createHold(command.buyerId, command.seatIds, now);
+      case 'extend':
+        return this.extendHold(command.buyerId, command.holdId, now);
+      case 'release':
+        return this.releaseHold(command.buyerId, command.holdId, now);
+      case 'confirm':
+        return this.confirmHold(command, now);
+    }
+  }
+
+  /** Releases every hold whose deadline is at or before `now`. */
+  expireDue(now: number): Hold[] {
+    const expired: Hold[] = [];
+    for (;;) {
+      const at = this.nextDeadline();
+      if (at === null || at > now) break;
+      const { holdId } = this.deadlines.pop()!;
+      const hold = this.holds.get(holdId)!;
+      this.endHold(hold, 'expired', now);
+      expired.push(hold);
+    }
+    return expired;
+  }
+
+  /** Hands over what the calls since the last takeBatch() changed. */
+  takeBatch(): BatchResult {
+    const changes = new Map<SeatId, CoreSeatStatus>();
+    for (const [seatId, before] of this.batchStart) {
+      const after = this.seats.get(seatId)!.status;
+      if (after !== before) changes.set(seatId, after);
+    }
+    const result = { effects: this.effects, changes };
+    this.effects = [];
+    this.batchStart = new Map();
+    return result;
+  }
+
+  // ---------- commands ----------
+
+  private saleClosedReason(now: number): string | null {
+    const { saleStatus, saleOpensAt, saleClosesAt } = this.rules;
+    if (saleStatus === 'paused') return 'Sales for this event are paused.';
+    if (saleStatus === 'closed') return 'Sales for this event are closed.';
+    if (saleOpensAt !== null && now < saleOpensAt) return 'Sales for this event have not opened yet.';
+    if (saleClosesAt !== null && now >= saleClosesAt) return 'Sales for this event have ended.';
+    return null;
+  }
+
+  private createHold(buyerId: BuyerId, seatIds: SeatId[], now: number): Outcome {
+    const closed = this.saleClosedReason(now);
+    if (closed) return failure('sale_closed', closed);
+    if (seatIds.length === 0) return failure('invalid_request', 'Name at least one seat.');
+    if (new Set(seatIds).size !== seatIds.length) return failure('invalid_request', 'A seat is named twice.');
+
+    const unknown = seatIds.filter((id) => !this.seats.has(id));
+    if (unknown.length) return failure('not_found', 'Some seats do not exist in this event.', { seatIds: unknown });
+    const taken = seatIds.filter((id) => this.seats.get(id)!.status !== 'available');
+    if (taken.length) return failure('seats_unavailable', 'Some seats are no longer available.', { seatIds: taken });
+
+    const alreadyHeld = this.seatsHeldByBuyer.get(buyerId) ?? 0;
+    const max = this.rules.maxSeatsPerBuyer;
+    if (alreadyHeld + seatIds.length > max) {
+      return failure(
+        'limit_exceeded',
+        `You may hold at most ${max} seats for this event (you already hold ${alreadyHeld}).`,
+      );
+    }
+
+    const hold: Hold = {
+      id: this.ids.holdId(),
+      eventId: this.eventId,
+      buyerId,
+      seatIds: [...seatIds],
+      createdAt: now,
+      expiresAt: now + this.rules.holdTtlMs,
+      extensions: 0,
+    };
+    if (this.holds.has(hold.id)) throw new Error(`hold id collision ${hold.id}`);
+    this.holds.set(hold.id, hold);
+    for (const seatId of seatIds) this.setSeat(seatId, { status: 'held', holdId: hold.id });
+    this.seatsHeldByBuyer.set(buyerId, alreadyHeld + seatIds.length);
+    this.deadlines.push({ at: hold.expiresAt, holdId: hold.id });
+    this.effects.push({ kind: 'hold_created', hold: { ...hold, seatIds: [...hold.seatIds] } });
+    return { ok: true, type: 'held', hold };
+  }
+
+  /** Finds a live hold owned by buyerId, expiring it first if its deadline passed. */
+  private ownedLiveHold(buyerId: BuyerId, holdId: HoldId, now: number): Hold | Failure {
+    const hold = this.holds.get(holdId);
+    if (!hold) {
+      const ended = this.endedHolds.get(holdId);
+      if (!ended) return failure('not_found', 'No such hold.');
+      if (ended.buyerId !== buyerId) return failure('not_hold_owner', 'This hold belongs to someone else.');
+      if (ended.reason === 'expired') return failure('hold_expired', 'The hold expired; its seats were released.');
+      if (ended.reason === 'confirmed') {
+        return failure('already_confirmed', 'This hold was already confirmed.', { orderId: ended.orderId });
+      }
+      return failure('not_found', 'The hold was released.');
+    }
+    if (hold.buyerId !== buyerId) return failure('not_hold_owner', 'This hold belongs to someone else.');
+    if (hold.expiresAt <= now) {
+      this.endHold(hold, 'expired', now);
+      return failure('hold_expired', 'The hold expired; its seats were released.');
+    }
+    return hold;
+  }
+
+  private extendHold(buyerId: BuyerId, holdId: HoldId, now: number): Outcome {
+    const hold = this.ownedLiveHold(buyerId, holdId, now);
+    if ('ok' in hold) return hold;
+    if (hold.extensions >= this.rules.maxExtensions) {
+      return failure('extend_limit', 'This hold cannot be extended again.');
+    }
+    hold.extensions += 1;
+    hold.expiresAt = now + this.rules.holdTtlMs;
+    this.deadlines.push({ at: hold.expiresAt, holdId: hold.id });
+    this.effects.push({ kind: 'hold_extended', holdId, expiresAt: hold.expiresAt, extensions: hold.extensions });
+    return { ok: true, type: 'extended', hold };
+  }
+
+  private releaseHold(buyerId: BuyerId, holdId: HoldId, now: number): Outcome {
+    const hold = this.ownedLiveHold(buyerId, holdId, now);
+    if ('ok' in hold) return hold;
+    this.endHold(hold, 'released', now);
+    return { ok: true, type: 'released', holdId, seatIds: hold.seatIds };
+  }
+
+  private confirmHold(command: Extract<Command, { type: 'confirm' }>, now: number): Outcome {
+    const { buyerId, holdId, idempotencyKey } = command;
+    const keyed = this.orderByIdempotencyKey.get(idempotencyKeyOf(buyerId, idempotencyKey));
+    if (keyed) {
+      if (keyed.holdId === holdId) return { ok: true, type: 'confirmed', order: keyed, replayed: true };
+      return failure('idempotency_conflict', 'This idempotency key was already used for another hold.');
+    }
+    const hold = this.ownedLiveHold(buyerId, holdId, now);
+    if ('ok' in hold) return hold;
+    if (this.rules.saleStatus === 'closed') return failure('sale_closed', 'Sales for this event are closed.');
+
+    const order: Order = {
+      id: this.ids.orderId(),
+      eventId: this.eventId,
+      holdId,
+      buyerId,
+      buyer: { name: command.buyer.name, email: command.buyer.email },
+      idempotencyKey,
+      totalCents: 0,
+      createdAt: now,
+      tickets: hold.seatIds.map((seatId) => ({
+        id: this.ids.ticketId(),
+        seatId,
+        priceCents: this.priceCents.get(seatId)!,
+        code: this.ids.ticketCode(),
+      })),
+    };
+    order.totalCents = order.tickets.reduce((sum, t) => sum + t.priceCents, 0);
+    if (this.orders.has(order.id)) throw new Error(`order id collision ${order.id}`);
+
+    this.endHold(hold, 'confirmed', now, order.id);
+    for (const seatId of hold.seatIds) this.setSeat(seatId, { status: 'sold', orderId: order.id });
+    this.addOrder(order);
+    this.effects.push({ kind: 'order_created', order });
+    return { ok: true, type: 'confirmed', order, replayed: false };
+  }
+
+  // ---------- state transitions ----------
+
+  private endHold(hold: Hold, reason: HoldEndReason, now: number, orderId?: OrderId): void {
+    this.holds.delete(hold.id);
+    if (reason !== 'confirmed') {
+      for (const seatId of hold.seatIds) this.setSeat(seatId, { status: 'available' });
+    }
+    const held = (this.seatsHeldByBuyer.get(hold.buyerId) ?? 0) - hold.seatIds.length;
+    if (held < 0) throw new Error(`buyer ${hold.buyerId} held-seat count went negative`);
+    if (held === 0) this.seatsHeldByBuyer.delete(hold.buyerId);
+    else this.seatsHeldByBuyer.set(hold.buyerId, held);
+    this.rememberEnded(hold.id, { reason, buyerId: hold.buyerId, orderId });
+    this.effects.push({ kind: 'hold_ended', hold, reason, at: now });
+  }
+
+  private rememberEnded(holdId: HoldId, entry: { reason: HoldEndReason; buyerId: BuyerId; orderId?: OrderId }) {
+    this.endedHolds.set(holdId, entry);
+    if (this.endedHolds.size > ENDED_HOLD_MEMORY) {
+      this.endedHolds.delete(this.endedHolds.keys().next().value!);
+    }
+  }
+
+  private setSeat(seatId: SeatId, next: SeatState): void {
+    const current = this.seats.get(seatId);
+    if (!current) throw new Error(`unknown seat ${seatId}`);
+    if (!this.batchStart.has(seatId)) this.batchStart.set(seatId, current.status);
+    this.counts[current.status] -= 1;
+    this.counts[next.status] += 1;
+    this.seats.set(seatId, next);
+  }
+
+  private addOrder(order: Order): void {
+    this.orders.set(order.id, order);
+    this.orderByIdempotencyKey.set(idempotencyKeyOf(order.buyerId, order.idempotencyKey), order);
+    this.rememberEnded(order.holdId, { reason: 'confirmed', buyerId: order.buyerId, orderId: order.id });
+  }
+
+  private restore({ holds, orders, blockedSeatIds }: RestoredState): void {
+    for (const seatId of blockedSeatIds) this.setSeat(seatId, { status: 'blocked' });
+    for (const order of orders) {
+      for (const ticket of order.tickets) {
+        const seat = this.seats.get(ticket.seatId);
+        if (!seat || seat.status !== 'available') throw new Error(`restore: seat ${ticket.seatId} sold twice`);
+        this.setSeat(ticket.seatId, { status: 'sold', orderId: order.id });
+      }
+      this.addOrder(order);
+    }
+    for (const hold of holds) {
+      for (const seatId of hold.seatIds) {
+        const seat = this.seats.get(seatId);
+        if (!seat || seat.status !== 'available') throw new Error(`restore: seat ${seatId} held twice`);
+        this.setSeat(seatId, { status: 'held', holdId: hold.id });
+      }
+      this.holds.set(hold.id, { ...hold, seatIds: [...hold.seatIds] });
+      this.seatsHeldByBuyer.set(hold.buyerId, (this.seatsHeldByBuyer.get(hold.buyerId) ?? 0) + hold.seatIds.length);
+      this.deadlines.push({ at: hold.expiresAt, holdId: hold.id });
+    }
+    this.batchStart = new Map(); // restoring is not a change anyone must hear about
+  }
+
+  // ---------- invariants ----------
+
+  /** Throws if the book is inconsistent. O(seats + holds + orders): for tests and debug runs. */
+  checkInvariants(): void {
+    const counted: SeatCounts = { available: 0, held: 0, sold: 0, blocked: 0 };
+    const soldBy = new Map<SeatId, OrderId>();
+    for (const order of this.orders.values()) {
+      for (const ticket of order.tickets) {
+        if (soldBy.has(ticket.seatId)) throw new Error(`seat ${ticket.seatId} sold twice`);
+        soldBy.set(ticket.seatId, order.id);
+      }
+    }
+    const heldByBuyer = new Map<BuyerId, number>();
+    for (const hold of this.holds.values()) {
+      heldByBuyer.set(hold.buyerId, (heldByBuyer.get(hold.buyerId) ?? 0) + hold.seatIds.length);
+      for (const seatId of hold.seatIds) {
+        const seat = this.seats.get(seatId);
+        if (seat?.status !== 'held' || seat.holdId !== hold.id) throw new Error(`hold ${hold.id} lost seat ${seatId}`);
+      }
+    }
+    for (const [seatId, seat] of this.seats) {
+      counted[seat.status] += 1;
+      if (seat.status === 'held' && !this.holds.get(seat.holdId)?.seatIds.includes(seatId)) {
+        throw new Error(`seat ${seatId} held by missing hold ${seat.holdId}`);
+      }
+      if (seat.status === 'sold' && soldBy.get(seatId) !== seat.orderId) {
+        throw new Error(`seat ${seatId} sold without a matching ticket`);
+      }
+      if (seat.status !== 'sold' && soldBy.has(seatId)) throw new Error(`seat ${seatId} has a ticket but is ${seat.status}`);
+    }
+    for (const status of Object.keys(counted) as CoreSeatStatus[]) {
+      if (counted[status] !== this.counts[status]) throw new Error(`count of ${status} drifted`);
+    }
+    for (const [buyerId, n] of heldByBuyer) {
+      if (this.seatsHeldByBuyer.get(buyerId) !== n) throw new Error(`held count of buyer ${buyerId} drifted`);
+    }
+    if (heldByBuyer.size !== this.seatsHeldByBuyer.size) throw new Error('held counts name a buyer with no hold');
+  }
+}
+
+function idempotencyKeyOf(buyerId: BuyerId, key: string): string {
+  return `${buyerId}\u0000${key}`;
+}

@@ -1,0 +1,46 @@
+// Projections from core values to the wire shapes of lib/protocol.
+import type { ApiError, Fail, HoldView, OrderView, SeatLayout } from '../lib/protocol';
+import type { Failure, Hold, Order } from './reservations/types';
+
+export function holdView(hold: Hold, maxExtensions: number): HoldView {
+  return {
+    id: hold.id,
+    eventId: hold.eventId,
+    seatIds: [...hold.seatIds],
+    expiresAt: hold.expiresAt,
+    extensionsLeft: Math.max(0, maxExtensions - hold.extensions),
+  };
+}
+
+export function orderView(order: Order, currency: string, seatById: ReadonlyMap<string, SeatLayout>): OrderView {
+  return {
+    id: order.id,
+    eventId: order.eventId,
+    holdId: order.holdId,
+    buyer: { ...order.buyer },
+    totalCents: order.totalCents,
+    currency,
+    createdAt: order.createdAt,
+    tickets: order.tickets.map((t) => {
+      const seat = seatById.get(t.seatId);
+      return {
+        id: t.id,
+        seatId: t.seatId,
+        section: seat?.section ?? '',
+        row: seat?.row ?? '',
+        number: seat?.number ?? '',
+        category: seat?.category ?? '',
+        priceCents: t.priceCents,
+        code: t.code,
+      };
+    }),
+  };
+}
+
+export function failView(f: Failure, retryAfterMs?: number): Fail {
+  const error: ApiError = { code: f.code, message: f.message };
+  if (f.seatIds) error.seatIds = f.seatIds;
+  if (f.orderId) error.orderId = f.orderId;
+  if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
+  return { ok: false, error };
+}
