@@ -74,6 +74,18 @@ interface Envelope {
 const HIGH_PRIORITY: ReadonlySet<Command['type']> = new Set(['confirm', 'release', 'extend']);
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+const LOOP_DEFAULTS = {
+  timers: {
+    setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
+    clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+  } satisfies Timers,
+  schedule: (fn: () => void) => void setImmediate(fn),
+  mailboxCapacity: 10_000,
+  maxBatchSize: 1_024,
+  storageRetryMs: 250,
+  checkInvariants: false,
+};
+
 export class ReservationLoop {
   readonly eventId: string;
   private book!: SeatBook;
@@ -93,17 +105,9 @@ export class ReservationLoop {
 
   constructor(options: LoopOptions) {
     this.eventId = options.eventId;
-    this.options = {
-      timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
-      schedule: (fn) => setImmediate(fn),
-      mailboxCapacity: 10_000,
-      maxBatchSize: 1_024,
-      storageRetryMs: 250,
-      checkInvariants: false,
-      observer: {},
-      // Explicit `undefined`s must not erase the defaults above.
-      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-    } as ReservationLoop['options'];
+    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    // Explicit `undefined`s in `options` must not erase the defaults.
+    this.options = { ...LOOP_DEFAULTS, observer: {}, ...defined } as ReservationLoop['options'];
     this.mailbox = new Mailbox(this.options.mailboxCapacity);
     this.rebuild();
     // Holds that expired while the server was down are released by the first tick.

@@ -1,0 +1,37 @@
+// Starts one app server for the browser tests on 127.0.0.1 and a free port,
+// with a fresh database, and hands its URL to the tests via E2E_BASE_URL.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const dir = mkdtempSync(join(tmpdir(), 'seatline-e2e-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/serve.ts'], {
+    env: { ...process.env, DATABASE_PATH: join(dir, 'e2e.db'), SQLITE_SYNCHRONOUS: 'NORMAL', NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('e2e server did not start within 90 s')), 90_000);
+    child.once('exit', (code) => reject(new Error(`e2e server exited early with ${code} (did you run "next build"?)`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as { url?: string };
+        if (parsed.url) {
+          clearTimeout(timer);
+          resolve(parsed.url);
+        }
+      } catch {
+        // not our line
+      }
+    });
+  });
+  process.env.E2E_BASE_URL = url;
+  return async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
