@@ -2,6 +2,7 @@
 // it uses prepared statements on the raw handle instead of drizzle's query
 // builder; the tables are the ones declared in schema.ts.
 import type Database from 'better-sqlite3';
+import type { GeneratedLayout } from '../lib/venueLayout';
 import type { Effect } from '../server/reservations/types';
 
 export interface BatchWriter {
@@ -29,6 +30,33 @@ export function createBatchWriter(sqlite: Database.Database): BatchWriter {
     `INSERT INTO audit_log (event_id, seat_id, at, action, hold_id, order_id, buyer_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const setVersion = sqlite.prepare(`UPDATE events SET version = ? WHERE id = ?`);
+  const insertBlock = sqlite.prepare(`INSERT INTO blocked_seats (event_id, seat_id, reason, blocked_at) VALUES (?, ?, ?, ?)`);
+  const deleteBlock = sqlite.prepare(`DELETE FROM blocked_seats WHERE event_id = ? AND seat_id = ?`);
+  const cancelTicket = sqlite.prepare(
+    `UPDATE tickets SET status = 'cancelled', cancelled_at = ?, cancel_reason = ?
+     WHERE order_id = ? AND seat_id = ? AND status = 'valid'`,
+  );
+  const configure = sqlite.prepare(
+    `UPDATE events SET
+       name = coalesce(@name, name), venue_name = coalesce(@venueName, venue_name), starts_at = coalesce(@startsAt, starts_at),
+       hold_ttl_ms = CASE WHEN @setTtl THEN @holdTtlMs ELSE hold_ttl_ms END,
+       max_seats_per_buyer = coalesce(@maxSeatsPerBuyer, max_seats_per_buyer),
+       max_extensions = coalesce(@maxExtensions, max_extensions),
+       sale_status = coalesce(@saleStatus, sale_status),
+       sale_opens_at = CASE WHEN @setOpens THEN @saleOpensAt ELSE sale_opens_at END,
+       sale_closes_at = CASE WHEN @setCloses THEN @saleClosesAt ELSE sale_closes_at END
+     WHERE id = @eventId`,
+  );
+  const deleteSeats = sqlite.prepare(`DELETE FROM seats WHERE event_id = ?`);
+  const deleteBlocks = sqlite.prepare(`DELETE FROM blocked_seats WHERE event_id = ?`);
+  const insertSeat = sqlite.prepare(
+    `INSERT INTO seats (event_id, id, section, row, number, category, price_cents, x, y, accessible, ga_area)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const setLayout = sqlite.prepare(`UPDATE events SET layout_json = ? WHERE id = ?`);
+  const deleteEvent = sqlite.prepare(`DELETE FROM events WHERE id = ?`);
+
+  const detail = (actor: string, reason: string | null) => JSON.stringify(reason ? { by: actor, reason } : { by: actor });
 
   function mustChangeOneRow(result: Database.RunResult, what: string): void {
     if (result.changes !== 1) throw new Error(`integrity: ${what} matched ${result.changes} rows`);
@@ -56,6 +84,7 @@ export function createBatchWriter(sqlite: Database.Database): BatchWriter {
         deleteHeldSeats.run(h.id);
         // A confirmed hold's seats are audited as 'sold' by the order below.
         if (effect.reason !== 'confirmed') {
+          // (admin_released rows name the hold's buyer; the actor is the organizer)
           for (const seatId of h.seatIds) {
             insertAudit.run(eventId, seatId, effect.at, effect.reason, h.id, null, h.buyerId, null);
           }
@@ -82,12 +111,68 @@ export function createBatchWriter(sqlite: Database.Database): BatchWriter {
         }
         return;
       }
+      case 'seats_blocked':
+        for (const seatId of effect.seatIds) {
+          insertBlock.run(eventId, seatId, effect.reason, effect.at);
+          insertAudit.run(eventId, seatId, effect.at, 'blocked', null, null, null, detail(effect.actor, effect.reason));
+        }
+        return;
+      case 'seats_unblocked':
+        for (const seatId of effect.seatIds) {
+          mustChangeOneRow(deleteBlock.run(eventId, seatId), `unblock ${seatId}`);
+          insertAudit.run(eventId, seatId, effect.at, 'unblocked', null, null, null, detail(effect.actor, null));
+        }
+        return;
+      case 'tickets_cancelled':
+        for (const seatId of effect.seatIds) {
+          mustChangeOneRow(cancelTicket.run(effect.at, effect.reason, effect.orderId, seatId), `cancel ${seatId}`);
+          insertAudit.run(eventId, seatId, effect.at, 'cancelled', null, effect.orderId, effect.buyerId, detail(effect.actor, effect.reason));
+        }
+        return;
+      case 'event_configured': {
+        const r = effect.rules;
+        const m = effect.meta;
+        configure.run({
+          eventId,
+          name: m.name ?? null,
+          venueName: m.venueName ?? null,
+          startsAt: m.startsAt ?? null,
+          setTtl: 'holdTtlMs' in r ? 1 : 0,
+          holdTtlMs: r.holdTtlMs ?? null,
+          maxSeatsPerBuyer: r.maxSeatsPerBuyer ?? null,
+          maxExtensions: r.maxExtensions ?? null,
+          saleStatus: r.saleStatus ?? null,
+          setOpens: 'saleOpensAt' in r ? 1 : 0,
+          saleOpensAt: r.saleOpensAt ?? null,
+          setCloses: 'saleClosesAt' in r ? 1 : 0,
+          saleClosesAt: r.saleClosesAt ?? null,
+        });
+        insertAudit.run(eventId, null, effect.at, 'event_configured', null, null, null, JSON.stringify({ by: effect.actor, ...r, ...m }));
+        return;
+      }
+      case 'layout_replaced': {
+        const layout = effect.layout as GeneratedLayout;
+        deleteBlocks.run(eventId);
+        deleteSeats.run(eventId);
+        for (const s of layout.seats) {
+          insertSeat.run(eventId, s.id, s.section, s.row, s.number, s.category, s.priceCents, s.x, s.y, s.accessible ?? null, s.gaArea ?? null);
+        }
+        const { seats: _seats, ...rest } = layout;
+        setLayout.run(JSON.stringify(rest), eventId);
+        insertAudit.run(eventId, null, effect.at, 'layout_replaced', null, null, null, detail(effect.actor, `${layout.seats.length} seats`));
+        return;
+      }
+      case 'event_retired':
+        deleteBlocks.run(eventId);
+        deleteEvent.run(eventId);
+        insertAudit.run(eventId, null, effect.at, 'event_deleted', null, null, null, detail(effect.actor, null));
+        return;
     }
   }
 
   const writeAll = sqlite.transaction((eventId: string, effects: readonly Effect[], version: number, currency: string) => {
     for (const effect of effects) writeEffect(eventId, effect, currency);
-    setVersion.run(version, eventId);
+    setVersion.run(version, eventId); // no-op once the event was deleted
   });
 
   return {

@@ -57,6 +57,7 @@ export function createEvent({ db }: DatabaseHandle, input: NewEvent): void {
       x: s.x,
       y: s.y,
       accessible: s.accessible ?? null,
+      gaArea: s.gaArea ?? null,
     }));
     for (let i = 0; i < rows.length; i += SEAT_INSERT_CHUNK) {
       tx.insert(seats).values(rows.slice(i, i + SEAT_INSERT_CHUNK)).run();

@@ -50,7 +50,7 @@ export function loadLoopState(handle: DatabaseHandle, eventId: string, defaultHo
   const event = getEventRow(handle, eventId);
   if (!event) return null;
   const seatRows = db
-    .select({ id: seats.id, priceCents: seats.priceCents })
+    .select({ id: seats.id, priceCents: seats.priceCents, gaArea: seats.gaArea })
     .from(seats)
     .where(eq(seats.eventId, eventId))
     .all();
@@ -101,7 +101,7 @@ export function loadLoopState(handle: DatabaseHandle, eventId: string, defaultHo
     currency: event.currency,
     version: event.version,
     rules: rulesOf(event, defaultHoldTtlMs),
-    seats: seatRows,
+    seats: seatRows.map((s) => (s.gaArea ? { id: s.id, priceCents: s.priceCents, gaArea: s.gaArea } : { id: s.id, priceCents: s.priceCents })),
     restored: { holds: liveHolds, orders: liveOrders, blockedSeatIds: blocked.map((b) => b.seatId) },
   };
 }
@@ -143,6 +143,7 @@ export function loadEventDetail(handle: DatabaseHandle, eventId: string, default
       x: s.x,
       y: s.y,
       ...(s.accessible ? { accessible: s.accessible } : {}),
+      ...(s.gaArea ? { gaArea: s.gaArea } : {}),
     })),
   };
 }

@@ -44,6 +44,8 @@ export const seats = sqliteTable(
     x: real('x').notNull(),
     y: real('y').notNull(),
     accessible: text('accessible', { enum: ['wheelchair', 'companion'] }),
+    /** General-admission area id: this row is one place in it, sold by quantity. */
+    gaArea: text('ga_area'),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.id] })],
 );

@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'rate_limited', // too many requests from this connection or address
   'unauthorized', // no valid buyer session / admin session
   'forbidden', // authenticated, but not allowed
+  'has_sales', // the event has sales or live holds, so its layout cannot change / it cannot be deleted
   'storage_unavailable', // the database refused the write; nothing changed, retry
   'internal', // a bug; nothing changed
 ] as const;
@@ -70,6 +71,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   already_confirmed: 409,
   idempotency_conflict: 409,
   extend_limit: 409,
+  has_sales: 409,
   sale_closed: 409,
   hold_expired: 410,
   limit_exceeded: 422,
@@ -134,6 +136,8 @@ export interface SeatLayout {
   x: number;
   y: number;
   accessible?: 'wheelchair' | 'companion';
+  /** Set on the places of a general-admission area (sold by quantity, not picked one by one). */
+  gaArea?: string;
 }
 
 export interface CategoryView {
@@ -146,6 +150,10 @@ export interface CategoryView {
 export interface SectionView {
   id: string;
   name: string;
+  /** 'ga': a general-admission area (capacity = its places); drawn as an area, sold by quantity. */
+  kind?: 'seated' | 'ga';
+  /** GA only: the area's rectangle, layout units. */
+  area?: { x: number; y: number; width: number; height: number };
   /** Label position for the map, layout units. */
   labelX: number;
   labelY: number;
@@ -186,16 +194,34 @@ export interface AvailabilitySnapshot {
 export const joinEventSchema = z.object({ eventId: eventIdSchema });
 export const leaveEventSchema = z.object({ eventId: eventIdSchema });
 
-export const createHoldSchema = z.object({
-  eventId: eventIdSchema,
-  seatIds: z
-    .array(seatIdSchema)
-    .min(1, 'name at least one seat')
-    .max(MAX_SEATS_PER_REQUEST, `at most ${MAX_SEATS_PER_REQUEST} seats per request`)
-    .refine((ids) => new Set(ids).size === ids.length, 'seatIds must not repeat a seat'),
+export const gaRequestSchema = z.object({
+  areaId: z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits, _ or -'),
+  quantity: z.number().int().min(1).max(MAX_SEATS_PER_REQUEST),
 });
-/** HTTP variant: the event id comes from the path. */
-export const createHoldBodySchema = createHoldSchema.omit({ eventId: true });
+
+export const createHoldSchema = z
+  .object({
+    eventId: eventIdSchema,
+    seatIds: z
+      .array(seatIdSchema)
+      .max(MAX_SEATS_PER_REQUEST, `at most ${MAX_SEATS_PER_REQUEST} seats per request`)
+      .refine((ids) => new Set(ids).size === ids.length, 'seatIds must not repeat a seat')
+      .default([]),
+    /** General admission: places by quantity, e.g. [{ areaId: 'GA', quantity: 2 }]. */
+    ga: z
+      .array(gaRequestSchema)
+      .max(10)
+      .refine((r) => new Set(r.map((x) => x.areaId)).size === r.length, 'name each area once')
+      .optional(),
+  })
+  .refine((v) => v.seatIds.length + (v.ga ?? []).reduce((n, r) => n + r.quantity, 0) > 0, {
+    message: 'name at least one seat (seatIds) or a general-admission quantity (ga)',
+    path: ['seatIds'],
+  })
+  .refine((v) => v.seatIds.length + (v.ga ?? []).reduce((n, r) => n + r.quantity, 0) <= MAX_SEATS_PER_REQUEST, {
+    message: `at most ${MAX_SEATS_PER_REQUEST} seats per request`,
+    path: ['seatIds'],
+  });
 
 export const holdRefSchema = z.object({ holdId: holdIdSchema });
 
@@ -252,8 +278,15 @@ export interface HoldReleasedNotice {
   reason: 'released' | 'admin_released';
 }
 
+/** The event itself changed (an organizer edited it): reload details/layout, or leave if deleted. */
+export interface EventChangedNotice {
+  eventId: string;
+  change: 'details' | 'layout' | 'deleted';
+}
+
 export interface ServerToClientEvents {
   'seats:update': (update: SeatsUpdate) => void;
+  'event:changed': (notice: EventChangedNotice) => void;
   'hold:expired': (notice: HoldExpiredNotice) => void;
   'hold:released': (notice: HoldReleasedNotice) => void;
 }

@@ -2,6 +2,7 @@
 // seats, straight or curved, with row labels, numbering direction, aisle
 // gaps and price categories. Pure: shared by the seed, the admin layout
 // builder and its live preview.
+import { z } from 'zod';
 import type { CategoryView, EventDetail, SeatLayout, SectionView } from './protocol';
 
 export interface StraightSection {
@@ -49,7 +50,20 @@ export interface ArcSection {
   rowCategories: string[];
 }
 
-export type SectionSpec = StraightSection | ArcSection;
+/** A general-admission area: `capacity` places sold by quantity, drawn as one area. */
+export interface GaSection {
+  kind: 'ga';
+  id: string;
+  name: string;
+  capacity: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  category: string;
+}
+
+export type SectionSpec = StraightSection | ArcSection | GaSection;
 
 export interface VenueSpec {
   categories: CategoryView[];
@@ -80,7 +94,7 @@ export function rowLabel(index: number, style: 'letters' | 'numbers' = 'letters'
   return label;
 }
 
-function categoryOfRow(spec: SectionSpec, rowIndex: number): string {
+function categoryOfRow(spec: StraightSection | ArcSection, rowIndex: number): string {
   const list = spec.rowCategories;
   return list[Math.min(rowIndex, list.length - 1)];
 }
@@ -126,6 +140,38 @@ export function generateLayout(venue: VenueSpec): GeneratedLayout {
   const sections: SectionView[] = [];
   const ids = new Set<string>();
   for (const spec of venue.sections) {
+    if (spec.kind === 'ga') {
+      const priceCents = priceOf.get(spec.category);
+      if (priceCents === undefined) throw new Error(`layout: area ${spec.id} uses unknown category ${spec.category}`);
+      // Places are laid out on a grid inside the area so the map can show how full it is.
+      const cols = Math.max(1, Math.round(Math.sqrt((spec.capacity * spec.width) / Math.max(1, spec.height))));
+      const rows = Math.ceil(spec.capacity / cols);
+      for (let n = 0; n < spec.capacity; n++) {
+        const id = `${spec.id}-GA-${n + 1}`;
+        if (ids.has(id)) throw new Error(`layout: seat id ${id} appears twice`);
+        ids.add(id);
+        seats.push({
+          id,
+          section: spec.name,
+          row: 'GA',
+          number: String(n + 1),
+          category: spec.category,
+          priceCents,
+          x: Math.round((spec.x + ((n % cols) + 0.5) * (spec.width / cols)) * 10) / 10,
+          y: Math.round((spec.y + (Math.floor(n / cols) + 0.5) * (spec.height / rows)) * 10) / 10,
+          gaArea: spec.id,
+        });
+      }
+      sections.push({
+        id: spec.id,
+        name: spec.name,
+        kind: 'ga',
+        area: { x: spec.x, y: spec.y, width: spec.width, height: spec.height },
+        labelX: spec.x + spec.width / 2,
+        labelY: spec.y - 10,
+      });
+      continue;
+    }
     let sumX = 0;
     let minY = Infinity;
     let count = 0;
@@ -162,9 +208,9 @@ export function generateLayout(venue: VenueSpec): GeneratedLayout {
       // Label just inside the front row, at the section's middle angle.
       const mid = (spec.startAngle + spec.endAngle) / 2;
       const r = spec.radius - 16;
-      sections.push({ id: spec.id, name: spec.name, labelX: spec.cx + r * Math.cos(mid), labelY: spec.cy + r * Math.sin(mid) });
+      sections.push({ id: spec.id, name: spec.name, kind: 'seated', labelX: spec.cx + r * Math.cos(mid), labelY: spec.cy + r * Math.sin(mid) });
     } else {
-      sections.push({ id: spec.id, name: spec.name, labelX: sumX / count, labelY: minY - 12 });
+      sections.push({ id: spec.id, name: spec.name, kind: 'seated', labelX: sumX / count, labelY: minY - 12 });
     }
   }
   const bounds = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
@@ -180,4 +226,112 @@ export function generateLayout(venue: VenueSpec): GeneratedLayout {
   bounds.maxX = Math.max(bounds.maxX, st.x + st.width);
   bounds.maxY = Math.max(bounds.maxY, st.y + st.height);
   return { seats, sections, categories: venue.categories, stage: venue.stage, bounds };
+}
+
+// ---------- validation of a venue description (admin builder, JSON import) ----------
+
+const code = z.string().regex(/^[A-Za-z0-9_]{1,16}$/, '1-16 letters, digits or _');
+const coord = z.number().finite().min(-100_000).max(100_000);
+const rowCategories = z.array(code).min(1).max(200);
+
+export const venueSpecSchema = z
+  .object({
+    categories: z
+      .array(
+        z.object({
+          id: code,
+          name: z.string().trim().min(1).max(60),
+          priceCents: z.number().int().min(0).max(10_000_000),
+          color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #2563eb'),
+        }),
+      )
+      .min(1)
+      .max(20),
+    sections: z
+      .array(
+        z.discriminatedUnion('kind', [
+          z.object({
+            kind: z.literal('straight'),
+            id: code,
+            name: z.string().trim().min(1).max(60),
+            rows: z.number().int().min(1).max(200),
+            seatsPerRow: z.number().int().min(1).max(300),
+            x: coord,
+            y: coord,
+            seatPitch: z.number().min(4).max(100).optional(),
+            rowPitch: z.number().min(4).max(100).optional(),
+            curve: z.number().min(0).max(1).optional(),
+            aisleAfter: z.array(z.number().int().min(1).max(300)).max(20).optional(),
+            taperPerRow: z.number().min(0).max(5).optional(),
+            rowLabels: z.enum(['letters', 'numbers']).optional(),
+            firstRowLabel: z.number().int().min(0).max(1000).optional(),
+            numbering: z.enum(['ltr', 'rtl']).optional(),
+            rowCategories,
+          }),
+          z.object({
+            kind: z.literal('arc'),
+            id: code,
+            name: z.string().trim().min(1).max(60),
+            rows: z.number().int().min(1).max(200),
+            seatsPerRow: z.number().int().min(1).max(300),
+            cx: coord,
+            cy: coord,
+            radius: z.number().min(10).max(100_000),
+            startAngle: z.number().min(-10).max(10),
+            endAngle: z.number().min(-10).max(10),
+            rowPitch: z.number().min(4).max(100).optional(),
+            growPerRow: z.number().min(0).max(10).optional(),
+            rowLabels: z.enum(['letters', 'numbers']).optional(),
+            numbering: z.enum(['ltr', 'rtl']).optional(),
+            rowCategories,
+          }),
+          z.object({
+            kind: z.literal('ga'),
+            id: code,
+            name: z.string().trim().min(1).max(60),
+            capacity: z.number().int().min(1).max(50_000),
+            x: coord,
+            y: coord,
+            width: z.number().min(10).max(100_000),
+            height: z.number().min(10).max(100_000),
+            category: code,
+          }),
+        ]),
+      )
+      .min(1)
+      .max(200)
+      .refine((list) => new Set(list.map((s) => s.id)).size === list.length, 'section ids must be unique'),
+    stage: z.object({ x: coord, y: coord, width: z.number().min(0).max(100_000), height: z.number().min(0).max(100_000), label: z.string().max(40) }),
+    accessible: z.record(z.string().max(64), z.enum(['wheelchair', 'companion'])).optional(),
+    removed: z.array(z.string().max(64)).max(10_000).optional(),
+  })
+  .superRefine((venue, ctx) => {
+    const known = new Set(venue.categories.map((c) => c.id));
+    venue.sections.forEach((section, i) => {
+      const used = section.kind === 'ga' ? [section.category] : section.rowCategories;
+      for (const id of used) {
+        if (!known.has(id)) ctx.addIssue({ code: 'custom', path: ['sections', i], message: `unknown category ${id}` });
+      }
+    });
+  });
+
+/** Largest venue the builder accepts (seats + GA places). */
+export const MAX_VENUE_SEATS = 100_000;
+
+/** Validates and generates; returns a readable error instead of throwing. */
+export function buildVenue(input: unknown): { ok: true; spec: VenueSpec; layout: GeneratedLayout } | { ok: false; issues: { path: string; message: string }[] } {
+  const parsed = venueSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })) };
+  }
+  const spec = parsed.data as VenueSpec;
+  const estimate = spec.sections.reduce((n, s) => n + (s.kind === 'ga' ? s.capacity : s.rows * (s.seatsPerRow + (s.kind === 'arc' ? (s.growPerRow ?? 0) * s.rows : 0))), 0);
+  if (estimate > MAX_VENUE_SEATS) return { ok: false, issues: [{ path: 'sections', message: `at most ${MAX_VENUE_SEATS} seats per venue` }] };
+  try {
+    const layout = generateLayout(spec);
+    if (layout.seats.length === 0) return { ok: false, issues: [{ path: 'sections', message: 'the layout has no seats' }] };
+    return { ok: true, spec, layout };
+  } catch (error) {
+    return { ok: false, issues: [{ path: 'sections', message: (error as Error).message.replace(/^layout: /, '') }] };
+  }
 }

@@ -28,7 +28,12 @@ export class BuyerApi {
     if (!parsed.success) return invalidRequest(parsed.error);
     const runtime = this.registry.get(parsed.data.eventId);
     if (!runtime) return fail('not_found', 'No such event.');
-    const outcome = await runtime.loop.execute({ type: 'hold', buyerId, seatIds: parsed.data.seatIds });
+    const outcome = await runtime.loop.execute({
+      type: 'hold',
+      buyerId,
+      seatIds: parsed.data.seatIds,
+      gaRequests: parsed.data.ga,
+    });
     if (!outcome.ok) return failureOf(outcome);
     if (outcome.type !== 'held') return fail('internal', 'Unexpected outcome.');
     return { ok: true, hold: holdView(outcome.hold, runtime.loop.rules.maxExtensions) };

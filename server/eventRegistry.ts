@@ -50,17 +50,8 @@ export class EventRegistry {
     const existing = this.runtimes.get(eventId);
     if (existing) return existing;
     const { handle, metrics, logger } = this.options;
-    const detail = loadEventDetail(handle, eventId, this.options.holdTtlMs);
-    if (!detail) throw new Error(`no event ${eventId}`);
-    const detailJson = JSON.stringify({ ok: true, event: detail });
-    const runtime: EventRuntime = {
-      eventId,
-      detail,
-      detailJson,
-      detailEtag: `"${createHash('sha1').update(detailJson).digest('base64url')}"`,
-      seatById: new Map(detail.seats.map((s) => [s.id, s])),
-      loop: undefined as unknown as ReservationLoop,
-    };
+    const runtime = { eventId, loop: undefined as unknown as ReservationLoop } as EventRuntime;
+    this.refreshDetail(runtime);
     const log = logger.child({ eventId });
     const observer: LoopObserver = {
       onCommand: (type, outcome, latencyMs) => metrics.observeCommand(type, outcome, latencyMs),
@@ -71,6 +62,14 @@ export class EventRegistry {
       },
       onCommitted: (batch) => {
         for (const ended of batch.endedHolds) if (ended.reason === 'expired') metrics.holdsExpired.inc();
+        if (batch.eventChange === 'deleted') {
+          runtime.loop.stop();
+          this.runtimes.delete(eventId);
+          metrics.mailboxDepth.remove({ event: eventId });
+          log.info('event deleted; its loop stopped');
+        } else if (batch.eventChange) {
+          this.refreshDetail(runtime);
+        }
         for (const listener of this.listeners) listener(runtime, batch);
       },
       onError: (message, error) => log.error({ err: error }, message),
@@ -92,8 +91,18 @@ export class EventRegistry {
       observer,
     });
     this.runtimes.set(eventId, runtime);
-    log.info({ seats: detail.seats.length, version: runtime.loop.version }, 'reservation loop started');
+    log.info({ seats: runtime.detail.seats.length, version: runtime.loop.version }, 'reservation loop started');
     return runtime;
+  }
+
+  /** Re-reads the static layout and details (after start, or after an organizer changed them). */
+  private refreshDetail(runtime: EventRuntime): void {
+    const detail = loadEventDetail(this.options.handle, runtime.eventId, this.options.holdTtlMs);
+    if (!detail) throw new Error(`no event ${runtime.eventId}`);
+    runtime.detail = detail;
+    runtime.detailJson = JSON.stringify({ ok: true, event: detail });
+    runtime.detailEtag = `"${createHash('sha1').update(runtime.detailJson).digest('base64url')}"`;
+    runtime.seatById = new Map(detail.seats.map((s) => [s.id, s]));
   }
 
   get(eventId: string): EventRuntime | undefined {

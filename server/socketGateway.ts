@@ -107,6 +107,9 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
   });
 
   registry.onCommitted((runtime, batch) => {
+    if (batch.eventChange) {
+      io.to(eventRoom(runtime.eventId)).emit('event:changed', { eventId: runtime.eventId, change: batch.eventChange });
+    }
     if (batch.versionChanged) {
       io.to(eventRoom(runtime.eventId)).emit('seats:update', {
         eventId: runtime.eventId,

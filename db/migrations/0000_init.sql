@@ -88,6 +88,7 @@ CREATE TABLE `seats` (
 	`x` real NOT NULL,
 	`y` real NOT NULL,
 	`accessible` text,
+	`ga_area` text,
 	PRIMARY KEY(`event_id`, `id`),
 	FOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade
 );

@@ -34,6 +34,8 @@ export interface CommittedBatch {
   versionChanged: boolean;
   /** Net public seat changes of the batch (empty when only non-seat data changed). */
   changes: SeatChange[];
+  /** Set when an organizer changed the event itself: viewers must reload its details or layout. */
+  eventChange: 'details' | 'layout' | 'deleted' | null;
   /** Holds that ended in this batch, with why (expired holds notify their owner). */
   endedHolds: { hold: Hold; reason: HoldEndReason }[];
   effects: readonly Effect[];
@@ -71,7 +73,9 @@ interface Envelope {
   enqueuedAtMs: number;
 }
 
-const HIGH_PRIORITY: ReadonlySet<Command['type']> = new Set(['confirm', 'release', 'extend']);
+/** Everything but new holds: paying buyers and organizers must not starve behind a hold storm. */
+const LOW_PRIORITY: ReadonlySet<Command['type']> = new Set(['hold']);
+const laneOf = (command: Command): Lane => (LOW_PRIORITY.has(command.type) ? 'low' : 'high');
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const LOOP_DEFAULTS = {
@@ -158,7 +162,7 @@ export class ReservationLoop {
       reply({ ok: false, code: 'storage_unavailable', message: 'The server is shutting down; retry shortly.' });
       return;
     }
-    const lane: Lane = HIGH_PRIORITY.has(command.type) ? 'high' : 'low';
+    const lane = laneOf(command);
     const envelope: Envelope = { command, reply, enqueuedAtMs: performance.now() };
     if (!this.mailbox.offer(lane, envelope)) {
       const busy: Failure = { ok: false, code: 'busy', message: 'This event is very busy right now; retry in a moment.' };
@@ -231,7 +235,7 @@ export class ReservationLoop {
       this.options.observer.onTick?.({ batchSize: batch.length, commitMs: 0, effects: 0, depth: this.mailbox.depth });
       return;
     }
-    const changesSeats = poisoned || taken.changes.size > 0;
+    const changesSeats = poisoned || taken.changes.size > 0 || effects.some((e) => e.kind === 'layout_replaced');
     const nextVersion = changesSeats ? this.committedVersion + 1 : this.committedVersion;
     const started = performance.now();
     try {
@@ -248,7 +252,13 @@ export class ReservationLoop {
     }
     const commitMs = performance.now() - started;
     let changes: SeatChange[];
-    if (poisoned) {
+    const eventChange = eventChangeOf(effects);
+    if (eventChange === 'layout') {
+      // A new seat set: the snapshot starts over; viewers reload the layout.
+      this.statuses.clear();
+      for (const [seatId, seat] of this.book.seatEntries()) this.statuses.set(seatId, publicStatus(seat.status));
+      changes = [];
+    } else if (poisoned) {
       this.rebuild(); // the thrown command may have left the book half-changed
       changes = this.diffStatuses();
     } else {
@@ -265,6 +275,7 @@ export class ReservationLoop {
       eventId: this.eventId,
       version: nextVersion,
       versionChanged: changesSeats,
+      eventChange,
       changes,
       endedHolds,
       effects,
@@ -279,7 +290,7 @@ export class ReservationLoop {
       const outcome = outcomes[i];
       if (outcome === undefined) {
         // Commands after a thrown one were never applied: put them back in front.
-        this.mailbox.offer(HIGH_PRIORITY.has(envelope.command.type) ? 'high' : 'low', envelope);
+        this.mailbox.offer(laneOf(envelope.command), envelope);
         continue;
       }
       observer.onCommand?.(envelope.command.type, outcome, now - envelope.enqueuedAtMs);
@@ -352,4 +363,14 @@ export class ReservationLoop {
     this.expiryTimer = null;
     this.expiryTimerAtMs = null;
   }
+}
+
+function eventChangeOf(effects: readonly Effect[]): CommittedBatch['eventChange'] {
+  let change: CommittedBatch['eventChange'] = null;
+  for (const e of effects) {
+    if (e.kind === 'event_retired') return 'deleted';
+    if (e.kind === 'layout_replaced') change = 'layout';
+    else if (e.kind === 'event_configured' && change === null) change = 'details';
+  }
+  return change;
 }

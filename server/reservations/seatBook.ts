@@ -18,13 +18,12 @@ import type {
   OrderId,
   Outcome,
   SeatId,
+  SeatSpec,
   SeatState,
 } from './types';
+import { applyAdmin, isAdminCommand } from './adminCommands';
 
-export interface SeatSpec {
-  id: SeatId;
-  priceCents: number;
-}
+export type { SeatSpec } from './types';
 
 export interface RestoredState {
   holds: Hold[];
@@ -60,6 +59,9 @@ export class SeatBook {
   private readonly seatsHeldByBuyer = new Map<BuyerId, number>();
   private readonly deadlines = new ExpiryQueue();
   private readonly counts: SeatCounts = { available: 0, held: 0, sold: 0, blocked: 0 };
+  /** General-admission areas: their units, in the order they are handed out. */
+  private readonly gaUnits = new Map<string, SeatId[]>();
+  private retired = false;
 
   private effects: Effect[] = [];
   private batchStart = new Map<SeatId, CoreSeatStatus>();
@@ -68,13 +70,26 @@ export class SeatBook {
     this.eventId = eventId;
     this.rules = rules;
     this.ids = ids;
+    this.loadSeats(seats);
+    if (restored) this.restore(restored);
+  }
+
+  private loadSeats(seats: SeatSpec[]): void {
+    this.seats.clear();
+    this.priceCents.clear();
+    this.gaUnits.clear();
     for (const seat of seats) {
       if (this.seats.has(seat.id)) throw new Error(`duplicate seat id ${seat.id}`);
       this.seats.set(seat.id, { status: 'available' });
       this.priceCents.set(seat.id, seat.priceCents);
+      if (seat.gaArea) {
+        const units = this.gaUnits.get(seat.gaArea) ?? [];
+        units.push(seat.id);
+        this.gaUnits.set(seat.gaArea, units);
+      }
     }
     this.counts.available = seats.length;
-    if (restored) this.restore(restored);
+    this.counts.held = this.counts.sold = this.counts.blocked = 0;
   }
 
   // ---------- reads ----------
@@ -114,6 +129,10 @@ export class SeatBook {
     return this.orders.get(orderId);
   }
 
+  allOrders(): IterableIterator<Order> {
+    return this.orders.values();
+  }
+
   /** Effects recorded since the last takeBatch(). */
   get pendingEffectCount(): number {
     return this.effects.length;
@@ -133,9 +152,11 @@ export class SeatBook {
   // ---------- writes ----------
 
   apply(command: Command, now: number): Outcome {
+    if (this.retired) return failure('not_found', 'This event was deleted.');
+    if (isAdminCommand(command)) return applyAdmin(this, command, now);
     switch (command.type) {
       case 'hold':
-        return this.createHold(command.buyerId, command.seatIds, now);
+        return this.createHold(command.buyerId, this.withGaUnits(command.seatIds, command.gaRequests), now);
       case 'extend':
         return this.extendHold(command.buyerId, command.holdId, now);
       case 'release':
@@ -163,8 +184,8 @@ export class SeatBook {
   takeBatch(): BatchResult {
     const changes = new Map<SeatId, CoreSeatStatus>();
     for (const [seatId, before] of this.batchStart) {
-      const after = this.seats.get(seatId)!.status;
-      if (after !== before) changes.set(seatId, after);
+      const after = this.seats.get(seatId)?.status; // undefined: removed by a layout change
+      if (after !== undefined && after !== before) changes.set(seatId, after);
     }
     const result = { effects: this.effects, changes };
     this.effects = [];
@@ -181,6 +202,38 @@ export class SeatBook {
     if (saleOpensAt !== null && now < saleOpensAt) return 'Sales for this event have not opened yet.';
     if (saleClosesAt !== null && now >= saleClosesAt) return 'Sales for this event have ended.';
     return null;
+  }
+
+  /**
+   * Resolves general-admission requests to concrete free units. A request that
+   * cannot be met becomes the area's id itself, which createHold reports.
+   */
+  private withGaUnits(seatIds: SeatId[], gaRequests: { areaId: string; quantity: number }[] | undefined): SeatId[] {
+    if (!gaRequests?.length) return seatIds;
+    const picked = [...seatIds];
+    const named = new Set(seatIds);
+    for (const { areaId, quantity } of gaRequests) {
+      const units = this.gaUnits.get(areaId);
+      if (!units) {
+        picked.push(`${areaId}`);
+        continue;
+      }
+      let found = 0;
+      for (const unit of units) {
+        if (found === quantity) break;
+        if (!named.has(unit) && this.seats.get(unit)!.status === 'available') {
+          picked.push(unit);
+          named.add(unit);
+          found++;
+        }
+      }
+      if (found < quantity) {
+        // Not enough places left: name one taken unit so the hold fails as seats_unavailable.
+        const taken = units.find((u) => this.seats.get(u)!.status !== 'available');
+        picked.push(taken ?? areaId);
+      }
+    }
+    return picked;
   }
 
   private createHold(buyerId: BuyerId, seatIds: SeatId[], now: number): Outcome {
@@ -357,6 +410,37 @@ export class SeatBook {
       this.deadlines.push({ at: hold.expiresAt, holdId: hold.id });
     }
     this.batchStart = new Map(); // restoring is not a change anyone must hear about
+  }
+
+  // ---------- internals for adminCommands.ts (same module family; not for adapters) ----------
+
+  /** @internal */ _record(effect: Effect): void {
+    this.effects.push(effect);
+  }
+  /** @internal */ _setSeat(seatId: SeatId, next: SeatState): void {
+    this.setSeat(seatId, next);
+  }
+  /** @internal */ _endHold(hold: Hold, reason: HoldEndReason, now: number): void {
+    this.endHold(hold, reason, now);
+  }
+  /** @internal */ _hasSeat(seatId: SeatId): boolean {
+    return this.seats.has(seatId);
+  }
+  /** @internal */ _removeTickets(order: Order, seatIds: SeatId[]): void {
+    const cancelled = new Set(seatIds);
+    order.tickets = order.tickets.filter((t) => !cancelled.has(t.seatId));
+    order.totalCents = order.tickets.reduce((sum, t) => sum + t.priceCents, 0);
+  }
+  /** @internal */ _replaceSeats(seats: SeatSpec[]): void {
+    if (this.holds.size > 0 || this.counts.sold > 0) throw new Error('replace_layout with live holds or sales');
+    for (const seatId of this.seats.keys()) if (!this.batchStart.has(seatId)) this.batchStart.set(seatId, this.seats.get(seatId)!.status);
+    this.loadSeats(seats);
+  }
+  /** @internal */ _retire(): void {
+    this.retired = true;
+  }
+  get isRetired(): boolean {
+    return this.retired;
   }
 
   // ---------- invariants ----------

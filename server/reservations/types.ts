@@ -69,10 +69,17 @@ export interface IdSource {
 
 export type HoldEndReason = 'released' | 'expired' | 'confirmed' | 'admin_released';
 
+
 // ---------- commands ----------
 
 export type Command =
-  | { type: 'hold'; buyerId: BuyerId; seatIds: SeatId[] }
+  | {
+      type: 'hold';
+      buyerId: BuyerId;
+      seatIds: SeatId[];
+      /** General admission: this many places in an area, picked by the loop. */
+      gaRequests?: { areaId: string; quantity: number }[];
+    }
   | { type: 'extend'; buyerId: BuyerId; holdId: HoldId }
   | { type: 'release'; buyerId: BuyerId; holdId: HoldId }
   | {
@@ -81,7 +88,32 @@ export type Command =
       holdId: HoldId;
       idempotencyKey: string;
       buyer: BuyerDetails;
-    };
+    }
+  | AdminCommand;
+
+/** Organizer commands: high priority, never owner-checked (the HTTP/socket edge checks admin auth). */
+export type AdminCommand =
+  | { type: 'admin_release'; holdId: HoldId; actor: string }
+  | { type: 'block'; seatIds: SeatId[]; reason: string | null; actor: string }
+  | { type: 'unblock'; seatIds: SeatId[]; actor: string }
+  | { type: 'cancel_tickets'; orderId: OrderId; seatIds: SeatId[] | null; reason: string; actor: string }
+  | { type: 'configure'; rules: Partial<EventRules>; meta: Partial<EventMeta>; actor: string }
+  | { type: 'replace_layout'; seats: SeatSpec[]; layout: unknown; actor: string }
+  | { type: 'retire'; actor: string };
+
+/** Descriptive event fields that do not affect seat logic but are edited through the loop too. */
+export interface EventMeta {
+  name: string;
+  venueName: string;
+  startsAt: number;
+}
+
+export interface SeatSpec {
+  id: SeatId;
+  priceCents: number;
+  /** General-admission area this unit belongs to (sold by quantity), if any. */
+  gaArea?: string;
+}
 
 export type CommandType = Command['type'];
 
@@ -100,6 +132,11 @@ export type Outcome =
   | { ok: true; type: 'extended'; hold: Hold }
   | { ok: true; type: 'released'; holdId: HoldId; seatIds: SeatId[] }
   | { ok: true; type: 'confirmed'; order: Order; replayed: boolean }
+  | { ok: true; type: 'blocked' | 'unblocked'; seatIds: SeatId[] }
+  | { ok: true; type: 'tickets_cancelled'; orderId: OrderId; seatIds: SeatId[] }
+  | { ok: true; type: 'configured'; rules: EventRules }
+  | { ok: true; type: 'layout_replaced'; seatCount: number }
+  | { ok: true; type: 'retired' }
   | Failure;
 
 // ---------- effects (what the loop must persist, in order) ----------
@@ -108,7 +145,13 @@ export type Effect =
   | { kind: 'hold_created'; hold: Hold }
   | { kind: 'hold_extended'; holdId: HoldId; expiresAt: number; extensions: number }
   | { kind: 'hold_ended'; hold: Hold; reason: HoldEndReason; at: number }
-  | { kind: 'order_created'; order: Order };
+  | { kind: 'order_created'; order: Order }
+  | { kind: 'seats_blocked'; seatIds: SeatId[]; reason: string | null; actor: string; at: number }
+  | { kind: 'seats_unblocked'; seatIds: SeatId[]; actor: string; at: number }
+  | { kind: 'tickets_cancelled'; orderId: OrderId; buyerId: BuyerId; seatIds: SeatId[]; reason: string; actor: string; at: number }
+  | { kind: 'event_configured'; rules: Partial<EventRules>; meta: Partial<EventMeta>; actor: string; at: number }
+  | { kind: 'layout_replaced'; seats: SeatSpec[]; layout: unknown; actor: string; at: number }
+  | { kind: 'event_retired'; actor: string; at: number };
 
 /** Public projection: buyers only see available / held / sold. */
 export function publicStatus(status: CoreSeatStatus): SeatStatus {

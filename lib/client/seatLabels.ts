@@ -1,0 +1,30 @@
+// Words for seats: the accessible names used by the list picker, the canvas
+// announcements and the tooltip all come from here so they never disagree.
+import type { SeatStatus } from '../protocol';
+import { sectionTitle, type SeatIndex } from './seatIndex';
+
+export type SeatStatusText = 'available' | 'held by you' | 'held by others' | 'sold';
+
+export function seatStatusText(status: SeatStatus, heldByMe: boolean): SeatStatusText {
+  if (status === 'sold') return 'sold';
+  if (heldByMe) return 'held by you';
+  if (status === 'held') return 'held by others';
+  return 'available';
+}
+
+/** "Section B, row 4, seat 12, €45, available" */
+export function seatAccessibleName(index: SeatIndex, seatIndex: number, statusText: SeatStatusText): string {
+  const seat = index.seats[seatIndex];
+  const section = sectionTitle(index.sectionName(seatIndex));
+  return `${section}, row ${seat.row}, seat ${seat.number}, ${index.price(seatIndex)}, ${statusText}`;
+}
+
+/** "Section B row 4 seat 12 and Section B row 4 seat 13" */
+export function joinSeatLabels(index: SeatIndex, seatIds: readonly string[]): string {
+  const labels = seatIds.map((id) => {
+    const i = index.indexById.get(id);
+    return i === undefined ? `seat ${id}` : index.shortLabel(i);
+  });
+  if (labels.length <= 1) return labels[0] ?? '';
+  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+}
