@@ -151,14 +151,14 @@ export function createBatchWriter(sqlite: Database.Database): BatchWriter {
         return;
       }
       case 'layout_replaced': {
-        const layout = effect.layout as GeneratedLayout;
+        const { layout, spec } = effect.layout as { layout: GeneratedLayout; spec: unknown };
         deleteBlocks.run(eventId);
         deleteSeats.run(eventId);
         for (const s of layout.seats) {
           insertSeat.run(eventId, s.id, s.section, s.row, s.number, s.category, s.priceCents, s.x, s.y, s.accessible ?? null, s.gaArea ?? null);
         }
         const { seats: _seats, ...rest } = layout;
-        setLayout.run(JSON.stringify(rest), eventId);
+        setLayout.run(JSON.stringify({ ...rest, spec }), eventId);
         insertAudit.run(eventId, null, effect.at, 'layout_replaced', null, null, null, detail(effect.actor, `${layout.seats.length} seats`));
         return;
       }

@@ -1,5 +1,5 @@
 // Creates an event with its generated seat layout in one transaction.
-import type { GeneratedLayout } from '../lib/venueLayout';
+import type { GeneratedLayout, VenueSpec } from '../lib/venueLayout';
 import type { DatabaseHandle } from './connection';
 import type { EventLayoutJson } from './eventStore';
 import { events, seats } from './schema';
@@ -17,6 +17,8 @@ export interface NewEvent {
   saleOpensAt?: number | null;
   saleClosesAt?: number | null;
   layout: GeneratedLayout;
+  /** The description the layout was generated from (kept for export and editing). */
+  venueSpec?: VenueSpec;
   createdAt: number;
 }
 
@@ -28,6 +30,7 @@ export function createEvent({ db }: DatabaseHandle, input: NewEvent): void {
     sections: input.layout.sections,
     stage: input.layout.stage,
     bounds: input.layout.bounds,
+    ...(input.venueSpec ? { spec: input.venueSpec } : {}),
   };
   db.transaction((tx) => {
     tx.insert(events)

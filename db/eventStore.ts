@@ -8,6 +8,8 @@ import type { DatabaseHandle } from './connection';
 import { blockedSeats, events, holds, orders, seats, tickets } from './schema';
 
 export interface EventLayoutJson {
+  /** The venue description the seats were generated from, when known. */
+  spec?: unknown;
   categories: CategoryView[];
   sections: SectionView[];
   stage: EventDetail['stage'];

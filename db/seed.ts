@@ -2,7 +2,8 @@
 import { count } from 'drizzle-orm';
 import type { DatabaseHandle } from './connection';
 import { createEvent } from './createEvent';
-import { arenaLayout, theatreLayout } from './demoVenues';
+import { generateLayout } from '../lib/venueLayout';
+import { arenaVenue, theatreVenue } from './demoVenues';
 import { events } from './schema';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -21,7 +22,8 @@ export function seedDemoIfEmpty(handle: DatabaseHandle, nowMs: number, maxSeatsP
     venueName: 'Royal Court Theatre',
     startsAt: evening(21),
     maxSeatsPerBuyer,
-    layout: theatreLayout(),
+    layout: generateLayout(theatreVenue()),
+    venueSpec: theatreVenue(),
     createdAt: nowMs,
   });
   createEvent(handle, {
@@ -30,7 +32,8 @@ export function seedDemoIfEmpty(handle: DatabaseHandle, nowMs: number, maxSeatsP
     venueName: 'Riverside Arena',
     startsAt: evening(45),
     maxSeatsPerBuyer,
-    layout: arenaLayout(),
+    layout: generateLayout(arenaVenue()),
+    venueSpec: arenaVenue(),
     createdAt: nowMs,
   });
   return true;

@@ -13,13 +13,16 @@ import { BuyerSessions } from './buyerSession';
 import type { ServerConfig } from './config';
 import { EventRegistry } from './eventRegistry';
 import { registerBuyerRoutes } from './http/buyerRoutes';
+import { AdminAuth } from './admin/adminAuth';
+import { attachAdminGateway } from './admin/adminGateway';
+import { registerAdminRoutes } from './admin/adminRoutes';
 import { Router, sendAck, sendJson } from './http/router';
 import { cryptoIds } from './ids';
 import { createLogger, type Logger } from './logger';
 import type { Timers } from './loop/reservationLoop';
 import { Metrics } from './metrics';
 import type { IdSource } from './reservations/types';
-import { attachSocketGateway, type BuyerServer } from './socketGateway';
+import { attachSocketGateway, eventRoom, type BuyerServer } from './socketGateway';
 
 export interface AppOptions {
   /** Serve the Next.js pages too (false in server tests: API + Socket.IO only). */
@@ -45,6 +48,11 @@ export interface RunningApp {
 /** Socket.IO message cap: the largest legitimate payload is a confirm, well under this. */
 const SOCKET_MAX_BYTES = 100_000;
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** /admin and everything under it, except the login page itself. */
+function isAdminPage(pathname: string): boolean {
+  return (pathname === '/admin' || pathname.startsWith('/admin/')) && pathname !== '/admin/login';
+}
 
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
@@ -73,9 +81,30 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   });
   registry.startAll();
   const buyerApi = new BuyerApi(registry);
+  const adminAuth = new AdminAuth({
+    password: config.adminPassword,
+    secret: getOrCreateSetting(handle, 'admin_session_secret', newSecret),
+    clock,
+  });
+  if (adminAuth.generatedPassword) {
+    // Printed once, to this process's log only; it is never stored (only its hash, in memory).
+    logger.warn({ adminPassword: adminAuth.generatedPassword }, 'ADMIN_PASSWORD is not set: generated an organizer password for this run');
+  }
 
   const router = new Router();
   registerBuyerRoutes(router, { registry, buyerApi, sessions, handle, secureCookies: false });
+  // Assigned once Socket.IO exists (below); routes only call it per request.
+  let viewersOf: (eventId: string) => number = () => 0;
+  registerAdminRoutes(router, {
+    auth: adminAuth,
+    sessions,
+    registry,
+    handle,
+    maxSeatsPerBuyer: config.maxSeatsPerBuyer,
+    viewersOf: (eventId) => viewersOf(eventId),
+    clock,
+    secureCookies: false,
+  });
   router.add('GET', '/metrics', async ({ req, res }) => {
     const authorized = config.metricsToken
       ? req.headers.authorization === `Bearer ${config.metricsToken}`
@@ -111,6 +140,12 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
 
   async function servePage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (!nextHandler) return sendJson(res, 404, JSON.stringify(fail('not_found', 'Pages are not served by this instance.')));
+    // Organizer pages need an organizer session; everything else is public.
+    if (isAdminPage(url.pathname) && !adminAuth.fromRequest(req)) {
+      res.writeHead(302, { location: `/admin/login?next=${encodeURIComponent(url.pathname + url.search)}`, 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
     // Every visitor gets an anonymous buyer session on first page load.
     if (!url.pathname.startsWith('/_next/') && !sessions.fromRequest(req)) {
       res.setHeader('set-cookie', sessions.cookieHeader(sessions.issue().token, false));
@@ -123,6 +158,8 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     serveClient: false,
   });
   attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger });
+  viewersOf = (eventId) => io.of('/').adapter.rooms.get(eventRoom(eventId))?.size ?? 0;
+  const stopAdminGateway = attachAdminGateway(io as never, { auth: adminAuth, registry, viewersOf, logger });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -146,6 +183,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
       if (closed) return;
       closed = true;
       registry.stopAll();
+      stopAdminGateway();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       handle.close();

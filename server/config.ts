@@ -16,6 +16,8 @@ const envSchema = z.object({
   MAX_BATCH_SIZE: positiveInt.default(1_024),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** Organizer password; when unset a strong one is generated at start and logged once. */
+  ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').max(256).optional(),
   SEED_DEMO: z
     .enum(['0', '1', 'true', 'false'])
     .default('1')
@@ -39,6 +41,7 @@ export type ServerConfig = {
   maxBatchSize: number;
   sessionSecret?: string;
   metricsToken?: string;
+  adminPassword?: string;
   seedDemo: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   checkInvariants: boolean;
@@ -63,6 +66,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxBatchSize: e.MAX_BATCH_SIZE,
     sessionSecret: e.SESSION_SECRET,
     metricsToken: e.METRICS_TOKEN,
+    adminPassword: e.ADMIN_PASSWORD,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     checkInvariants: e.CHECK_INVARIANTS,

@@ -9,6 +9,7 @@ import { ReservationLoop, type CommittedBatch, type LoopObserver, type Timers } 
 import type { IdSource } from './reservations/types';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { EventStats } from './admin/eventStats';
 
 export interface EventRuntime {
   eventId: string;
@@ -18,6 +19,7 @@ export interface EventRuntime {
   detailJson: string;
   detailEtag: string;
   seatById: Map<string, SeatLayout>;
+  stats: EventStats;
 }
 
 export interface RegistryOptions {
@@ -50,11 +52,18 @@ export class EventRegistry {
     const existing = this.runtimes.get(eventId);
     if (existing) return existing;
     const { handle, metrics, logger } = this.options;
-    const runtime = { eventId, loop: undefined as unknown as ReservationLoop } as EventRuntime;
+    const runtime = {
+      eventId,
+      loop: undefined as unknown as ReservationLoop,
+      stats: new EventStats(eventId, handle.sqlite, this.options.clock),
+    } as EventRuntime;
     this.refreshDetail(runtime);
     const log = logger.child({ eventId });
     const observer: LoopObserver = {
-      onCommand: (type, outcome, latencyMs) => metrics.observeCommand(type, outcome, latencyMs),
+      onCommand: (type, outcome, latencyMs) => {
+        metrics.observeCommand(type, outcome, latencyMs);
+        runtime.stats.recordLatency(latencyMs);
+      },
       onTick: ({ batchSize, commitMs, depth }) => {
         metrics.batchSize.observe(batchSize);
         if (commitMs > 0) metrics.commitDuration.observe(commitMs / 1000);
@@ -62,6 +71,7 @@ export class EventRegistry {
       },
       onCommitted: (batch) => {
         for (const ended of batch.endedHolds) if (ended.reason === 'expired') metrics.holdsExpired.inc();
+        runtime.stats.recordBatch(batch);
         if (batch.eventChange === 'deleted') {
           runtime.loop.stop();
           this.runtimes.delete(eventId);

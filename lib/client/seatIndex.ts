@@ -113,10 +113,10 @@ export class SeatIndex {
     return formatPrice(this.seats[index].priceCents, this.currency);
   }
 
-  /** "Section B row 4 seat 12" */
+  /** "Stalls Left row 4 seat 12", "Section 101 row 4 seat 12" */
   shortLabel(index: number): string {
     const seat = this.seats[index];
-    return `${sectionTitle(this.sectionName(index))} row ${seat.row} seat ${seat.number}`;
+    return `${this.sectionName(index)} row ${seat.row} seat ${seat.number}`;
   }
 }
 

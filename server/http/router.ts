@@ -92,20 +92,20 @@ export class BodyError extends Error {
   }
 }
 
-/** Reads a JSON body of at most MAX_BODY_BYTES. Empty body → {}. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+/** Reads a JSON body of at most `maxBytes` (default MAX_BODY_BYTES). Empty body → {}. */
+export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) {
+  if (declared > maxBytes) {
     req.resume();
-    throw new BodyError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    throw new BodyError(413, `The body is larger than ${maxBytes} bytes.`);
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       req.resume();
-      throw new BodyError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+      throw new BodyError(413, `The body is larger than ${maxBytes} bytes.`);
     }
     chunks.push(chunk as Buffer);
   }

@@ -1,0 +1,83 @@
+// The organizer's live view: Socket.IO namespace /admin. Admin login is
+// required to connect; watchers of an event get its figures every second.
+import type { Server } from 'socket.io';
+import {
+  watchSchema,
+  type AdminClientToServerEvents,
+  type AdminEventStats,
+  type AdminServerToClientEvents,
+} from '../../lib/adminProtocol';
+import { fail, invalidRequest } from '../../lib/protocol';
+import { readCookie } from '../buyerSession';
+import type { EventRegistry, EventRuntime } from '../eventRegistry';
+import type { Logger } from '../logger';
+import { ADMIN_COOKIE, type AdminAuth } from './adminAuth';
+
+const PUSH_INTERVAL_MS = 1000;
+const watchRoom = (eventId: string) => `watch:${eventId}`;
+
+export function adminStatsOf(runtime: EventRuntime, viewers: number): AdminEventStats {
+  return runtime.stats.snapshot({
+    book: runtime.loop.seatBook,
+    version: runtime.loop.version,
+    categories: runtime.detail.categories,
+    seatById: runtime.seatById,
+    viewers,
+    mailboxDepth: runtime.loop.mailboxDepth,
+  });
+}
+
+export interface AdminGatewayDeps {
+  auth: AdminAuth;
+  registry: EventRegistry;
+  viewersOf(eventId: string): number;
+  logger: Logger;
+}
+
+/** Attaches /admin; returns a function that stops its timer. */
+export function attachAdminGateway(io: Server, deps: AdminGatewayDeps): () => void {
+  const { auth, registry } = deps;
+  const admin = io.of('/admin') as unknown as import('socket.io').Namespace<AdminClientToServerEvents, AdminServerToClientEvents>;
+
+  admin.use((socket, next) => {
+    const given = socket.handshake.auth as { token?: unknown } | undefined;
+    const token = typeof given?.token === 'string' ? given.token : readCookie(socket.handshake.headers.cookie, ADMIN_COOKIE);
+    if (!auth.verify(token)) {
+      const error = new Error('unauthorized') as Error & { data?: unknown };
+      error.data = { code: 'unauthorized', message: 'Sign in as an organizer.' };
+      return next(error);
+    }
+    next();
+  });
+
+  admin.on('connection', (socket) => {
+    socket.on('admin:watch', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = watchSchema.safeParse(payload);
+      if (!parsed.success) return ack(invalidRequest(parsed.error) as never);
+      const runtime = registry.get(parsed.data.eventId);
+      if (!runtime) return ack(fail('not_found', 'No such event.') as never);
+      void socket.join(watchRoom(runtime.eventId));
+      ack({ ok: true, stats: adminStatsOf(runtime, deps.viewersOf(runtime.eventId)) });
+    });
+    socket.on('admin:unwatch', (payload, ack) => {
+      const parsed = watchSchema.safeParse(payload);
+      if (parsed.success) void socket.leave(watchRoom(parsed.data.eventId));
+      if (typeof ack === 'function') ack({ ok: parsed.success });
+    });
+  });
+
+  const timer = setInterval(() => {
+    for (const runtime of registry.list()) {
+      const watchers = admin.adapter.rooms.get(watchRoom(runtime.eventId))?.size ?? 0;
+      if (watchers === 0) continue;
+      try {
+        admin.to(watchRoom(runtime.eventId)).emit('admin:stats', adminStatsOf(runtime, deps.viewersOf(runtime.eventId)));
+      } catch (error) {
+        deps.logger.error({ err: error, eventId: runtime.eventId }, 'admin stats failed');
+      }
+    }
+  }, PUSH_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
