@@ -6,10 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+/** The organizer password of the e2e server (tests log in with it). */
+export const E2E_ADMIN_PASSWORD = 'e2e-organizer-password';
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'seatline-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/serve.ts'], {
-    env: { ...process.env, DATABASE_PATH: join(dir, 'e2e.db'), SQLITE_SYNCHRONOUS: 'NORMAL', NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...process.env,
+      DATABASE_PATH: join(dir, 'e2e.db'),
+      SQLITE_SYNCHRONOUS: 'NORMAL',
+      ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
