@@ -21,6 +21,7 @@ import { cryptoIds } from './ids';
 import { createLogger, type Logger } from './logger';
 import type { Timers } from './loop/reservationLoop';
 import { Metrics } from './metrics';
+import { RequestLimits } from './rateLimiter';
 import type { IdSource } from './reservations/types';
 import { attachSocketGateway, eventRoom, type BuyerServer } from './socketGateway';
 
@@ -91,6 +92,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     logger.warn({ adminPassword: adminAuth.generatedPassword }, 'ADMIN_PASSWORD is not set: generated an organizer password for this run');
   }
 
+  const limits = new RequestLimits(config.rateLimitSocketPerSec, config.rateLimitIpPerSec, clock);
   const router = new Router();
   registerBuyerRoutes(router, { registry, buyerApi, sessions, handle, secureCookies: false });
   // Assigned once Socket.IO exists (below); routes only call it per request.
@@ -126,6 +128,13 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   const httpServer = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const isApi = url.pathname.startsWith('/api/') || url.pathname === '/metrics';
+    if (isApi && url.pathname !== '/api/health') {
+      const waitMs = limits.take(req.socket.remoteAddress ?? 'unknown');
+      if (waitMs > 0) {
+        req.resume();
+        return sendAck(res, fail('rate_limited', 'Too many requests from this address; slow down.', { retryAfterMs: waitMs }));
+      }
+    }
     const work = isApi
       ? router.handle(req, res, url).then((handled) => {
           if (!handled) sendAck(res, fail('not_found', `No route ${req.method} ${url.pathname}.`));
@@ -157,7 +166,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     maxHttpBufferSize: SOCKET_MAX_BYTES,
     serveClient: false,
   });
-  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger });
+  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits });
   viewersOf = (eventId) => io.of('/').adapter.rooms.get(eventRoom(eventId))?.size ?? 0;
   const stopAdminGateway = attachAdminGateway(io as never, { auth: adminAuth, registry, viewersOf, logger });
 

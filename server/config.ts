@@ -14,6 +14,10 @@ const envSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL']).default('FULL'),
   MAILBOX_CAPACITY: positiveInt.default(10_000),
   MAX_BATCH_SIZE: positiveInt.default(1_024),
+  /** Per Socket.IO connection: sustained commands/s (burst is twice that). 0 disables. */
+  RATE_LIMIT_SOCKET_PER_SEC: z.coerce.number().min(0).default(20),
+  /** Per client address, HTTP API + sockets together: sustained requests/s (burst is twice that). 0 disables. */
+  RATE_LIMIT_IP_PER_SEC: z.coerce.number().min(0).default(500),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Organizer password; when unset a strong one is generated at start and logged once. */
@@ -39,6 +43,8 @@ export type ServerConfig = {
   synchronous: 'OFF' | 'NORMAL' | 'FULL';
   mailboxCapacity: number;
   maxBatchSize: number;
+  rateLimitSocketPerSec: number;
+  rateLimitIpPerSec: number;
   sessionSecret?: string;
   metricsToken?: string;
   adminPassword?: string;
@@ -64,6 +70,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     synchronous: e.SQLITE_SYNCHRONOUS,
     mailboxCapacity: e.MAILBOX_CAPACITY,
     maxBatchSize: e.MAX_BATCH_SIZE,
+    rateLimitSocketPerSec: e.RATE_LIMIT_SOCKET_PER_SEC,
+    rateLimitIpPerSec: e.RATE_LIMIT_IP_PER_SEC,
     sessionSecret: e.SESSION_SECRET,
     metricsToken: e.METRICS_TOKEN,
     adminPassword: e.ADMIN_PASSWORD,

@@ -53,3 +53,25 @@ export class RateLimiter {
     for (const [key, bucket] of this.buckets) if (now - bucket.updatedAtMs > fullAfterMs) this.buckets.delete(key);
   }
 }
+
+/** Limits per connection and per client address; a limit of 0 per second disables it. */
+export class RequestLimits {
+  private readonly perConnection: RateLimiter | null;
+  private readonly perAddress: RateLimiter | null;
+
+  constructor(perConnectionPerSec: number, perAddressPerSec: number, clock: () => number = Date.now) {
+    this.perConnection = perConnectionPerSec > 0 ? new RateLimiter({ ratePerSecond: perConnectionPerSec, burst: 2 * perConnectionPerSec }, clock) : null;
+    this.perAddress = perAddressPerSec > 0 ? new RateLimiter({ ratePerSecond: perAddressPerSec, burst: 2 * perAddressPerSec }, clock) : null;
+  }
+
+  /** 0 when allowed, else how long to wait (ms). The address bucket is charged only if the connection's allowed it. */
+  take(address: string, connectionId?: string): number {
+    const connectionWait = connectionId && this.perConnection ? this.perConnection.take(connectionId) : 0;
+    if (connectionWait > 0) return connectionWait;
+    return this.perAddress ? this.perAddress.take(address) : 0;
+  }
+
+  forgetConnection(connectionId: string): void {
+    this.perConnection?.forget(connectionId);
+  }
+}

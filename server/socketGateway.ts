@@ -17,6 +17,7 @@ import type { BuyerApi } from './buyerApi';
 import type { EventRegistry } from './eventRegistry';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import type { RequestLimits } from './rateLimiter';
 import { holdView } from './views';
 
 export interface SocketData {
@@ -34,10 +35,11 @@ export interface GatewayDeps {
   sessions: BuyerSessions;
   metrics: Metrics;
   logger: Logger;
+  limits: RequestLimits;
 }
 
 export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
-  const { registry, buyerApi, sessions, metrics, logger } = deps;
+  const { registry, buyerApi, sessions, metrics, logger, limits } = deps;
 
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -56,7 +58,11 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
     const buyerId = socket.data.buyerId;
     void socket.join(buyerRoom(buyerId));
     metrics.socketsConnected.inc();
-    socket.on('disconnect', () => metrics.socketsConnected.dec());
+    socket.on('disconnect', () => {
+      metrics.socketsConnected.dec();
+      limits.forgetConnection(socket.id);
+    });
+    const address = socket.handshake.address;
 
     // Every client→server event: (payload?, ack). Events without an ack are ignored: the
     // client could not learn the outcome, so we do not act on them.
@@ -65,6 +71,11 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
         const ack = args[args.length - 1];
         if (typeof ack !== 'function') return;
         const payload = args.length > 1 ? args[0] : undefined;
+        const waitMs = limits.take(address, socket.id);
+        if (waitMs > 0) {
+          ack(fail('rate_limited', 'Too many requests from this connection; slow down.', { retryAfterMs: waitMs }));
+          return;
+        }
         Promise.resolve()
           .then(() => run(payload))
           .then(
