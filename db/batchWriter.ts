@@ -10,7 +10,12 @@ export interface BatchWriter {
   write(eventId: string, effects: readonly Effect[], version: number, currency: string): void;
 }
 
-export function createBatchWriter(sqlite: Database.Database): BatchWriter {
+export interface BatchWriterOptions {
+  /** Runs inside the transaction after all writes, before COMMIT (crash tests kill the process here). */
+  beforeCommit?: () => void;
+}
+
+export function createBatchWriter(sqlite: Database.Database, options: BatchWriterOptions = {}): BatchWriter {
   const insertHold = sqlite.prepare(
     `INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, status)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'active')`,
@@ -173,6 +178,7 @@ export function createBatchWriter(sqlite: Database.Database): BatchWriter {
   const writeAll = sqlite.transaction((eventId: string, effects: readonly Effect[], version: number, currency: string) => {
     for (const effect of effects) writeEffect(eventId, effect, currency);
     setVersion.run(version, eventId); // no-op once the event was deleted
+    options.beforeCommit?.();
   });
 
   return {

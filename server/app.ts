@@ -62,7 +62,7 @@ function isLoopback(address: string | undefined): boolean {
 export async function startApp(config: ServerConfig, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? Date.now;
-  const handle = openDatabase(config.databasePath, { synchronous: config.synchronous });
+  const handle = openDatabase(config.databasePath, { synchronous: config.synchronous, busyTimeoutMs: config.busyTimeoutMs });
   if (config.seedDemo && seedDemoIfEmpty(handle, clock(), config.maxSeatsPerBuyer)) {
     logger.info('seeded the demo events (demo-theatre, demo-arena)');
   }
@@ -77,9 +77,11 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     mailboxCapacity: config.mailboxCapacity,
     maxBatchSize: config.maxBatchSize,
     checkInvariants: config.checkInvariants,
+    faultKillInCommit: config.faultKillInCommit,
     metrics,
     logger,
   });
+  if (config.faultKillInCommit !== undefined) logger.warn({ at: config.faultKillInCommit }, 'FAULT_KILL_IN_COMMIT is set: this process will kill itself mid-commit');
   registry.startAll();
   const buyerApi = new BuyerApi(registry);
   const adminAuth = new AdminAuth({

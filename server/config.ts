@@ -12,6 +12,13 @@ const envSchema = z.object({
   /** Seat limit per buyer for seeded and newly created events. */
   MAX_SEATS_PER_BUYER: positiveInt.max(50).default(8),
   SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL']).default('FULL'),
+  /** How long a write waits for a database locked by another process before failing (storage_unavailable). */
+  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  /**
+   * Fault injection for crash tests only: SIGKILL this process inside the Nth
+   * batch transaction, after its writes and before COMMIT. Never set in production.
+   */
+  FAULT_KILL_IN_COMMIT: z.coerce.number().int().min(1).optional(),
   MAILBOX_CAPACITY: positiveInt.default(10_000),
   MAX_BATCH_SIZE: positiveInt.default(1_024),
   /** Per Socket.IO connection: sustained commands/s (burst is twice that). 0 disables. */
@@ -41,6 +48,8 @@ export type ServerConfig = {
   holdTtlMs: number;
   maxSeatsPerBuyer: number;
   synchronous: 'OFF' | 'NORMAL' | 'FULL';
+  busyTimeoutMs: number;
+  faultKillInCommit?: number;
   mailboxCapacity: number;
   maxBatchSize: number;
   rateLimitSocketPerSec: number;
@@ -68,6 +77,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     holdTtlMs: e.HOLD_TTL_MS,
     maxSeatsPerBuyer: e.MAX_SEATS_PER_BUYER,
     synchronous: e.SQLITE_SYNCHRONOUS,
+    busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
+    faultKillInCommit: e.FAULT_KILL_IN_COMMIT,
     mailboxCapacity: e.MAILBOX_CAPACITY,
     maxBatchSize: e.MAX_BATCH_SIZE,
     rateLimitSocketPerSec: e.RATE_LIMIT_SOCKET_PER_SEC,

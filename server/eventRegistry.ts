@@ -31,6 +31,8 @@ export interface RegistryOptions {
   mailboxCapacity: number;
   maxBatchSize: number;
   checkInvariants: boolean;
+  /** Crash tests: SIGKILL inside the Nth batch transaction (counted across events). */
+  faultKillInCommit?: number;
   metrics: Metrics;
   logger: Logger;
 }
@@ -39,6 +41,12 @@ export class EventRegistry {
   private readonly runtimes = new Map<string, EventRuntime>();
   private readonly listeners: ((runtime: EventRuntime, batch: CommittedBatch) => void)[] = [];
   private readonly holdEventStmt: Database.Statement<[string], { event_id: string }>;
+
+  private commits = 0;
+  private readonly beforeCommit = (): void => {
+    const killAt = this.options.faultKillInCommit;
+    if (killAt !== undefined && ++this.commits === killAt) process.kill(process.pid, 'SIGKILL');
+  };
 
   constructor(private readonly options: RegistryOptions) {
     this.holdEventStmt = options.handle.sqlite.prepare('SELECT event_id FROM holds WHERE id = ?');
@@ -91,7 +99,7 @@ export class EventRegistry {
         if (!state) throw new Error(`event ${eventId} vanished from storage`);
         return state;
       },
-      writer: createBatchWriter(handle.sqlite),
+      writer: createBatchWriter(handle.sqlite, { beforeCommit: this.beforeCommit }),
       ids: this.options.ids,
       clock: this.options.clock,
       timers: this.options.timers,
