@@ -156,7 +156,7 @@ export class SeatBook {
     if (isAdminCommand(command)) return applyAdmin(this, command, now);
     switch (command.type) {
       case 'hold':
-        return this.createHold(command.buyerId, this.withGaUnits(command.seatIds, command.gaRequests), now);
+        return this.createHold(command.buyerId, command.seatIds, now, command.gaRequests);
       case 'extend':
         return this.extendHold(command.buyerId, command.holdId, now);
       case 'release':
@@ -204,48 +204,42 @@ export class SeatBook {
     return null;
   }
 
-  /**
-   * Resolves general-admission requests to concrete free units. A request that
-   * cannot be met becomes the area's id itself, which createHold reports.
-   */
-  private withGaUnits(seatIds: SeatId[], gaRequests: { areaId: string; quantity: number }[] | undefined): SeatId[] {
+  /** Resolves general-admission requests to concrete free places, or says why it cannot. */
+  private withGaUnits(seatIds: SeatId[], gaRequests: { areaId: string; quantity: number }[] | undefined): SeatId[] | Failure {
     if (!gaRequests?.length) return seatIds;
     const picked = [...seatIds];
     const named = new Set(seatIds);
     for (const { areaId, quantity } of gaRequests) {
       const units = this.gaUnits.get(areaId);
-      if (!units) {
-        picked.push(`${areaId}`);
-        continue;
+      if (!units) return failure('not_found', 'No such general-admission area in this event.', { seatIds: [areaId] });
+      const free = units.filter((u) => !named.has(u) && this.seats.get(u)!.status === 'available').slice(0, quantity);
+      if (free.length < quantity) {
+        const left = units.length - units.filter((u) => this.seats.get(u)!.status !== 'available').length;
+        return failure('seats_unavailable', `Only ${left} places are left in this area.`, { seatIds: [areaId] });
       }
-      let found = 0;
-      for (const unit of units) {
-        if (found === quantity) break;
-        if (!named.has(unit) && this.seats.get(unit)!.status === 'available') {
-          picked.push(unit);
-          named.add(unit);
-          found++;
-        }
-      }
-      if (found < quantity) {
-        // Not enough places left: name one taken unit so the hold fails as seats_unavailable.
-        const taken = units.find((u) => this.seats.get(u)!.status !== 'available');
-        picked.push(taken ?? areaId);
-      }
+      for (const u of free) named.add(u);
+      picked.push(...free);
     }
     return picked;
   }
 
-  private createHold(buyerId: BuyerId, seatIds: SeatId[], now: number): Outcome {
+  private createHold(
+    buyerId: BuyerId,
+    namedSeatIds: SeatId[],
+    now: number,
+    gaRequests?: { areaId: string; quantity: number }[],
+  ): Outcome {
     const closed = this.saleClosedReason(now);
     if (closed) return failure('sale_closed', closed);
-    if (seatIds.length === 0) return failure('invalid_request', 'Name at least one seat.');
-    if (new Set(seatIds).size !== seatIds.length) return failure('invalid_request', 'A seat is named twice.');
-
-    const unknown = seatIds.filter((id) => !this.seats.has(id));
+    if (namedSeatIds.length === 0 && !gaRequests?.length) return failure('invalid_request', 'Name at least one seat.');
+    if (new Set(namedSeatIds).size !== namedSeatIds.length) return failure('invalid_request', 'A seat is named twice.');
+    // Named seats first, so their failures name exactly those seats; then GA places.
+    const unknown = namedSeatIds.filter((id) => !this.seats.has(id));
     if (unknown.length) return failure('not_found', 'Some seats do not exist in this event.', { seatIds: unknown });
-    const taken = seatIds.filter((id) => this.seats.get(id)!.status !== 'available');
+    const taken = namedSeatIds.filter((id) => this.seats.get(id)!.status !== 'available');
     if (taken.length) return failure('seats_unavailable', 'Some seats are no longer available.', { seatIds: taken });
+    const seatIds = this.withGaUnits(namedSeatIds, gaRequests);
+    if (!Array.isArray(seatIds)) return seatIds;
 
     const alreadyHeld = this.seatsHeldByBuyer.get(buyerId) ?? 0;
     const max = this.rules.maxSeatsPerBuyer;
@@ -392,6 +386,7 @@ export class SeatBook {
   private restore({ holds, orders, blockedSeatIds }: RestoredState): void {
     for (const seatId of blockedSeatIds) this.setSeat(seatId, { status: 'blocked' });
     for (const order of orders) {
+      if (this.orders.has(order.id)) throw new Error(`restore: order ${order.id} appears twice`);
       for (const ticket of order.tickets) {
         const seat = this.seats.get(ticket.seatId);
         if (!seat || seat.status !== 'available') throw new Error(`restore: seat ${ticket.seatId} sold twice`);
@@ -400,6 +395,7 @@ export class SeatBook {
       this.addOrder(order);
     }
     for (const hold of holds) {
+      if (this.holds.has(hold.id)) throw new Error(`restore: hold ${hold.id} appears twice`);
       for (const seatId of hold.seatIds) {
         const seat = this.seats.get(seatId);
         if (!seat || seat.status !== 'available') throw new Error(`restore: seat ${seatId} held twice`);
