@@ -89,9 +89,9 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
         deleteHeldSeats.run(h.id);
         // A confirmed hold's seats are audited as 'sold' by the order below.
         if (effect.reason !== 'confirmed') {
-          // (admin_released rows name the hold's buyer; the actor is the organizer)
+          // admin_released rows name the hold's buyer; `detail` names the organizer and reason.
           for (const seatId of h.seatIds) {
-            insertAudit.run(eventId, seatId, effect.at, effect.reason, h.id, null, h.buyerId, null);
+            insertAudit.run(eventId, seatId, effect.at, effect.reason, h.id, null, h.buyerId, effect.detail ?? null);
           }
         }
         return;
@@ -142,8 +142,8 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
           name: m.name ?? null,
           venueName: m.venueName ?? null,
           startsAt: m.startsAt ?? null,
-          setTtl: 'holdTtlMs' in r ? 1 : 0,
-          holdTtlMs: r.holdTtlMs ?? null,
+          setTtl: effect.holdTtlOverride !== undefined ? 1 : 0,
+          holdTtlMs: effect.holdTtlOverride ?? null,
           maxSeatsPerBuyer: r.maxSeatsPerBuyer ?? null,
           maxExtensions: r.maxExtensions ?? null,
           saleStatus: r.saleStatus ?? null,

@@ -2,7 +2,7 @@
 import type { GeneratedLayout, VenueSpec } from '../lib/venueLayout';
 import type { DatabaseHandle } from './connection';
 import type { EventLayoutJson } from './eventStore';
-import { events, seats } from './schema';
+import { auditLog, events, seats } from './schema';
 
 export interface NewEvent {
   id: string;
@@ -20,6 +20,8 @@ export interface NewEvent {
   /** The description the layout was generated from (kept for export and editing). */
   venueSpec?: VenueSpec;
   createdAt: number;
+  /** Who created it, for the audit log (default 'system'). */
+  actor?: string;
 }
 
 const SEAT_INSERT_CHUNK = 500;
@@ -65,5 +67,8 @@ export function createEvent({ db }: DatabaseHandle, input: NewEvent): void {
     for (let i = 0; i < rows.length; i += SEAT_INSERT_CHUNK) {
       tx.insert(seats).values(rows.slice(i, i + SEAT_INSERT_CHUNK)).run();
     }
+    tx.insert(auditLog)
+      .values({ eventId: input.id, at: input.createdAt, action: 'event_created', detail: JSON.stringify({ by: input.actor ?? 'system', seats: rows.length }) })
+      .run();
   });
 }

@@ -89,7 +89,8 @@ export function loadLoopState(handle: DatabaseHandle, eventId: string, defaultHo
     buyerId: o.buyerId,
     buyer: { name: o.buyerName, email: o.buyerEmail },
     idempotencyKey: o.idempotencyKey,
-    totalCents: o.totalCents,
+    // Cancelled tickets are not restored, so neither is what they cost.
+    totalCents: (ticketsByOrder.get(o.id) ?? []).reduce((sum, t) => sum + t.priceCents, 0),
     createdAt: o.createdAt,
     tickets: ticketsByOrder.get(o.id) ?? [],
   }));

@@ -32,14 +32,16 @@ export const updateEventSchema = eventFieldsSchema.partial().refine((v) => Objec
 
 export const saleStatusSchema = z.object({ status: z.enum(['open', 'paused', 'closed']) });
 
+const distinct = (ids: string[]) => new Set(ids).size === ids.length;
+
 export const seatSelectionSchema = z.object({
-  seatIds: z.array(seatIdSchema).min(1, 'select at least one seat').max(5000),
+  seatIds: z.array(seatIdSchema).min(1, 'select at least one seat').max(5000).refine(distinct, 'seatIds must not repeat a seat'),
   reason: z.string().trim().max(200).optional(),
 });
 
 export const cancelOrderSchema = z.object({
   /** Omit to cancel every remaining ticket of the order. */
-  seatIds: z.array(seatIdSchema).min(1).max(5000).optional(),
+  seatIds: z.array(seatIdSchema).min(1).max(5000).refine(distinct, 'seatIds must not repeat a seat').optional(),
   reason: z.string().trim().min(1, 'give a reason').max(200),
 });
 

@@ -105,6 +105,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     registry,
     handle,
     maxSeatsPerBuyer: config.maxSeatsPerBuyer,
+    defaultHoldTtlMs: config.holdTtlMs,
     viewersOf: (eventId) => viewersOf(eventId),
     clock,
     secureCookies: false,

@@ -120,11 +120,6 @@ export class SeatIndex {
   }
 }
 
-/** Section names may already say "Section"; avoid "Section Section B". */
-export function sectionTitle(name: string): string {
-  return /^section\b/i.test(name) ? name : `Section ${name}`;
-}
-
 /**
  * Median nearest-neighbour distance over a sample of seats, using a coarse grid.
  * Good enough to size seat glyphs so that neighbours never overlap.

@@ -1,7 +1,7 @@
 // Words for seats: the accessible names used by the list picker, the canvas
 // announcements and the tooltip all come from here so they never disagree.
 import type { SeatStatus } from '../protocol';
-import { sectionTitle, type SeatIndex } from './seatIndex';
+import type { SeatIndex } from './seatIndex';
 
 export type SeatStatusText = 'available' | 'held by you' | 'held by others' | 'sold';
 
@@ -12,11 +12,10 @@ export function seatStatusText(status: SeatStatus, heldByMe: boolean): SeatStatu
   return 'available';
 }
 
-/** "Section B, row 4, seat 12, €45, available" */
+/** "Balcony, row C, seat 10, €25, available" / "Section 101, row 4, seat 12, €45, held by others" */
 export function seatAccessibleName(index: SeatIndex, seatIndex: number, statusText: SeatStatusText): string {
   const seat = index.seats[seatIndex];
-  const section = sectionTitle(index.sectionName(seatIndex));
-  return `${section}, row ${seat.row}, seat ${seat.number}, ${index.price(seatIndex)}, ${statusText}`;
+  return `${index.sectionName(seatIndex)}, row ${seat.row}, seat ${seat.number}, ${index.price(seatIndex)}, ${statusText}`;
 }
 
 /** "Section B row 4 seat 12 and Section B row 4 seat 13" */

@@ -42,17 +42,25 @@ export function attachAdminGateway(io: Server, deps: AdminGatewayDeps): () => vo
   admin.use((socket, next) => {
     const given = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof given?.token === 'string' ? given.token : readCookie(socket.handshake.headers.cookie, ADMIN_COOKIE);
-    if (!auth.verify(token)) {
+    if (!auth.verify(token as string)) {
       const error = new Error('unauthorized') as Error & { data?: unknown };
       error.data = { code: 'unauthorized', message: 'Sign in as an organizer.' };
       return next(error);
     }
+    socket.data.token = token;
     next();
   });
 
+  /** Sessions end by logout or expiry: a socket opened with one must not outlive it. */
+  const stillSignedIn = (socket: { data: { token?: string }; disconnect(close?: boolean): unknown }): boolean => {
+    if (auth.verify(socket.data.token)) return true;
+    socket.disconnect(true);
+    return false;
+  };
+
   admin.on('connection', (socket) => {
     socket.on('admin:watch', (payload, ack) => {
-      if (typeof ack !== 'function') return;
+      if (typeof ack !== 'function' || !stillSignedIn(socket)) return;
       const parsed = watchSchema.safeParse(payload);
       if (!parsed.success) return ack(invalidRequest(parsed.error) as never);
       const runtime = registry.get(parsed.data.eventId);
@@ -68,6 +76,7 @@ export function attachAdminGateway(io: Server, deps: AdminGatewayDeps): () => vo
   });
 
   const timer = setInterval(() => {
+    for (const socket of admin.sockets.values()) stillSignedIn(socket);
     for (const runtime of registry.list()) {
       const watchers = admin.adapter.rooms.get(watchRoom(runtime.eventId))?.size ?? 0;
       if (watchers === 0) continue;

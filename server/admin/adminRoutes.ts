@@ -32,6 +32,8 @@ export interface AdminRouteDeps {
   registry: EventRegistry;
   handle: DatabaseHandle;
   maxSeatsPerBuyer: number;
+  /** The server's HOLD_TTL_MS: what a cleared per-event hold TTL falls back to. */
+  defaultHoldTtlMs: number;
   viewersOf(eventId: string): number;
   clock: () => number;
   secureCookies: boolean;
@@ -138,7 +140,10 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
       const venue = buildVenue(input.venue);
       if (!venue.ok) return sendAck(ctx.res, { ok: false, error: { code: 'invalid_request', message: 'The venue layout is not valid.', issues: venue.issues.map((i) => ({ ...i, path: `venue.${i.path}` })) } });
       const id = input.id ?? `${slug(input.name)}-${randomBytes(3).toString('hex')}`;
-      if (getEventRow(handle, id)) return sendAck(ctx.res, fail('invalid_request', `An event with id ${id} exists.`));
+      // Ids are never reused: the audit log of a deleted event must not become a new event's history.
+      if (getEventRow(handle, id) || handle.sqlite.prepare('SELECT 1 FROM audit_log WHERE event_id = ? LIMIT 1').get(id)) {
+        return sendAck(ctx.res, fail('invalid_request', `The event id ${id} is taken.`));
+      }
       if (input.saleOpensAt != null && input.saleClosesAt != null && input.saleClosesAt <= input.saleOpensAt) {
         return sendAck(ctx.res, fail('invalid_request', 'The sale must close after it opens.'));
       }
@@ -155,6 +160,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
         layout: venue.layout,
         venueSpec: venue.spec,
         createdAt: deps.clock(),
+        actor: ACTOR,
       });
       const runtime = registry.start(id);
       sendAck(ctx.res, { ok: true, event: { id, capacity: runtime.detail.capacity } }, 201);
@@ -167,9 +173,10 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     asAdmin(updateEventSchema, async (ctx, input) => {
       const runtime = runtimeOr404(ctx);
       if (!runtime) return;
-      const { name, venueName, startsAt, ...rules } = input;
+      const { name, venueName, startsAt, holdTtlMs, ...rest } = input;
       const meta = Object.fromEntries(Object.entries({ name, venueName, startsAt }).filter(([, v]) => v !== undefined));
-      const outcome = await execute(runtime, { type: 'configure', rules: rules as never, meta, actor: ACTOR });
+      const rules = { ...rest, ...(holdTtlMs !== undefined ? { holdTtlMs: holdTtlMs ?? deps.defaultHoldTtlMs } : {}) };
+      const outcome = await execute(runtime, { type: 'configure', rules, holdTtlOverride: holdTtlMs, meta, actor: ACTOR });
       reply(ctx, outcome, () => ({ ok: true, event: { id: runtime.eventId, ...runtime.loop.rules } }));
     }),
   );
@@ -301,10 +308,10 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   router.add(
     'DELETE',
     '/api/admin/holds/:id',
-    asAdmin(forceReleaseSchema, async (ctx) => {
+    asAdmin(forceReleaseSchema, async (ctx, input) => {
       const runtime = registry.eventOfHold(ctx.params.id);
       if (!runtime) return sendAck(ctx.res, fail('not_found', 'No such hold.'));
-      const outcome = await execute(runtime, { type: 'admin_release', holdId: ctx.params.id, actor: ACTOR });
+      const outcome = await execute(runtime, { type: 'admin_release', holdId: ctx.params.id, reason: input.reason ?? null, actor: ACTOR });
       reply(ctx, outcome, () => ({ ok: true, holdId: ctx.params.id }));
     }),
   );

@@ -49,6 +49,11 @@ export class EventStats {
       } else if (effect.kind === 'hold_ended') {
         if (effect.reason === 'expired') this.bucket(effect.at).expired++;
         else if (effect.reason === 'released' || effect.reason === 'admin_released') this.bucket(effect.at).released++;
+      } else if (effect.kind === 'tickets_cancelled') {
+        // Sales are counted in the minute the order was placed, as the history from storage is.
+        const b = this.bucket(effect.orderCreatedAt);
+        b.ticketsSold -= effect.seatIds.length;
+        b.revenueCents -= effect.refundedCents;
       } else if (effect.kind === 'order_created') {
         const b = this.bucket(effect.order.createdAt);
         b.confirmed++;

@@ -31,10 +31,11 @@ export function applyAdmin(book: SeatBook, command: AdminCommand, now: number): 
     case 'admin_release': {
       const hold = book.hold(command.holdId);
       if (!hold) return failure('not_found', 'No live hold with that id (it may have expired or been confirmed).');
-      book._endHold(hold, 'admin_released', now);
+      book._endHold(hold, 'admin_released', now, JSON.stringify(command.reason ? { by: command.actor, reason: command.reason } : { by: command.actor }));
       return { ok: true, type: 'released', holdId: hold.id, seatIds: hold.seatIds };
     }
     case 'block': {
+      command = { ...command, seatIds: [...new Set(command.seatIds)] };
       const unknown = unknownSeats(book, command.seatIds);
       if (unknown) return unknown;
       const busy = command.seatIds.filter((id) => {
@@ -48,6 +49,7 @@ export function applyAdmin(book: SeatBook, command: AdminCommand, now: number): 
       return { ok: true, type: 'blocked', seatIds: toBlock };
     }
     case 'unblock': {
+      command = { ...command, seatIds: [...new Set(command.seatIds)] };
       const unknown = unknownSeats(book, command.seatIds);
       if (unknown) return unknown;
       const toUnblock = command.seatIds.filter((id) => book.seatState(id)!.status === 'blocked');
@@ -59,12 +61,14 @@ export function applyAdmin(book: SeatBook, command: AdminCommand, now: number): 
       const order = book.order(command.orderId);
       if (!order) return failure('not_found', 'No such order.');
       const valid = new Set(order.tickets.map((t) => t.seatId));
-      const seatIds = command.seatIds ?? [...valid];
+      const seatIds = [...new Set(command.seatIds ?? valid)];
       const notInOrder = seatIds.filter((id) => !valid.has(id));
       if (notInOrder.length) {
         return failure('not_found', 'These seats have no valid ticket in this order.', { seatIds: notInOrder });
       }
       if (seatIds.length === 0) return failure('not_found', 'This order has no valid tickets left.');
+      const cancelled = new Set(seatIds);
+      const refundedCents = order.tickets.filter((t) => cancelled.has(t.seatId)).reduce((n, t) => n + t.priceCents, 0);
       for (const id of seatIds) book._setSeat(id, { status: 'available' });
       book._removeTickets(order, seatIds);
       book._record({
@@ -72,6 +76,8 @@ export function applyAdmin(book: SeatBook, command: AdminCommand, now: number): 
         orderId: order.id,
         buyerId: order.buyerId,
         seatIds,
+        refundedCents,
+        orderCreatedAt: order.createdAt,
         reason: command.reason,
         actor: command.actor,
         at: now,
@@ -87,7 +93,14 @@ export function applyAdmin(book: SeatBook, command: AdminCommand, now: number): 
         return failure('invalid_request', 'The sale must close after it opens.');
       }
       book.rules = rules;
-      book._record({ kind: 'event_configured', rules: command.rules, meta: command.meta, actor: command.actor, at: now });
+      book._record({
+        kind: 'event_configured',
+        rules: command.rules,
+        ...(command.holdTtlOverride !== undefined ? { holdTtlOverride: command.holdTtlOverride } : {}),
+        meta: command.meta,
+        actor: command.actor,
+        at: now,
+      });
       return { ok: true, type: 'configured', rules };
     }
     case 'replace_layout': {

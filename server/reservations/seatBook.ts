@@ -348,7 +348,7 @@ export class SeatBook {
 
   // ---------- state transitions ----------
 
-  private endHold(hold: Hold, reason: HoldEndReason, now: number, orderId?: OrderId): void {
+  private endHold(hold: Hold, reason: HoldEndReason, now: number, orderId?: OrderId, detail?: string): void {
     this.holds.delete(hold.id);
     if (reason !== 'confirmed') {
       for (const seatId of hold.seatIds) this.setSeat(seatId, { status: 'available' });
@@ -358,7 +358,7 @@ export class SeatBook {
     if (held === 0) this.seatsHeldByBuyer.delete(hold.buyerId);
     else this.seatsHeldByBuyer.set(hold.buyerId, held);
     this.rememberEnded(hold.id, { reason, buyerId: hold.buyerId, orderId });
-    this.effects.push({ kind: 'hold_ended', hold, reason, at: now });
+    this.effects.push(detail === undefined ? { kind: 'hold_ended', hold, reason, at: now } : { kind: 'hold_ended', hold, reason, at: now, detail });
   }
 
   private rememberEnded(holdId: HoldId, entry: { reason: HoldEndReason; buyerId: BuyerId; orderId?: OrderId }) {
@@ -416,8 +416,8 @@ export class SeatBook {
   /** @internal */ _setSeat(seatId: SeatId, next: SeatState): void {
     this.setSeat(seatId, next);
   }
-  /** @internal */ _endHold(hold: Hold, reason: HoldEndReason, now: number): void {
-    this.endHold(hold, reason, now);
+  /** @internal */ _endHold(hold: Hold, reason: HoldEndReason, now: number, detail?: string): void {
+    this.endHold(hold, reason, now, undefined, detail);
   }
   /** @internal */ _hasSeat(seatId: SeatId): boolean {
     return this.seats.has(seatId);

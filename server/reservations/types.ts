@@ -93,11 +93,19 @@ export type Command =
 
 /** Organizer commands: high priority, never owner-checked (the HTTP/socket edge checks admin auth). */
 export type AdminCommand =
-  | { type: 'admin_release'; holdId: HoldId; actor: string }
+  | { type: 'admin_release'; holdId: HoldId; reason: string | null; actor: string }
   | { type: 'block'; seatIds: SeatId[]; reason: string | null; actor: string }
   | { type: 'unblock'; seatIds: SeatId[]; actor: string }
   | { type: 'cancel_tickets'; orderId: OrderId; seatIds: SeatId[] | null; reason: string; actor: string }
-  | { type: 'configure'; rules: Partial<EventRules>; meta: Partial<EventMeta>; actor: string }
+  | {
+      type: 'configure';
+      /** Effective values for the loop (a cleared hold TTL arrives here as the server default). */
+      rules: Partial<EventRules>;
+      /** What to store as the event's own hold TTL: a number, null (use the server default), or undefined (unchanged). */
+      holdTtlOverride?: number | null;
+      meta: Partial<EventMeta>;
+      actor: string;
+    }
   | { type: 'replace_layout'; seats: SeatSpec[]; layout: unknown; actor: string }
   | { type: 'retire'; actor: string };
 
@@ -144,12 +152,30 @@ export type Outcome =
 export type Effect =
   | { kind: 'hold_created'; hold: Hold }
   | { kind: 'hold_extended'; holdId: HoldId; expiresAt: number; extensions: number }
-  | { kind: 'hold_ended'; hold: Hold; reason: HoldEndReason; at: number }
+  | { kind: 'hold_ended'; hold: Hold; reason: HoldEndReason; at: number; detail?: string }
   | { kind: 'order_created'; order: Order }
   | { kind: 'seats_blocked'; seatIds: SeatId[]; reason: string | null; actor: string; at: number }
   | { kind: 'seats_unblocked'; seatIds: SeatId[]; actor: string; at: number }
-  | { kind: 'tickets_cancelled'; orderId: OrderId; buyerId: BuyerId; seatIds: SeatId[]; reason: string; actor: string; at: number }
-  | { kind: 'event_configured'; rules: Partial<EventRules>; meta: Partial<EventMeta>; actor: string; at: number }
+  | {
+      kind: 'tickets_cancelled';
+      orderId: OrderId;
+      buyerId: BuyerId;
+      seatIds: SeatId[];
+      /** What the cancelled tickets had cost, and when their order was placed (for sales figures). */
+      refundedCents: number;
+      orderCreatedAt: number;
+      reason: string;
+      actor: string;
+      at: number;
+    }
+  | {
+      kind: 'event_configured';
+      rules: Partial<EventRules>;
+      holdTtlOverride?: number | null;
+      meta: Partial<EventMeta>;
+      actor: string;
+      at: number;
+    }
   | { kind: 'layout_replaced'; seats: SeatSpec[]; layout: unknown; actor: string; at: number }
   | { kind: 'event_retired'; actor: string; at: number };
 
