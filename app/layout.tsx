@@ -1,0 +1,56 @@
+import type { Metadata, Viewport } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Seatline — tickets with real seats', template: '%s · Seatline' },
+  description: 'Pick your exact seat on a live map and check out in minutes.',
+};
+
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: '#ffffff',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <div className="site-header__inner">
+            <Link href="/" className="brand" aria-label="Seatline home">
+              <span className="brand__mark" aria-hidden="true">
+                <svg viewBox="0 0 20 20" width="18" height="18">
+                  <path
+                    d="M5 9.5V6.5a2 2 0 0 1 2-2h6a2 2 0 0 1 2 2v3M3.5 9.5h13v4a1 1 0 0 1-1 1h-11a1 1 0 0 1-1-1zM6 14.5V17M14 14.5V17"
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="1.7"
+                    strokeLinecap="round"
+                    strokeLinejoin="round"
+                  />
+                </svg>
+              </span>
+              Seatline
+            </Link>
+            <nav className="site-nav" aria-label="Main">
+              <Link href="/">Events</Link>
+            </nav>
+          </div>
+        </header>
+        <main id="main">{children}</main>
+        <footer className="site-footer">
+          <div className="site-footer__inner">
+            <span>© Seatline. Secure checkout · Seats held for you while you pay.</span>
+            <span>Need help? support@seatline.example</span>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

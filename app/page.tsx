@@ -1,0 +1,5 @@
+import { EventList } from '../components/EventList/EventList';
+
+export default function HomePage() {
+  return <EventList />;
+}

@@ -1,0 +1,167 @@
+'use client';
+// The event page: loads the static layout, connects live, and composes the
+// map, the list picker, the selection and the buyer's holds.
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { EventDetail, Fail } from '../../lib/protocol';
+import { api } from '../../lib/client/api';
+import { SeatIndex } from '../../lib/client/seatIndex';
+import { useEventLive, type HoldGoneListener } from '../../lib/client/useEventLive';
+import { Legend } from '../SeatMap/Legend';
+import { SeatMap } from '../SeatMap/SeatMap';
+import { EventHeader } from './EventHeader';
+import { HoldPanel } from './HoldPanel';
+import { MobileActionBar } from './MobileActionBar';
+import { NoticeBanner, type Notice } from './NoticeBanner';
+import { SeatListPicker } from './SeatListPicker';
+import { SelectionPanel } from './SelectionPanel';
+import { useSeatSelection, type Notify } from './useSeatSelection';
+import styles from './EventPage.module.css';
+
+const SALE_BLOCKED: Record<EventDetail['saleStatus'], string | null> = {
+  open: null,
+  paused: 'Sales are paused for the moment. You can still browse the seat map.',
+  closed: 'Sales for this event have closed.',
+};
+
+export function EventPage({ eventId }: { eventId: string }) {
+  const router = useRouter();
+  const [event, setEvent] = useState<EventDetail | null>(null);
+  const [loadError, setLoadError] = useState<Fail['error'] | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .event(eventId, controller.signal)
+      .then((res) => (res.ok ? setEvent(res.event) : setLoadError(res.error)))
+      .catch(() => {});
+    return () => controller.abort();
+  }, [eventId]);
+
+  const index = useMemo(() => (event ? new SeatIndex(event) : null), [event]);
+  const notify = useCallback<Notify>((kind, text) => setNotice({ kind, text, key: Date.now() }), []);
+
+  const onHoldGone = useCallback<HoldGoneListener>(
+    (_hold, reason) => {
+      if (reason === 'expired') notify('warning', 'Your hold expired; the seats were released.');
+      else if (reason === 'admin_released') notify('warning', 'Your hold was released by the box office; the seats are no longer reserved for you.');
+      else notify('info', 'Your hold was released.');
+    },
+    [notify],
+  );
+
+  const live = useEventLive(eventId, index, onHoldGone);
+  const maxSeats = event?.maxSeatsPerBuyer ?? 0;
+  const selection = useSeatSelection(index, live, maxSeats, notify);
+  const [focusHoldId, setFocusHoldId] = useState<string | null>(null);
+  const holdSelected = useCallback(async () => {
+    const hold = await selection.holdSelected();
+    if (hold) setFocusHoldId(hold.id);
+  }, [selection]);
+  const goToOrder = useCallback((orderId: string) => router.push(`/orders/${encodeURIComponent(orderId)}`), [router]);
+
+  if (loadError) {
+    return (
+      <div className="page">
+        <div className="card empty-state" role="alert">
+          <h1>{loadError.code === 'not_found' ? 'We couldn’t find this event' : 'This event is unavailable right now'}</h1>
+          <p>{loadError.code === 'not_found' ? 'It may have been removed or the link is mistyped.' : loadError.message}</p>
+          <Link href="/" className="button button--primary">
+            See all events
+          </Link>
+        </div>
+      </div>
+    );
+  }
+
+  if (!event || !index || !live.store) return <EventPageSkeleton />;
+
+  const saleBlocked = SALE_BLOCKED[event.saleStatus];
+  const blockedReason = saleBlocked ?? (live.connection === 'live' ? null : 'Reconnecting to live availability…');
+
+  return (
+    <div className="page">
+      <EventHeader event={event} connection={live.connection} />
+      {saleBlocked && <p className={`notice notice--warning ${styles.saleNotice}`}>{saleBlocked}</p>}
+
+      <div className={styles.layout}>
+        <section className={styles.mapArea} aria-label="Seat map">
+          <SeatMap
+            index={index}
+            store={live.store}
+            selectedIds={selection.selectedIds}
+            mineIds={selection.mineIds}
+            onToggleSeat={selection.toggleSeat}
+          />
+          {!live.synced && <p className={styles.mapLoading}>Loading live availability…</p>}
+          <Legend categories={event.categories} currency={event.currency} />
+        </section>
+
+        <aside className={styles.sidebar} aria-label="Your seats">
+          {notice && <NoticeBanner notice={notice} onDismiss={() => setNotice(null)} />}
+          {live.holds.map((hold) => (
+            <HoldPanel
+              key={hold.id}
+              index={index}
+              hold={hold}
+              live={live}
+              notify={notify}
+              onOrder={goToOrder}
+              autoFocus={hold.id === focusHoldId}
+            />
+          ))}
+          <SelectionPanel
+            index={index}
+            selected={selection.selected}
+            heldCount={selection.mineIds.size}
+            maxSeats={maxSeats}
+            holding={selection.holding}
+            blockedReason={blockedReason}
+            onRemove={selection.toggleSeat}
+            onClear={selection.clearSelection}
+            onHold={holdSelected}
+          />
+        </aside>
+
+        <div className={styles.pickerArea}>
+          <SeatListPicker
+            index={index}
+            store={live.store}
+            selectedIds={selection.selectedIds}
+            mineIds={selection.mineIds}
+            onToggleSeat={selection.toggleSeat}
+          />
+        </div>
+      </div>
+      {live.connection === 'reconnecting' && (
+        <p className={styles.reconnectToast} aria-hidden="true">
+          <span className={styles.connectionDot} /> Reconnecting to live seat updates…
+        </p>
+      )}
+      <MobileActionBar
+        index={index}
+        selected={selection.selected}
+        holds={live.holds}
+        holding={selection.holding}
+        blocked={blockedReason !== null}
+        onHold={holdSelected}
+      />
+    </div>
+  );
+}
+
+function EventPageSkeleton() {
+  return (
+    <div className="page" aria-busy="true" aria-label="Loading event">
+      <div className="skeleton" style={{ height: 14, width: 90 }} />
+      <div className="skeleton" style={{ height: 32, width: '45%', marginTop: 16 }} />
+      <div className="skeleton" style={{ height: 16, width: '30%', marginTop: 12 }} />
+      <div className={styles.layout} style={{ marginTop: 28 }}>
+        <div className={`skeleton ${styles.mapArea}`} style={{ height: 480 }} />
+        <div className={`skeleton ${styles.sidebar}`} style={{ height: 240 }} />
+      </div>
+    </div>
+  );
+}

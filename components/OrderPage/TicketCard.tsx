@@ -1,0 +1,65 @@
+'use client';
+import QRCode from 'qrcode';
+import { useEffect, useState } from 'react';
+import type { TicketView } from '../../lib/protocol';
+import { formatPrice } from '../../lib/client/format';
+import styles from './OrderPage.module.css';
+
+interface TicketCardProps {
+  ticket: TicketView;
+  currency: string;
+  eventName: string;
+  eventWhen: string;
+  sectionName: string;
+  categoryName: string;
+}
+
+export function TicketCard({ ticket, currency, eventName, eventWhen, sectionName, categoryName }: TicketCardProps) {
+  const [qrDataUrl, setQrDataUrl] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    QRCode.toDataURL(ticket.code, { errorCorrectionLevel: 'M', margin: 1, width: 176, color: { dark: '#111827', light: '#ffffff' } })
+      .then((url) => !cancelled && setQrDataUrl(url))
+      .catch(() => {});
+    return () => {
+      cancelled = true;
+    };
+  }, [ticket.code]);
+
+  const seatText = `${sectionName}, row ${ticket.row}, seat ${ticket.number}`;
+  return (
+    <article className={`card ${styles.ticket}`} data-ticket-id={ticket.id} data-seat-id={ticket.seatId} aria-label={`Ticket: ${seatText}`}>
+      <div className={styles.ticketBody}>
+        {eventName && <p className={styles.ticketEvent}>{eventName}</p>}
+        {eventWhen && <p className={styles.sub}>{eventWhen}</p>}
+        <dl className={styles.seatFacts}>
+          <div>
+            <dt>Section</dt>
+            <dd>{sectionName}</dd>
+          </div>
+          <div>
+            <dt>Row</dt>
+            <dd>{ticket.row}</dd>
+          </div>
+          <div>
+            <dt>Seat</dt>
+            <dd>{ticket.number}</dd>
+          </div>
+        </dl>
+        <p className={styles.ticketPrice}>
+          {categoryName && <span>{categoryName} · </span>}
+          <strong>{formatPrice(ticket.priceCents, currency)}</strong>
+        </p>
+      </div>
+      <div className={styles.ticketStub}>
+        {qrDataUrl ? (
+          <img src={qrDataUrl} width={136} height={136} alt={`QR code for ${seatText}`} className={styles.qr} />
+        ) : (
+          <div className={`skeleton ${styles.qr}`} aria-hidden="true" />
+        )}
+        <code className={styles.code}>{ticket.code}</code>
+      </div>
+    </article>
+  );
+}
