@@ -127,6 +127,7 @@ export interface OrderView {
 
 export interface SeatLayout {
   id: string;
+  /** The section's display name (e.g. "Stalls Left"), as printed on the ticket. */
   section: string;
   row: string;
   number: string;
@@ -254,6 +255,8 @@ export type JoinAck = Ack<{
 export type HoldAck = Ack<{ hold: HoldView }>;
 export type ReleaseAck = Ack<{ holdId: string }>;
 export type ConfirmAck = Ack<{ order: OrderView; replayed: boolean }>;
+/** GET /api/orders/:id: the order plus the event it is for (null if the event was deleted). */
+export type OrderAck = Ack<{ order: OrderView; event: { id: string; name: string; venueName: string; startsAt: number } | null }>;
 export type LeaveAck = Ack<{ eventId: string }>;
 
 // ---------- Socket.IO event maps ----------

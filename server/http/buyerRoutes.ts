@@ -73,7 +73,17 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
       res.end();
       return;
     }
-    sendJson(res, 200, runtime.detailJson, headers);
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-encoding': 'gzip',
+        vary: 'accept-encoding',
+        ...headers,
+      });
+      res.end(runtime.detailGzip);
+      return;
+    }
+    sendJson(res, 200, runtime.detailJson, { vary: 'accept-encoding', ...headers });
   });
 
   router.add('GET', '/api/events/:id/availability', ({ res, params }) => {
