@@ -80,7 +80,7 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
       }
       case 'hold_extended': {
         mustChangeOneRow(extendHold.run(effect.expiresAt, effect.extensions, effect.holdId), `extend ${effect.holdId}`);
-        insertAudit.run(eventId, null, effect.expiresAt, 'hold_extended', effect.holdId, null, null, null);
+        insertAudit.run(eventId, null, effect.at, 'hold_extended', effect.holdId, null, effect.buyerId, JSON.stringify({ expiresAt: effect.expiresAt }));
         return;
       }
       case 'hold_ended': {

@@ -94,6 +94,13 @@ export function loadLoopState(handle: DatabaseHandle, eventId: string, defaultHo
     createdAt: o.createdAt,
     tickets: ticketsByOrder.get(o.id) ?? [],
   }));
+  // Newest 100,000 ended holds (the core's memory of them), handed over oldest first.
+  const endedRows = handle.sqlite
+    .prepare(
+      `SELECT id, buyer_id, status FROM holds WHERE event_id = ? AND status NOT IN ('active', 'confirmed')
+       ORDER BY ended_at DESC LIMIT 100000`,
+    )
+    .all(eventId) as { id: string; buyer_id: string; status: 'released' | 'expired' | 'admin_released' }[];
   const blocked = db
     .select({ seatId: blockedSeats.seatId })
     .from(blockedSeats)
@@ -105,7 +112,12 @@ export function loadLoopState(handle: DatabaseHandle, eventId: string, defaultHo
     version: event.version,
     rules: rulesOf(event, defaultHoldTtlMs),
     seats: seatRows.map((s) => (s.gaArea ? { id: s.id, priceCents: s.priceCents, gaArea: s.gaArea } : { id: s.id, priceCents: s.priceCents })),
-    restored: { holds: liveHolds, orders: liveOrders, blockedSeatIds: blocked.map((b) => b.seatId) },
+    restored: {
+      holds: liveHolds,
+      orders: liveOrders,
+      blockedSeatIds: blocked.map((b) => b.seatId),
+      endedHolds: endedRows.reverse().map((h) => ({ id: h.id, buyerId: h.buyer_id, reason: h.status })),
+    },
   };
 }
 

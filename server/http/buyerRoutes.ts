@@ -68,7 +68,8 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
     if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
     // The layout is static: let browsers and proxies keep it, revalidating by ETag.
     const headers = { etag: runtime.detailEtag, 'cache-control': 'public, max-age=60, stale-while-revalidate=300' };
-    if (req.headers['if-none-match'] === runtime.detailEtag) {
+    const candidates = String(req.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
+    if (candidates.includes(runtime.detailEtag) || candidates.includes('*')) {
       res.writeHead(304, headers);
       res.end();
       return;

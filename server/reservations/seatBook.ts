@@ -29,6 +29,8 @@ export interface RestoredState {
   holds: Hold[];
   orders: Order[];
   blockedSeatIds: SeatId[];
+  /** Recently ended holds (oldest first), so late commands still hear "expired" rather than "not found". */
+  endedHolds?: { id: HoldId; buyerId: BuyerId; reason: HoldEndReason }[];
 }
 
 export interface BatchResult {
@@ -298,7 +300,7 @@ export class SeatBook {
     hold.extensions += 1;
     hold.expiresAt = now + this.rules.holdTtlMs;
     this.deadlines.push({ at: hold.expiresAt, holdId: hold.id });
-    this.effects.push({ kind: 'hold_extended', holdId, expiresAt: hold.expiresAt, extensions: hold.extensions });
+    this.effects.push({ kind: 'hold_extended', holdId, buyerId, expiresAt: hold.expiresAt, extensions: hold.extensions, at: now });
     return { ok: true, type: 'extended', hold };
   }
 
@@ -383,7 +385,8 @@ export class SeatBook {
     this.rememberEnded(order.holdId, { reason: 'confirmed', buyerId: order.buyerId, orderId: order.id });
   }
 
-  private restore({ holds, orders, blockedSeatIds }: RestoredState): void {
+  private restore({ holds, orders, blockedSeatIds, endedHolds = [] }: RestoredState): void {
+    for (const ended of endedHolds) this.rememberEnded(ended.id, { reason: ended.reason, buyerId: ended.buyerId });
     for (const seatId of blockedSeatIds) this.setSeat(seatId, { status: 'blocked' });
     for (const order of orders) {
       if (this.orders.has(order.id)) throw new Error(`restore: order ${order.id} appears twice`);

@@ -151,7 +151,7 @@ export type Outcome =
 
 export type Effect =
   | { kind: 'hold_created'; hold: Hold }
-  | { kind: 'hold_extended'; holdId: HoldId; expiresAt: number; extensions: number }
+  | { kind: 'hold_extended'; holdId: HoldId; buyerId: BuyerId; expiresAt: number; extensions: number; at: number }
   | { kind: 'hold_ended'; hold: Hold; reason: HoldEndReason; at: number; detail?: string }
   | { kind: 'order_created'; order: Order }
   | { kind: 'seats_blocked'; seatIds: SeatId[]; reason: string | null; actor: string; at: number }

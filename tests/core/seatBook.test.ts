@@ -192,7 +192,7 @@ describe('extend', () => {
     expect(book.hold(h.id)?.expiresAt).toBe(T0 + 1600);
     expect(book.nextDeadline()).toBe(T0 + 1600);
     const batch = book.takeBatch();
-    expect(batch.effects).toEqual([{ kind: 'hold_extended', holdId: h.id, expiresAt: T0 + 1600, extensions: 1 }]);
+    expect(batch.effects).toEqual([{ kind: 'hold_extended', holdId: h.id, buyerId: 'alice', expiresAt: T0 + 1600, extensions: 1, at: T0 + 600 }]);
     expect(batch.changes.size).toBe(0);
 
     expectFail(book.apply(extend('alice', h.id), T0 + 700), 'extend_limit');

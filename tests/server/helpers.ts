@@ -1,10 +1,15 @@
 // Helpers for server tests: a real server (API + Socket.IO, no Next) on a
 // temp database, and real Socket.IO clients with their own buyer sessions.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, SeatsUpdate } from '../../lib/protocol';
+import { openDatabase } from '../../db/connection';
+import { seedDemoIfEmpty } from '../../db/seed';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
 
@@ -20,10 +25,20 @@ export function tempDir(prefix = 'seatline-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+export interface TestServerOptions {
+  /**
+   * Start from a copy of a demo database seeded once per test file instead of
+   * seeding a fresh one (~0.2 s instead of ~1.5–2 s per server). Ignored when
+   * DATABASE_PATH is given or SEED_DEMO is off.
+   */
+  seededCopy?: boolean;
+}
+
 /** Starts a server on 127.0.0.1 and a free port, with a fresh database (or the given one). */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dir = tempDir();
-  const databasePath = env.DATABASE_PATH ?? join(dir, 'test.db');
+  const useCopy = options.seededCopy && env.DATABASE_PATH === undefined && !['0', 'false'].includes(env.SEED_DEMO ?? '1');
+  const databasePath = env.DATABASE_PATH ?? (useCopy ? seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER) : join(dir, 'test.db'));
   const config = configFromEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -34,7 +49,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...env,
     DATABASE_PATH: databasePath,
   });
-  const app = await startApp(config, { withNext: false });
+  let app: RunningApp;
+  try {
+    app = await startApp(config, { withNext: false });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     ...app,
     dir,
@@ -152,3 +173,211 @@ export async function sendJson<T = any>(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------- additions for the race / expiry / crash / contract suites ----------
+
+/**
+ * Resolves with the first `event` on `socket` whose payload satisfies `match`.
+ * Rejects after `timeoutMs`, or when the socket disconnects first. The listener
+ * is attached at call time, so create the promise before triggering the action
+ * that causes the event. A promise that is never awaited (the test failed
+ * earlier) does not become an unhandled rejection.
+ */
+export function waitForEvent<E extends keyof ServerToClientEvents>(
+  socket: TestSocket,
+  event: E,
+  match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  type Payload = Parameters<ServerToClientEvents[E]>[0];
+  const promise = new Promise<Payload>((resolve, reject) => {
+    const on = socket.on.bind(socket) as (e: string, fn: (p: Payload) => void) => void;
+    const off = socket.off.bind(socket) as (e: string, fn: (p: Payload) => void) => void;
+    const cleanup = () => {
+      clearTimeout(timer);
+      off(event, listener);
+      socket.off('disconnect', onDisconnect);
+    };
+    const listener = (payload: Payload) => {
+      if (!match(payload)) return;
+      cleanup();
+      resolve(payload);
+    };
+    const onDisconnect = (reason: string) => {
+      cleanup();
+      reject(new Error(`socket disconnected (${reason}) while waiting for ${event}`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no matching ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    on(event, listener);
+    socket.on('disconnect', onDisconnect);
+  });
+  promise.catch(() => undefined); // awaiting it still throws
+  return promise;
+}
+
+/** Resolves with the connect_error a socket gets (or rejects if it connects / nothing happens). */
+export function expectConnectError(
+  baseUrl: string,
+  auth: Record<string, unknown> | undefined,
+  timeoutMs = 5_000,
+): Promise<Error & { data?: { code?: string; message?: string } }> {
+  const socket: TestSocket = connect(baseUrl, {
+    ...(auth ? { auth } : {}),
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+  });
+  return new Promise<Error & { data?: { code?: string; message?: string } }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('neither connect nor connect_error')), timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      reject(new Error('connected without a valid session'));
+    });
+    socket.once('connect_error', (err) => {
+      clearTimeout(timer);
+      resolve(err as Error & { data?: { code?: string; message?: string } });
+    });
+  }).finally(() => socket.close());
+}
+
+/** Opens connected buyers in parallel (each with its own session). */
+export async function connectBuyers(baseUrl: string, n: number): Promise<{ socket: TestSocket; token: string }[]> {
+  return Promise.all(Array.from({ length: n }, () => connectBuyer(baseUrl)));
+}
+
+/** Disconnects every socket (already-closed ones are fine). */
+export function closeSockets(sockets: Iterable<TestSocket | undefined>): void {
+  for (const socket of sockets) socket?.close();
+}
+
+/** The Stalls Centre seats of demo-theatre in row-major order: SC-A-1 .. SC-A-16, SC-B-1, .. SC-P-16. */
+export function stallsCentreSeats(): string[] {
+  const rows = 'ABCDEFGHIJKLMNOP'.split('');
+  return rows.flatMap((row) => Array.from({ length: 16 }, (_, i) => `SC-${row}-${i + 1}`));
+}
+
+/** Small deterministic PRNG (mulberry32) for reproducible "random" workloads. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---------- a server in its own process (for kill -9) ----------
+
+export interface ChildServer {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** Resolves when the process has exited (with its exit code / signal). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** What the child wrote on stderr so far (for failure messages). */
+  stderr(): string;
+  /** SIGKILL (kill -9) and wait for the exit. Safe to call twice. */
+  kill(): Promise<void>;
+}
+
+const childServerEntry = fileURLToPath(new URL('./fixtures/childServer.ts', import.meta.url));
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Spawns tests/server/fixtures/childServer.ts (`node --import tsx`) with the given
+ * environment and waits for its {"url","pid"} line. Always on 127.0.0.1, port 0.
+ */
+export async function startChildServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', childServerEntry], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      CHECK_INVARIANTS: '1',
+      ...env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await exited;
+  };
+  try {
+    const info = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`child server did not start within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+      let buffered = '';
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        buffered += chunk;
+        const newline = buffered.indexOf('\n');
+        if (newline < 0) return;
+        clearTimeout(timer);
+        try {
+          resolve(JSON.parse(buffered.slice(0, newline)) as { url: string; pid: number });
+        } catch (error) {
+          reject(new Error(`child server printed ${buffered.slice(0, newline)}: ${String(error)}`));
+        }
+      });
+      void exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`child server exited early (code ${code}, signal ${signal})\n${stderr}`));
+      });
+    });
+    if (info.pid !== child.pid) throw new Error(`child server reports pid ${info.pid}, spawned ${child.pid}`);
+    return { url: info.url, pid: info.pid, child, exited, stderr: () => stderr, kill };
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+}
+
+const seededImages = new Map<string, Buffer>();
+
+/**
+ * Writes a database already seeded with the demo events (demo-theatre, demo-arena)
+ * into `dir` and returns its path. The seeded image is built once per test file
+ * (per MAX_SEATS_PER_BUYER, which seeding stores in the events) in memory, so
+ * nothing is left behind on disk.
+ */
+export function seededDatabaseCopy(dir: string, maxSeatsPerBuyer = '8', name = 'test.db'): string {
+  let image = seededImages.get(maxSeatsPerBuyer);
+  if (!image) {
+    const handle = openDatabase(':memory:');
+    try {
+      seedDemoIfEmpty(handle, Date.now(), Number(maxSeatsPerBuyer));
+      image = handle.sqlite.serialize();
+    } finally {
+      handle.close();
+    }
+    seededImages.set(maxSeatsPerBuyer, image);
+  }
+  const path = join(dir, name);
+  writeFileSync(path, image);
+  return path;
+}
+
+/** Opens a database file read-only (works while a server has it open in WAL mode). */
+export function openReadOnly(path: string): Database.Database {
+  return new Database(path, { readonly: true, fileMustExist: true });
+}
