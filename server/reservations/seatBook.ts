@@ -266,8 +266,8 @@ export class SeatBook {
     for (const seatId of seatIds) this.setSeat(seatId, { status: 'held', holdId: hold.id });
     this.seatsHeldByBuyer.set(buyerId, alreadyHeld + seatIds.length);
     this.deadlines.push({ at: hold.expiresAt, holdId: hold.id });
-    this.effects.push({ kind: 'hold_created', hold: { ...hold, seatIds: [...hold.seatIds] } });
-    return { ok: true, type: 'held', hold };
+    this.effects.push({ kind: 'hold_created', hold: copyHold(hold) });
+    return { ok: true, type: 'held', hold: copyHold(hold) };
   }
 
   /** Finds a live hold owned by buyerId, expiring it first if its deadline passed. */
@@ -301,7 +301,7 @@ export class SeatBook {
     hold.expiresAt = now + this.rules.holdTtlMs;
     this.deadlines.push({ at: hold.expiresAt, holdId: hold.id });
     this.effects.push({ kind: 'hold_extended', holdId, buyerId, expiresAt: hold.expiresAt, extensions: hold.extensions, at: now });
-    return { ok: true, type: 'extended', hold };
+    return { ok: true, type: 'extended', hold: copyHold(hold) };
   }
 
   private releaseHold(buyerId: BuyerId, holdId: HoldId, now: number): Outcome {
@@ -315,7 +315,7 @@ export class SeatBook {
     const { buyerId, holdId, idempotencyKey } = command;
     const keyed = this.orderByIdempotencyKey.get(idempotencyKeyOf(buyerId, idempotencyKey));
     if (keyed) {
-      if (keyed.holdId === holdId) return { ok: true, type: 'confirmed', order: keyed, replayed: true };
+      if (keyed.holdId === holdId) return { ok: true, type: 'confirmed', order: copyOrder(keyed), replayed: true };
       return failure('idempotency_conflict', 'This idempotency key was already used for another hold.');
     }
     const hold = this.ownedLiveHold(buyerId, holdId, now);
@@ -345,7 +345,7 @@ export class SeatBook {
     for (const seatId of hold.seatIds) this.setSeat(seatId, { status: 'sold', orderId: order.id });
     this.addOrder(order);
     this.effects.push({ kind: 'order_created', order });
-    return { ok: true, type: 'confirmed', order, replayed: false };
+    return { ok: true, type: 'confirmed', order: copyOrder(order), replayed: false };
   }
 
   // ---------- state transitions ----------
@@ -480,6 +480,16 @@ export class SeatBook {
     }
     if (heldByBuyer.size !== this.seatsHeldByBuyer.size) throw new Error('held counts name a buyer with no hold');
   }
+}
+
+// Outcomes and effects are snapshots: replies are sent after the whole batch,
+// and later commands in the same batch may change the book's own objects.
+function copyHold(hold: Hold): Hold {
+  return { ...hold, seatIds: [...hold.seatIds] };
+}
+
+function copyOrder(order: Order): Order {
+  return { ...order, buyer: { ...order.buyer }, tickets: order.tickets.map((t) => ({ ...t })) };
 }
 
 function idempotencyKeyOf(buyerId: BuyerId, key: string): string {
