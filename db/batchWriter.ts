@@ -125,7 +125,7 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
       case 'seats_unblocked':
         for (const seatId of effect.seatIds) {
           mustChangeOneRow(deleteBlock.run(eventId, seatId), `unblock ${seatId}`);
-          insertAudit.run(eventId, seatId, effect.at, 'unblocked', null, null, null, detail(effect.actor, null));
+          insertAudit.run(eventId, seatId, effect.at, 'unblocked', null, null, null, detail(effect.actor, effect.reason));
         }
         return;
       case 'tickets_cancelled':

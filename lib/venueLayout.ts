@@ -83,9 +83,10 @@ export interface GeneratedLayout {
   bounds: EventDetail['bounds'];
 }
 
+/** Row label for the row at `index` (0 = front); `first` is where labels start (1 = "A" or "1"). */
 export function rowLabel(index: number, style: 'letters' | 'numbers' = 'letters', first = 1): string {
   if (style === 'numbers') return String(index + first);
-  let n = index;
+  let n = index + Math.max(0, first - 1);
   let label = '';
   do {
     label = String.fromCharCode(65 + (n % 26)) + label;
@@ -230,7 +231,7 @@ export function generateLayout(venue: VenueSpec): GeneratedLayout {
 
 // ---------- validation of a venue description (admin builder, JSON import) ----------
 
-const code = z.string().regex(/^[A-Za-z0-9_]{1,16}$/, '1-16 letters, digits or _');
+const code = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1-32 letters, digits, _ or -');
 const coord = z.number().finite().min(-100_000).max(100_000);
 const rowCategories = z.array(code).min(1).max(200);
 

@@ -111,7 +111,7 @@ function bandsOf(rowCategories: string[], rows: number): { bands: CategoryBand[]
 }
 
 const rad = (deg: number) => (deg * Math.PI) / 180;
-const deg = (r: number) => String(Math.round(((r * 180) / Math.PI) * 10) / 10);
+const deg = (r: number) => String(Math.round(((r * 180) / Math.PI) * 10_000) / 10_000);
 
 export function sectionToDraft(section: SectionSpec, spec: VenueSpec): SectionDraft {
   const d = newDraft(spec, null);

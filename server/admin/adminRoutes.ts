@@ -254,7 +254,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     asAdmin(seatSelectionSchema, async (ctx, input) => {
       const runtime = runtimeOr404(ctx);
       if (!runtime) return;
-      const outcome = await execute(runtime, { type: 'unblock', seatIds: input.seatIds, actor: ACTOR });
+      const outcome = await execute(runtime, { type: 'unblock', seatIds: input.seatIds, reason: input.reason ?? null, actor: ACTOR });
       reply(ctx, outcome, (o) => ({ ok: true, seatIds: 'seatIds' in o ? o.seatIds : [] }));
     }),
   );

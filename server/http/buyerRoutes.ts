@@ -66,8 +66,9 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
   router.add('GET', '/api/events/:id', ({ req, res, params }) => {
     const runtime = registry.get(params.id);
     if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
-    // The layout is static: let browsers and proxies keep it, revalidating by ETag.
-    const headers = { etag: runtime.detailEtag, 'cache-control': 'public, max-age=60, stale-while-revalidate=300' };
+    // Cacheable, but always revalidated by ETag (a 304 is cheap), so a layout an organizer
+    // changed reaches buyers as soon as they are told (event:changed).
+    const headers = { etag: runtime.detailEtag, 'cache-control': 'public, no-cache' };
     const candidates = String(req.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
     if (candidates.includes(runtime.detailEtag) || candidates.includes('*')) {
       res.writeHead(304, headers);

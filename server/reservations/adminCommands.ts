@@ -54,7 +54,7 @@ export function applyAdmin(book: SeatBook, command: AdminCommand, now: number): 
       if (unknown) return unknown;
       const toUnblock = command.seatIds.filter((id) => book.seatState(id)!.status === 'blocked');
       for (const id of toUnblock) book._setSeat(id, { status: 'available' });
-      if (toUnblock.length) book._record({ kind: 'seats_unblocked', seatIds: toUnblock, actor: command.actor, at: now });
+      if (toUnblock.length) book._record({ kind: 'seats_unblocked', seatIds: toUnblock, reason: command.reason, actor: command.actor, at: now });
       return { ok: true, type: 'unblocked', seatIds: toUnblock };
     }
     case 'cancel_tickets': {

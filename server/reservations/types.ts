@@ -95,7 +95,7 @@ export type Command =
 export type AdminCommand =
   | { type: 'admin_release'; holdId: HoldId; reason: string | null; actor: string }
   | { type: 'block'; seatIds: SeatId[]; reason: string | null; actor: string }
-  | { type: 'unblock'; seatIds: SeatId[]; actor: string }
+  | { type: 'unblock'; seatIds: SeatId[]; reason: string | null; actor: string }
   | { type: 'cancel_tickets'; orderId: OrderId; seatIds: SeatId[] | null; reason: string; actor: string }
   | {
       type: 'configure';
@@ -155,7 +155,7 @@ export type Effect =
   | { kind: 'hold_ended'; hold: Hold; reason: HoldEndReason; at: number; detail?: string }
   | { kind: 'order_created'; order: Order }
   | { kind: 'seats_blocked'; seatIds: SeatId[]; reason: string | null; actor: string; at: number }
-  | { kind: 'seats_unblocked'; seatIds: SeatId[]; actor: string; at: number }
+  | { kind: 'seats_unblocked'; seatIds: SeatId[]; reason: string | null; actor: string; at: number }
   | {
       kind: 'tickets_cancelled';
       orderId: OrderId;

@@ -245,7 +245,7 @@ export function toCoreCommand(cmd: ModelCommand): Command {
     case 'block':
       return { type: 'block', seatIds: cmd.seatIds, reason: 'model test', actor };
     case 'unblock':
-      return { type: 'unblock', seatIds: cmd.seatIds, actor };
+      return { type: 'unblock', seatIds: cmd.seatIds, reason: null, actor };
     case 'cancel_tickets':
       return { type: 'cancel_tickets', orderId: cmd.orderId, seatIds: cmd.seatIds, reason: 'model test', actor };
   }

@@ -52,8 +52,12 @@ export function CategoriesEditor({ spec, used, counts, currency, onChange }: Pro
                 <input type="color" className={b.swatch} value={c.color} onChange={(e) => update(c.id, { color: e.target.value })} aria-label={`Colour of ${c.name}`} />
               </td>
               <td>
-                <input className={f.input} value={c.name} maxLength={60} onChange={(e) => rename(c.id, e.target.value)} aria-label={`Name of category ${i + 1}`} aria-invalid={c.name.trim() === '' || undefined} />
-                <div className={`${a.mono} ${a.faint} ${b.code}`}>{c.id}</div>
+                <div className={f.inline}>
+                  <input className={f.input} value={c.name} maxLength={60} onChange={(e) => rename(c.id, e.target.value)} aria-label={`Name of category ${i + 1}`} aria-invalid={c.name.trim() === '' || undefined} />
+                  <span className={`${a.mono} ${a.faint} ${b.code}`} title="Category code (used in the JSON layout)">
+                    {c.id}
+                  </span>
+                </div>
               </td>
               <td>
                 <PriceInput cents={c.priceCents} label={`Price of ${c.name}`} onChange={(cents) => update(c.id, { priceCents: cents })} />

@@ -2,8 +2,7 @@
 // Live preview of the venue being built. In a marking mode, clicking a seat
 // (or shift-dragging a box) toggles wheelchair / companion / not-for-sale.
 import { useCallback, useMemo } from 'react';
-import type { VenueSpec } from '../../../lib/venueLayout';
-import type { GeneratedLayout } from '../../../lib/venueLayout';
+import type { GeneratedLayout, VenueSpec } from '../../../lib/venueLayout';
 import { fmtInt, formatPrice } from '../../../lib/client/adminFormat';
 import { AdminMap } from '../map/AdminMap';
 import { STATUS_COLORS, type SeatPaint } from '../map/paintMap';
@@ -108,15 +107,21 @@ export function LayoutPreview({ spec, layout, mode, onMode, onToggle, currency }
           <dd>{fmtInt(layout?.sections.length ?? 0)}</dd>
         </div>
         <div>
-          <dt>Wheelchair</dt>
+          <dt>
+            <span className={b.glyph} data-glyph="wheelchair" aria-hidden="true" /> Wheelchair
+          </dt>
           <dd>{fmtInt(accessibleCount)}</dd>
         </div>
         <div>
-          <dt>Companion</dt>
+          <dt>
+            <span className={b.glyph} data-glyph="companion" aria-hidden="true" /> Companion
+          </dt>
           <dd>{fmtInt(companionCount)}</dd>
         </div>
         <div>
-          <dt>Not for sale</dt>
+          <dt>
+            <span className={b.glyph} data-glyph="removed" aria-hidden="true" /> Not for sale
+          </dt>
           <dd>{fmtInt(removedCount)}</dd>
         </div>
       </dl>

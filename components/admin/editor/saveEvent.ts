@@ -38,15 +38,7 @@ export async function updateEvent(
   const changed = Object.fromEntries(
     Object.entries(fields).filter(([key, value]) => value !== undefined && value !== original[key as keyof Fields]),
   ) as Partial<EventFields>;
-  if (changed.holdTtlMs === null) {
-    return {
-      ok: false,
-      problem: {
-        title: 'The hold time override cannot be cleared.',
-        detail: 'The server does not accept a blank hold time for an existing event. Enter the time buyers should get instead.',
-      },
-    };
-  }
+  // A blank hold time is sent as null: the event goes back to the server's default.
   const layoutChanged = spec !== null && canonicalSpec(spec) !== originalSpecJson;
   let venue: VenueSpec | null = null;
   if (layoutChanged) {

@@ -90,12 +90,14 @@ export function HoldsTable({ stats, detail, now, onSelectSeats }: Props) {
               const left = h.expiresAt - now;
               return (
                 <tr key={h.id} data-hold-id={h.id}>
-                  <td className={a.mono}>{h.id}</td>
+                  <td className={a.mono} title={h.id}>
+                    {shortId(h.id, 11)}
+                  </td>
                   <td className={a.mono} title={h.buyerId}>
-                    {shortId(h.buyerId, 10)}
+                    {shortId(h.buyerId, 9)}
                   </td>
                   <td>
-                    <button type="button" className={`${a.btn} ${a.small} ${a.ghost}`} onClick={() => onSelectSeats(h.seatIds)} title="Select these seats on the map">
+                    <button type="button" className={`${a.btn} ${a.small} ${a.ghost} ${d.seatsButton}`} onClick={() => onSelectSeats(h.seatIds)} title="Select these seats on the map">
                       {seatsText(h.seatIds)}
                     </button>
                   </td>

@@ -116,7 +116,7 @@ export function LiveDashboard({ eventId }: { eventId: string }) {
         </div>
       )}
 
-      {stats ? <StatTiles stats={stats} currency={currency} /> : <div className={d.tiles} aria-busy="true" style={{ height: 74 }} />}
+      {stats ? <StatTiles stats={stats} currency={currency} selfViewers={feed.state === 'live' ? 1 : 0} /> : <div className={d.tiles} aria-busy="true" style={{ height: 74 }} />}
 
       <div className={d.main}>
         <section className={`${a.panel} ${d.mapPanel}`} aria-labelledby="map-title">

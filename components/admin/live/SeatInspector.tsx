@@ -146,7 +146,7 @@ function SeatDetails({ eventId, detail, seatId, status, hold, now }: { eventId: 
 
   return (
     <div>
-      <dl className={d.kv} style={{ marginBottom: 8 }}>
+      <dl className={`${d.kv} ${d.kvLeft}`} style={{ marginBottom: 8 }}>
         <dt>Seat</dt>
         <dd>{seat ? `${seat.section} · row ${seat.row} · seat ${seat.number} · ${formatPrice(seat.priceCents, detail.currency)}` : seatId}</dd>
         <dt>Status</dt>

@@ -19,7 +19,8 @@ function Tile({ label, value, sub, accent, testId }: { label: string; value: str
   );
 }
 
-export function StatTiles({ stats, currency }: { stats: AdminEventStats; currency: string }) {
+/** `selfViewers`: connections this screen itself holds to the public feed (not buyers). */
+export function StatTiles({ stats, currency, selfViewers = 0 }: { stats: AdminEventStats; currency: string; selfViewers?: number }) {
   const { counts, capacity } = stats;
   const share = (n: number) => fmtPercent(capacity ? n / capacity : null);
   const avgOrder = stats.orders ? stats.revenueCents / stats.orders : 0;
@@ -31,7 +32,7 @@ export function StatTiles({ stats, currency }: { stats: AdminEventStats; currenc
       <Tile label="Blocked" value={fmtInt(counts.blocked)} sub="Not on sale" accent={STATUS_COLORS.blocked} testId="tile-blocked" />
       <Tile label="Revenue" value={formatPrice(stats.revenueCents, currency)} sub={stats.orders ? `avg ${formatPrice(Math.round(avgOrder), currency)} / order` : 'No orders yet'} accent="#0d9488" testId="tile-revenue" />
       <Tile label="Orders" value={fmtInt(stats.orders)} sub={`${fmtInt(stats.lastMinute.confirmed)} in the last minute`} accent="#7c3aed" testId="tile-orders" />
-      <Tile label="Viewers" value={fmtInt(stats.viewers)} sub="Connected to the map" accent="#0891b2" testId="tile-viewers" />
+      <Tile label="Viewers" value={fmtInt(Math.max(0, stats.viewers - selfViewers))} sub="On the seat map now" accent="#0891b2" testId="tile-viewers" />
       <Tile label="Conversion 1h" value={fmtPercent(stats.conversion.lastHour)} sub={`${fmtPercent(stats.conversion.overall)} overall`} accent="#db2777" testId="tile-conversion" />
     </div>
   );
@@ -46,7 +47,7 @@ export function CategoryTable({ stats, categories, currency }: { stats: AdminEve
       <div className={a.panelHead}>
         <h2 id="bycat-title">By category</h2>
       </div>
-      <table className={a.table}>
+      <table className={`${a.table} ${a.tight}`}>
         <thead>
           <tr>
             <th>Category</th>
@@ -54,13 +55,15 @@ export function CategoryTable({ stats, categories, currency }: { stats: AdminEve
             <th className={a.num}>Avail.</th>
             <th className={a.num}>Held</th>
             <th className={a.num}>Sold</th>
-            <th className={a.num}>Blocked</th>
+            <th className={a.num} title="Blocked">
+              Blk.
+            </th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.id}>
-              <td>
+              <td style={{ whiteSpace: 'nowrap' }}>
                 <span className={d.legendItem}>
                   <span className={d.dot} style={{ background: colorOf.get(r.id) ?? '#64748b' }} aria-hidden="true" />
                   {r.name}

@@ -2,7 +2,7 @@
 // A canvas seat map for the organizer: wheel to zoom, drag to pan, click a
 // seat, shift-drag to select a box of seats, hover for a tooltip.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { drawMap, fitView, hitTest, seatSpacing, type MapLayout, type SeatPaint, type View } from './paintMap';
+import { drawMap, drawOverlay, fitView, hitTest, seatSpacing, type MapLayout, type SeatPaint, type View } from './paintMap';
 import styles from './AdminMap.module.css';
 
 export interface AdminMapProps {
@@ -24,6 +24,7 @@ const NO_SELECTION: ReadonlySet<string> = new Set();
 export function AdminMap({ layout, paintOf, selected = NO_SELECTION, onSeatClick, onBoxSelect, tooltip, autoFit = false, label, className, footer }: AdminMapProps) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const overlayRef = useRef<HTMLCanvasElement>(null);
   const viewRef = useRef<View>({ scale: 1, ox: 0, oy: 0 });
   const sizeRef = useRef({ w: 0, h: 0, dpr: 1 });
   const movedRef = useRef(false);
@@ -39,21 +40,35 @@ export function AdminMap({ layout, paintOf, selected = NO_SELECTION, onSeatClick
   const handlers = useRef({ onSeatClick, onBoxSelect });
   handlers.current = { onSeatClick, onBoxSelect };
 
-  const draw = useCallback(() => {
-    cancelAnimationFrame(frameRef.current);
+  // Two layers: seats (repainted when data or the view change) and a light
+  // overlay for the hover ring and selection box (repainted on every move).
+  const pending = useRef({ base: false });
+  const schedule = useCallback((base: boolean) => {
+    pending.current.base ||= base;
+    if (frameRef.current) return;
     frameRef.current = requestAnimationFrame(() => {
+      frameRef.current = 0;
       const canvas = canvasRef.current;
+      const overlay = overlayRef.current;
       const { w, h, dpr } = sizeRef.current;
-      if (!canvas || w === 0) return;
-      const ctx = canvas.getContext('2d')!;
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      if (!canvas || !overlay || w === 0) return;
       const s = state.current;
       const v = viewRef.current;
-      // Exposed for tests and tooling: screen = layout × scale + offset (CSS px).
-      canvas.dataset.view = `${v.scale.toFixed(4)},${v.ox.toFixed(1)},${v.oy.toFixed(1)}`;
-      drawMap(ctx, { layout: s.layout, view: viewRef.current, width: w, height: h, radius: s.radius, paintOf: s.paintOf, selected: s.selected, hover: s.hover, box: boxRef.current });
+      if (pending.current.base) {
+        pending.current.base = false;
+        const ctx = canvas.getContext('2d')!;
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        // Exposed for tests and tooling: screen = layout × scale + offset (CSS px).
+        canvas.dataset.view = `${v.scale.toFixed(4)},${v.ox.toFixed(1)},${v.oy.toFixed(1)}`;
+        drawMap(ctx, { layout: s.layout, view: v, width: w, height: h, radius: s.radius, paintOf: s.paintOf, selected: s.selected });
+      }
+      const top = overlay.getContext('2d')!;
+      top.setTransform(dpr, 0, 0, dpr, 0, 0);
+      drawOverlay(top, { layout: s.layout, view: v, width: w, height: h, radius: s.radius, hover: s.hover, box: boxRef.current });
     });
   }, []);
+  const draw = useCallback(() => schedule(true), [schedule]);
+  const drawTop = useCallback(() => schedule(false), [schedule]);
 
   const fit = useCallback(() => {
     const { w, h } = sizeRef.current;
@@ -67,14 +82,17 @@ export function AdminMap({ layout, paintOf, selected = NO_SELECTION, onSeatClick
   useEffect(() => {
     const wrap = wrapRef.current!;
     const canvas = canvasRef.current!;
+    const overlay = overlayRef.current!;
     const observer = new ResizeObserver(() => {
       const rect = wrap.getBoundingClientRect();
       const dpr = window.devicePixelRatio || 1;
       if (rect.width < 1 || rect.height < 1) return;
       const first = sizeRef.current.w === 0;
       sizeRef.current = { w: rect.width, h: rect.height, dpr };
-      canvas.width = Math.round(rect.width * dpr);
-      canvas.height = Math.round(rect.height * dpr);
+      for (const c of [canvas, overlay]) {
+        c.width = Math.round(rect.width * dpr);
+        c.height = Math.round(rect.height * dpr);
+      }
       if (first || !movedRef.current) fit();
       else draw();
     });
@@ -82,6 +100,7 @@ export function AdminMap({ layout, paintOf, selected = NO_SELECTION, onSeatClick
     return () => {
       observer.disconnect();
       cancelAnimationFrame(frameRef.current);
+      frameRef.current = 0;
     };
   }, [fit, draw]);
 
@@ -93,7 +112,8 @@ export function AdminMap({ layout, paintOf, selected = NO_SELECTION, onSeatClick
       fittedKeyRef.current = extentKey;
       fit();
     } else draw();
-  }, [extentKey, autoFit, fit, draw, layout, paintOf, selected, hover]);
+  }, [extentKey, autoFit, fit, draw, layout, paintOf, selected]);
+  useEffect(() => drawTop(), [hover, drawTop]);
 
   // Pointer input.
   useEffect(() => {
@@ -124,6 +144,8 @@ export function AdminMap({ layout, paintOf, selected = NO_SELECTION, onSeatClick
       setHover(null);
       if (down.shift) {
         boxRef.current = { x0: down.x, y0: down.y, x1: p.x, y1: p.y };
+        drawTop();
+        return;
       } else {
         viewRef.current = { ...viewRef.current, ox: viewRef.current.ox + e.movementX, oy: viewRef.current.oy + e.movementY };
         movedRef.current = true;
@@ -146,7 +168,7 @@ export function AdminMap({ layout, paintOf, selected = NO_SELECTION, onSeatClick
         const ids = s.layout.seats.filter((seat) => seat.x >= x0 && seat.x <= x1 && seat.y >= y0 && seat.y <= y1).map((seat) => seat.id);
         boxRef.current = null;
         handlers.current.onBoxSelect?.(ids, true);
-        draw();
+        drawTop();
       }
       canvas.style.cursor = 'grab';
       down = null;
@@ -181,7 +203,7 @@ export function AdminMap({ layout, paintOf, selected = NO_SELECTION, onSeatClick
       canvas.removeEventListener('pointerleave', onLeave);
       canvas.removeEventListener('wheel', onWheel);
     };
-  }, [draw]);
+  }, [draw, drawTop]);
 
   const zoom = (factor: number) => {
     const { w, h } = sizeRef.current;
@@ -199,6 +221,7 @@ export function AdminMap({ layout, paintOf, selected = NO_SELECTION, onSeatClick
     <div className={`${styles.frame} ${className ?? ''}`}>
       <div ref={wrapRef} className={styles.viewport}>
         <canvas ref={canvasRef} className={styles.canvas} role="img" aria-label={label} data-seat-count={layout.seats.length} />
+        <canvas ref={overlayRef} className={`${styles.canvas} ${styles.overlay}`} aria-hidden="true" />
         {tip && (
           <div className={styles.tooltip} style={{ left: hover!.x, top: hover!.y }} data-below={hover!.y < 140 || undefined}>
             {tip}

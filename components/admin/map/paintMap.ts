@@ -114,12 +114,10 @@ export interface DrawInput {
   radius: number;
   paintOf(i: number): SeatPaint;
   selected: ReadonlySet<string>;
-  hover: number;
-  box: { x0: number; y0: number; x1: number; y1: number } | null;
 }
 
 export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
-  const { layout, view, width, height, paintOf, selected, hover } = input;
+  const { layout, view, width, height, paintOf, selected } = input;
   const sx = (x: number) => x * view.scale + view.ox;
   const sy = (y: number) => y * view.scale + view.oy;
   ctx.clearRect(0, 0, width, height);
@@ -231,14 +229,6 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
     ctx.strokeStyle = STATUS_COLORS.selected;
     ctx.stroke();
   }
-  if (hover >= 0 && layout.seats[hover]) {
-    const seat = layout.seats[hover];
-    ctx.beginPath();
-    ctx.arc(sx(seat.x), sy(seat.y), r + 3, 0, TAU);
-    ctx.lineWidth = 2;
-    ctx.strokeStyle = '#111827';
-    ctx.stroke();
-  }
 
   // Section labels (skipped when they would overlap).
   const fontPx = Math.max(10, Math.min(14, r * 2.4));
@@ -260,11 +250,27 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
     ctx.fillStyle = '#1f2937';
     ctx.fillText(section.name, x, y);
   }
+}
 
-  if (input.box) {
-    const b = input.box;
+/** The light top layer: hover ring and the selection box, redrawn without touching the seats. */
+export function drawOverlay(
+  ctx: CanvasRenderingContext2D,
+  input: { layout: MapLayout; view: View; width: number; height: number; radius: number; hover: number; box: { x0: number; y0: number; x1: number; y1: number } | null },
+): void {
+  const { layout, view, hover, box } = input;
+  ctx.clearRect(0, 0, input.width, input.height);
+  const seat = hover >= 0 ? layout.seats[hover] : undefined;
+  if (seat) {
+    const r = Math.max(1, input.radius * view.scale);
     ctx.beginPath();
-    ctx.rect(Math.min(b.x0, b.x1), Math.min(b.y0, b.y1), Math.abs(b.x1 - b.x0), Math.abs(b.y1 - b.y0));
+    ctx.arc(seat.x * view.scale + view.ox, seat.y * view.scale + view.oy, r + 3, 0, TAU);
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = '#111827';
+    ctx.stroke();
+  }
+  if (box) {
+    ctx.beginPath();
+    ctx.rect(Math.min(box.x0, box.x1), Math.min(box.y0, box.y1), Math.abs(box.x1 - box.x0), Math.abs(box.y1 - box.y0));
     ctx.fillStyle = 'rgba(29,78,216,0.08)';
     ctx.fill();
     ctx.lineWidth = 1;
