@@ -200,6 +200,7 @@ export function loadOrder(handle: DatabaseHandle, orderId: string): (OrderView &
       category: seat?.category ?? '',
       priceCents: t.priceCents,
       code: t.code,
+      ...(seat?.gaArea ? { gaArea: seat.gaArea } : {}),
     };
   });
   return {

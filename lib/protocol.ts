@@ -112,6 +112,8 @@ export interface TicketView {
   priceCents: number;
   /** Secret printed as the ticket's QR code; checked at the door. */
   code: string;
+  /** Set for a general-admission place: the area's id (the ticket has no seat to find). */
+  gaArea?: string;
 }
 
 export interface OrderView {

@@ -32,6 +32,7 @@ export function orderView(order: Order, currency: string, seatById: ReadonlyMap<
         category: seat?.category ?? '',
         priceCents: t.priceCents,
         code: t.code,
+        ...(seat?.gaArea ? { gaArea: seat.gaArea } : {}),
       };
     }),
   };

@@ -11,6 +11,7 @@ import { useEventLive, type HoldGoneListener } from '../../lib/client/useEventLi
 import { Legend } from '../SeatMap/Legend';
 import { SeatMap } from '../SeatMap/SeatMap';
 import { EventHeader } from './EventHeader';
+import { GaPanel, gaQuantityInputId } from './GaPanel';
 import { HoldPanel } from './HoldPanel';
 import { MobileActionBar } from './MobileActionBar';
 import { NoticeBanner, type Notice } from './NoticeBanner';
@@ -60,6 +61,16 @@ export function EventPage({ eventId }: { eventId: string }) {
     const hold = await selection.holdSelected();
     if (hold) setFocusHoldId(hold.id);
   }, [selection]);
+  const pickArea = useCallback(
+    (areaId: string) => {
+      const input = document.getElementById(gaQuantityInputId(areaId));
+      input?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+      input?.focus({ preventScroll: true });
+      const area = index?.gaAreas.find((a) => a.id === areaId);
+      return area ? `${area.name}: general admission. Choose how many places.` : '';
+    },
+    [index],
+  );
   const goToOrder = useCallback((orderId: string) => router.push(`/orders/${encodeURIComponent(orderId)}`), [router]);
 
   if (loadError) {
@@ -94,6 +105,7 @@ export function EventPage({ eventId }: { eventId: string }) {
             selectedIds={selection.selectedIds}
             mineIds={selection.mineIds}
             onToggleSeat={selection.toggleSeat}
+            onPickArea={pickArea}
           />
           {!live.synced && <p className={styles.mapLoading}>Loading live availability…</p>}
           <Legend categories={event.categories} currency={event.currency} />
@@ -112,6 +124,18 @@ export function EventPage({ eventId }: { eventId: string }) {
               autoFocus={hold.id === focusHoldId}
             />
           ))}
+          {index.gaAreas.length > 0 && (
+            <GaPanel
+              index={index}
+              store={live.store}
+              live={live}
+              heldCount={selection.mineIds.size}
+              maxSeats={maxSeats}
+              blockedReason={blockedReason}
+              notify={notify}
+              onHeld={(hold) => setFocusHoldId(hold.id)}
+            />
+          )}
           <SelectionPanel
             index={index}
             selected={selection.selected}

@@ -33,6 +33,7 @@ export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = fals
   const [extended, setExtended] = useState(false);
   const totalCents = hold.seatIds.reduce((sum, id) => sum + (index.seats[index.indexById.get(id) ?? -1]?.priceCents ?? 0), 0);
   const totalText = formatPrice(totalCents, index.currency);
+  const unit = hold.seatIds.every((id) => index.gaAreaOf(index.indexById.get(id) ?? -1)) ? 'place' : 'seat';
 
   const extend = async () => {
     setBusy('extend');
@@ -50,13 +51,13 @@ export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = fals
     setBusy('release');
     const res = await live.releaseHold(hold.id);
     setBusy(null);
-    if (res.ok) notify('info', `Released ${pluralize(hold.seatIds.length, 'seat')}. They’re available to others again.`);
+    if (res.ok) notify('info', `Released ${pluralize(hold.seatIds.length, unit)}. They’re available to others again.`);
     else if (res.error.code !== 'not_found' && res.error.code !== 'hold_expired') notify('error', errorText(res.error));
   };
 
   return (
     <section className={`card ${styles.panel} ${styles.holdPanel}`} aria-labelledby={`hold-${hold.id}`} data-hold-id={hold.id}>
-      <h2 id={`hold-${hold.id}`} ref={headingRef} tabIndex={-1} className={styles.holdTitle}>{hold.seatIds.length === 1 ? 'Your seat is held' : `Your ${hold.seatIds.length} seats are held`}</h2>
+      <h2 id={`hold-${hold.id}`} ref={headingRef} tabIndex={-1} className={styles.holdTitle}>{hold.seatIds.length === 1 ? `Your ${unit} is held` : `Your ${hold.seatIds.length} ${unit}s are held`}</h2>
       <HoldCountdown expiresAtMs={hold.expiresAt} />
       <SeatLines index={index} seatIds={hold.seatIds} />
       <div className={styles.totalRow}>

@@ -1,4 +1,5 @@
 import type { SeatIndex } from '../../lib/client/seatIndex';
+import { formatPrice } from '../../lib/client/format';
 import styles from './EventPage.module.css';
 
 interface SeatLinesProps {
@@ -7,26 +8,48 @@ interface SeatLinesProps {
   onRemove?(seatId: string): void;
 }
 
+type Line = { id: string; i: number; places: number };
+
+/** One line per seat, or one per general-admission area ("Standing pit · General admission", 3 × €30). */
+function linesOf(index: SeatIndex, seatIds: readonly string[]): Line[] {
+  const lines: Line[] = [];
+  const byArea = new Map<string, Line>();
+  for (const id of seatIds) {
+    const i = index.indexById.get(id);
+    if (i === undefined) continue;
+    const area = index.gaAreaOf(i);
+    const existing = area && byArea.get(area.id);
+    if (existing) {
+      existing.places++;
+      continue;
+    }
+    const line = { id, i, places: 1 };
+    if (area) byArea.set(area.id, line);
+    lines.push(line);
+  }
+  return lines;
+}
+
 /** A compact list of seats with their prices, optionally removable. */
 export function SeatLines({ index, seatIds, onRemove }: SeatLinesProps) {
   return (
     <ul className={styles.seatLines}>
-      {seatIds.map((id) => {
-        const i = index.indexById.get(id);
-        if (i === undefined) return null;
+      {linesOf(index, seatIds).map(({ id, i, places }) => {
         const seat = index.seats[i];
+        const area = index.gaAreaOf(i);
         const color = index.categoryColors[index.categoryOf[i]];
+        const category = index.categoryNames[index.categoryOf[i]];
         return (
-          <li key={id} className={styles.seatLine}>
+          <li key={id} className={styles.seatLine} data-ga-area={area?.id}>
             <span className={styles.seatSwatch} style={{ background: color }} aria-hidden="true" />
             <span className={styles.seatLineText}>
               <span className={styles.seatLineMain}>
-                {index.sectionName(i)} · Row {seat.row} · Seat {seat.number}
+                {area ? `${area.name} · General admission` : `${index.sectionName(i)} · Row ${seat.row} · Seat ${seat.number}`}
               </span>
-              <span className={styles.seatLineSub}>{index.categoryNames[index.categoryOf[i]]}</span>
+              <span className={styles.seatLineSub}>{area ? `${category} · ${places} × ${index.price(i)}` : category}</span>
             </span>
-            <span className={styles.seatLinePrice}>{index.price(i)}</span>
-            {onRemove && (
+            <span className={styles.seatLinePrice}>{area ? formatPrice(seat.priceCents * places, index.currency) : index.price(i)}</span>
+            {onRemove && !area && (
               <button
                 type="button"
                 className={styles.removeButton}

@@ -49,6 +49,7 @@ export function useSeatSelection(index: SeatIndex | null, live: EventLive, maxSe
       if (!store || !index) return '';
       const i = index.indexById.get(seatId);
       if (i === undefined) return '';
+      if (index.gaAreaOf(i)) return 'General admission places are chosen by quantity, not one by one.';
       const label = index.shortLabel(i);
       const current = selectedRef.current;
       if (current.includes(seatId)) {

@@ -27,9 +27,11 @@ export function TicketCard({ ticket, currency, eventName, eventWhen, sectionName
     };
   }, [ticket.code]);
 
-  const seatText = `${sectionName}, row ${ticket.row}, seat ${ticket.number}`;
+  // General-admission places have no seat to find: print the area only.
+  const ga = ticket.gaArea !== undefined;
+  const seatText = ga ? `${sectionName}, general admission` : `${sectionName}, row ${ticket.row}, seat ${ticket.number}`;
   return (
-    <article className={`card ${styles.ticket}`} data-ticket-id={ticket.id} data-seat-id={ticket.seatId} aria-label={`Ticket: ${seatText}`}>
+    <article className={`card ${styles.ticket}`} data-ticket-id={ticket.id} data-ga={ga || undefined} data-seat-id={ticket.seatId} aria-label={`Ticket: ${seatText}`}>
       <div className={styles.ticketBody}>
         {eventName && <p className={styles.ticketEvent}>{eventName}</p>}
         {eventWhen && <p className={styles.sub}>{eventWhen}</p>}
@@ -38,14 +40,23 @@ export function TicketCard({ ticket, currency, eventName, eventWhen, sectionName
             <dt>Section</dt>
             <dd>{sectionName}</dd>
           </div>
-          <div>
-            <dt>Row</dt>
-            <dd>{ticket.row}</dd>
-          </div>
-          <div>
-            <dt>Seat</dt>
-            <dd>{ticket.number}</dd>
-          </div>
+          {ga ? (
+            <div>
+              <dt>Admission</dt>
+              <dd>General admission</dd>
+            </div>
+          ) : (
+            <>
+              <div>
+                <dt>Row</dt>
+                <dd>{ticket.row}</dd>
+              </div>
+              <div>
+                <dt>Seat</dt>
+                <dd>{ticket.number}</dd>
+              </div>
+            </>
+          )}
         </dl>
         <p className={styles.ticketPrice}>
           {categoryName && <span>{categoryName} · </span>}

@@ -4,8 +4,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import type { SeatStatusStore } from '../../lib/client/seatStatusStore';
-import { seatAccessibleName, seatStatusText } from '../../lib/client/seatLabels';
-import { ARROW_DIRECTIONS, nextSeat, seatNearest } from './keyboardNav';
+import { gaAreaAccessibleName, seatAccessibleName, seatStatusText } from '../../lib/client/seatLabels';
+import { ARROW_DIRECTIONS, nextSeat, representative, seatNearest } from './keyboardNav';
 import { MapControls } from './MapControls';
 import { SeatMapRenderer } from './SeatMapRenderer';
 import { SeatTooltip } from './SeatTooltip';
@@ -19,6 +19,8 @@ export interface SeatMapProps {
   mineIds: ReadonlySet<string>;
   /** Returns a sentence to announce (e.g. "Selected …" or why it could not be). */
   onToggleSeat(seatId: string): string;
+  /** A general-admission area was clicked or chosen with Enter; returns a sentence to announce. */
+  onPickArea?(areaId: string): string;
 }
 
 interface TooltipTarget {
@@ -27,7 +29,7 @@ interface TooltipTarget {
   y: number;
 }
 
-export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat }: SeatMapProps) {
+export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPickArea }: SeatMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const stageRef = useRef<HTMLCanvasElement>(null);
   const seatsRef = useRef<HTMLCanvasElement>(null);
@@ -38,7 +40,11 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat }: Se
   const focusRef = useRef(-1);
 
   const label = useCallback(
-    (i: number) => seatAccessibleName(index, i, seatStatusText(store.status(i), mineIds.has(index.seats[i].id))),
+    (i: number) => {
+      const area = index.gaAreaOf(i);
+      if (area) return gaAreaAccessibleName(index, area, store.freeCount(area.seatIndices));
+      return seatAccessibleName(index, i, seatStatusText(store.status(i), mineIds.has(index.seats[i].id)));
+    },
     [index, store, mineIds],
   );
 
@@ -120,11 +126,13 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat }: Se
 
   const toggle = useCallback(
     (i: number) => {
+      const area = index.gaAreaOf(i);
+      if (area) return onPickArea ? onPickArea(area.id) : `${label(i)}. Not selectable.`;
       const visual = rendererRef.current?.visualOf(i);
       if (visual === 'available' || visual === 'selected') return onToggleSeat(index.seats[i].id);
       return `${label(i)}. Not selectable.`;
     },
-    [index, label, onToggleSeat],
+    [index, label, onToggleSeat, onPickArea],
   );
 
   const gestures = useRef<GestureHandlers>({ onHover: () => {}, onTap: () => {}, onViewChange: () => {} });
@@ -163,7 +171,7 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat }: Se
     const cx = renderer.view.toLayoutX(widthPx / 2);
     const cy = renderer.view.toLayoutY(heightPx / 2);
     const free = seatNearest(index, cx, cy, (i) => store.codes[i] === 0);
-    return free >= 0 ? free : seatNearest(index, cx, cy, () => true);
+    return representative(index, free >= 0 ? free : seatNearest(index, cx, cy, () => true));
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {

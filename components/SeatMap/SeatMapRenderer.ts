@@ -4,7 +4,7 @@
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import { STATUS_HELD, STATUS_SOLD, type SeatStatusStore } from '../../lib/client/seatStatusStore';
 import { drawAvailable, drawHeld, drawMine, drawSelected, drawSold, glyphBleedPx, isTiny, type SeatVisual } from './seatGlyphs';
-import { drawOverlay, drawStage } from './mapDecorations';
+import { drawGaAreas, drawOverlay, drawStage } from './mapDecorations';
 import { SpatialGrid } from './SpatialGrid';
 import { exposedStrips, ViewTransform, type LayoutRect, type ScreenRect } from './ViewTransform';
 
@@ -27,6 +27,8 @@ export class SeatMapRenderer {
   private readonly contentRect: LayoutRect;
   private readonly selected: Uint8Array;
   private readonly mine: Uint8Array;
+  /** 1 for places of general-admission areas: drawn as their area, not as seats. */
+  private readonly ga: Uint8Array;
   private widthPx = 0;
   private heightPx = 0;
   private dpr = 1;
@@ -43,14 +45,23 @@ export class SeatMapRenderer {
     this.grid = new SpatialGrid(index.xs, index.ys, index.seatRadius * 5);
     this.selected = new Uint8Array(index.count);
     this.mine = new Uint8Array(index.count);
+    this.ga = new Uint8Array(index.count);
     const { bounds, stage } = index.event;
     const r = index.seatRadius;
-    this.contentRect = {
+    const rect = {
       minX: Math.min(bounds.minX - r, stage.x),
       minY: Math.min(bounds.minY - r, stage.y),
       maxX: Math.max(bounds.maxX + r, stage.x + stage.width),
       maxY: Math.max(bounds.maxY + r, stage.y + stage.height),
     };
+    for (const { area, seatIndices } of index.gaAreas) {
+      for (const i of seatIndices) this.ga[i] = 1;
+      rect.minX = Math.min(rect.minX, area.x);
+      rect.minY = Math.min(rect.minY, area.y);
+      rect.maxX = Math.max(rect.maxX, area.x + area.width);
+      rect.maxY = Math.max(rect.maxY, area.y + area.height);
+    }
+    this.contentRect = rect;
   }
 
   get size(): { widthPx: number; heightPx: number } {
@@ -114,10 +125,7 @@ export class SeatMapRenderer {
     const started = performance.now();
     cancelAnimationFrame(this.frame);
     this.frame = 0;
-    const stageCtx = this.context(this.layers.stage);
-    stageCtx.clearRect(0, 0, this.widthPx, this.heightPx);
-    drawStage(stageCtx, this.index.event.stage, this.view);
-
+    this.drawBackground();
     const ctx = this.context(this.layers.seats);
     ctx.clearRect(0, 0, this.widthPx, this.heightPx);
     this.paintSeats(ctx, null);
@@ -126,8 +134,11 @@ export class SeatMapRenderer {
   }
 
   /** Repaints just these seats (after a status or selection change). */
-  drawSeats(indices: readonly number[]): void {
-    if (indices.length === 0 || this.widthPx === 0) return;
+  drawSeats(changed: readonly number[]): void {
+    if (changed.length === 0 || this.widthPx === 0) return;
+    const indices = changed.filter((i) => !this.ga[i]);
+    if (indices.length < changed.length) this.drawBackground();
+    if (indices.length === 0) return;
     if (indices.length > DELTA_LIMIT) {
       this.drawAll();
       return;
@@ -192,14 +203,22 @@ export class SeatMapRenderer {
     });
   }
 
-  /** The seat under the point (CSS px relative to the canvas), or -1. */
+  /** The seat under the point (CSS px relative to the canvas), or -1. A GA area answers with its first place. */
   hitTest(sx: number, sy: number): number {
     const scale = this.view.scale;
+    const x = this.view.toLayoutX(sx);
+    const y = this.view.toLayoutY(sy);
+    for (const { area, seatIndices } of this.index.gaAreas) {
+      if (x >= area.x && x <= area.x + area.width && y >= area.y && y <= area.y + area.height) return seatIndices[0] ?? -1;
+    }
     const reach = Math.max(this.index.seatRadius * 1.25, 8 / scale);
-    return this.grid.nearest(this.view.toLayoutX(sx), this.view.toLayoutY(sy), reach);
+    const hit = this.grid.nearest(x, y, reach);
+    return hit >= 0 && this.ga[hit] ? (this.index.gaAreaOf(hit)?.seatIndices[0] ?? -1) : hit;
   }
 
   seatScreenPosition(i: number): { x: number; y: number; radiusPx: number } {
+    const ga = this.index.gaAreaOf(i);
+    if (ga) return { x: this.view.toScreenX(ga.area.x + ga.area.width / 2), y: this.view.toScreenY(ga.area.y), radiusPx: 0 };
     return {
       x: this.view.toScreenX(this.index.xs[i]),
       y: this.view.toScreenY(this.index.ys[i]),
@@ -215,6 +234,20 @@ export class SeatMapRenderer {
 
   dispose(): void {
     cancelAnimationFrame(this.frame);
+  }
+
+  /** The stage and the general-admission areas (with their live counts). */
+  private drawBackground(): void {
+    const ctx = this.context(this.layers.stage);
+    ctx.clearRect(0, 0, this.widthPx, this.heightPx);
+    drawStage(ctx, this.index.event.stage, this.view);
+    if (this.index.gaAreas.length === 0) return;
+    const areas = this.index.gaAreas.map((area) => ({
+      area,
+      left: this.store.freeCount(area.seatIndices),
+      mine: area.seatIndices.reduce((n, i) => n + this.mine[i], 0),
+    }));
+    drawGaAreas(ctx, this.index, areas, this.view);
   }
 
   private drawOverlay(): void {
@@ -264,9 +297,7 @@ export class SeatMapRenderer {
       this.paintSeats(ctx, null, strip);
       ctx.restore();
     }
-    const stageCtx = this.context(this.layers.stage);
-    stageCtx.clearRect(0, 0, this.widthPx, this.heightPx);
-    drawStage(stageCtx, this.index.event.stage, this.view);
+    this.drawBackground();
     this.drawOverlay();
   }
 
@@ -288,6 +319,7 @@ export class SeatMapRenderer {
     const total = only ? only.length : this.index.count;
     for (let k = 0; k < total; k++) {
       const i = only ? only[k] : k;
+      if (this.ga[i]) continue;
       const x = xs[i] * scale + offsetX;
       if (x < minX || x > maxX) continue;
       const y = ys[i] * scale + offsetY;

@@ -2,7 +2,7 @@
 import { useSyncExternalStore } from 'react';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import type { SeatStatusStore } from '../../lib/client/seatStatusStore';
-import { seatStatusText } from '../../lib/client/seatLabels';
+import { gaLeftText, seatStatusText } from '../../lib/client/seatLabels';
 import styles from './SeatMap.module.css';
 
 interface SeatTooltipProps {
@@ -21,6 +21,8 @@ const ACCESSIBLE_TEXT = { wheelchair: 'Wheelchair space', companion: 'Companion 
 export function SeatTooltip({ index, store, seatIndex, mineIds, x, y }: SeatTooltipProps) {
   useSyncExternalStore(store.subscribeRevision, store.getRevision, store.getRevision);
   const seat = index.seats[seatIndex];
+  const area = index.gaAreaOf(seatIndex);
+  const left = area ? store.freeCount(area.seatIndices) : 0;
   const status = seatStatusText(store.status(seatIndex), mineIds.has(seat.id));
   const category = index.categoryNames[index.categoryOf[seatIndex]];
   const below = y < 90;
@@ -31,16 +33,23 @@ export function SeatTooltip({ index, store, seatIndex, mineIds, x, y }: SeatTool
       aria-hidden="true"
     >
       <div className={styles.tooltipTitle}>
-        {index.sectionName(seatIndex)} · Row {seat.row} · Seat {seat.number}
+        {area ? `${area.name} · General admission` : `${index.sectionName(seatIndex)} · Row ${seat.row} · Seat ${seat.number}`}
       </div>
       <div className={styles.tooltipMeta}>
         <span>{category}</span>
         <strong>{index.price(seatIndex)}</strong>
       </div>
-      <div className={styles.tooltipStatus} data-status={status}>
-        {status === 'available' ? 'Available' : status[0].toUpperCase() + status.slice(1)}
-        {seat.accessible ? ` · ${ACCESSIBLE_TEXT[seat.accessible]}` : ''}
-      </div>
+      {area ? (
+        <div className={styles.tooltipStatus} data-status={left > 0 ? 'available' : 'sold'}>
+          {gaLeftText(left, area.seatIndices.length)}
+          {left > 0 ? ' · click to choose how many' : ''}
+        </div>
+      ) : (
+        <div className={styles.tooltipStatus} data-status={status}>
+          {status === 'available' ? 'Available' : status[0].toUpperCase() + status.slice(1)}
+          {seat.accessible ? ` · ${ACCESSIBLE_TEXT[seat.accessible]}` : ''}
+        </div>
+      )}
     </div>
   );
 }

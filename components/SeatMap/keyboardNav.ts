@@ -10,6 +10,16 @@ export const ARROW_DIRECTIONS: Record<string, Direction> = {
   ArrowDown: 'down',
 };
 
+/** The seat that stands for i on the map: a GA area's first place, else i itself. */
+export function representative(index: SeatIndex, i: number): number {
+  return i >= 0 ? (index.gaAreaOf(i)?.seatIndices[0] ?? i) : i;
+}
+
+/** Other places of a GA area are not stops of their own: the area is one stop. */
+function skipped(index: SeatIndex, j: number): boolean {
+  return representative(index, j) !== j;
+}
+
 /**
  * The seat that best continues from `from` in `direction`: neighbours in the
  * same row win for left/right; otherwise the nearest seat inside a 60° cone,
@@ -22,7 +32,7 @@ export function nextSeat(index: SeatIndex, from: number, direction: Direction): 
   const horizontal = direction === 'left' || direction === 'right';
   const sign = direction === 'left' || direction === 'up' ? -1 : 1;
 
-  if (horizontal) {
+  if (horizontal && !index.gaAreaOf(from)) {
     const row = index.rowOf(from);
     if (row) {
       // Neighbour within the row by position, so "left" is always visually left.
@@ -42,7 +52,7 @@ export function nextSeat(index: SeatIndex, from: number, direction: Direction): 
   let best = -1;
   let bestScore = Infinity;
   for (let j = 0; j < index.count; j++) {
-    if (j === from) continue;
+    if (j === from || skipped(index, j)) continue;
     const dx = xs[j] - x0;
     const dy = ys[j] - y0;
     const along = (horizontal ? dx : dy) * sign;

@@ -1,6 +1,6 @@
 // Non-seat drawing: the stage, section labels, hover and keyboard-focus rings.
 import type { EventDetail } from '../../lib/protocol';
-import type { SeatIndex } from '../../lib/client/seatIndex';
+import type { GaAreaGroup, SeatIndex } from '../../lib/client/seatIndex';
 import type { ViewTransform } from './ViewTransform';
 
 const FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
@@ -28,6 +28,57 @@ export function drawStage(ctx: CanvasRenderingContext2D, stage: EventDetail['sta
   ctx.textBaseline = 'middle';
   ctx.fillText(stage.label, x + w / 2, y + h / 2);
   ctx.letterSpacing = '0px';
+}
+
+export interface GaAreaState {
+  area: GaAreaGroup;
+  left: number;
+  mine: number;
+}
+
+/** General-admission areas: a rounded rectangle with the name and live "N of M left". */
+export function drawGaAreas(ctx: CanvasRenderingContext2D, index: SeatIndex, areas: GaAreaState[], view: ViewTransform): void {
+  for (const { area, left, mine } of areas) {
+    const x = view.toScreenX(area.area.x);
+    const y = view.toScreenY(area.area.y);
+    const w = area.area.width * view.scale;
+    const h = area.area.height * view.scale;
+    const color = index.categoryColors[area.categoryIndex] ?? '#64748b';
+    const full = left === 0;
+    roundedRect(ctx, x, y, w, h, Math.min(12, h / 4));
+    ctx.globalAlpha = full ? 1 : 0.2;
+    ctx.fillStyle = full ? '#eef0f3' : color;
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(full ? [5, 4] : []);
+    ctx.strokeStyle = full ? '#b8bec8' : color;
+    ctx.stroke();
+    ctx.setLineDash([]);
+
+    const fontPx = Math.max(9, Math.min(16, h * 0.2));
+    if (h < fontPx * 2.6 || w < fontPx * 5) continue;
+    const lines = [area.name, full ? 'Full' : `${left} of ${area.seatIndices.length} left`];
+    if (mine > 0 && h > fontPx * 4) lines.push(`${mine} held by you`);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    const top = y + h / 2 - ((lines.length - 1) * fontPx * 1.3) / 2;
+    lines.forEach((text, k) => {
+      ctx.font = `${k === 0 ? 700 : 500} ${k === 0 ? fontPx : fontPx * 0.9}px ${FONT_STACK}`;
+      ctx.fillStyle = full ? '#6b7280' : '#1f2937';
+      ctx.fillText(text, x + w / 2, top + k * fontPx * 1.3, w - 8);
+    });
+  }
+}
+
+function areaRing(ctx: CanvasRenderingContext2D, area: GaAreaGroup, view: ViewTransform, color: string, width: number): void {
+  const pad = 4;
+  const w = area.area.width * view.scale;
+  const h = area.area.height * view.scale;
+  roundedRect(ctx, view.toScreenX(area.area.x) - pad, view.toScreenY(area.area.y) - pad, w + pad * 2, h + pad * 2, Math.min(14, h / 4 + pad));
+  ctx.lineWidth = width;
+  ctx.strokeStyle = color;
+  ctx.stroke();
 }
 
 function drawSectionLabels(ctx: CanvasRenderingContext2D, index: SeatIndex, view: ViewTransform): void {
@@ -74,13 +125,20 @@ export function drawOverlay(
 ): void {
   drawSectionLabels(ctx, index, view);
   const r = Math.max(4, index.seatRadius * view.scale);
-  if (hoverIndex >= 0 && hoverIndex !== focusIndex) {
+  const hoverArea = hoverIndex >= 0 ? index.gaAreaOf(hoverIndex) : undefined;
+  const focusArea = focusIndex >= 0 ? index.gaAreaOf(focusIndex) : undefined;
+  if (hoverArea && hoverIndex !== focusIndex) areaRing(ctx, hoverArea, view, '#111827', 2);
+  if (focusArea) {
+    areaRing(ctx, focusArea, view, '#ffffff', 6);
+    areaRing(ctx, focusArea, view, '#1d4ed8', 3);
+  }
+  if (hoverIndex >= 0 && hoverIndex !== focusIndex && !hoverArea) {
     const x = view.toScreenX(index.xs[hoverIndex]);
     const y = view.toScreenY(index.ys[hoverIndex]);
     ring(ctx, x, y, r + 3, 'rgba(255,255,255,0.95)', 4);
     ring(ctx, x, y, r + 3, '#111827', 2);
   }
-  if (focusIndex >= 0) {
+  if (focusIndex >= 0 && !focusArea) {
     const x = view.toScreenX(index.xs[focusIndex]);
     const y = view.toScreenY(index.ys[focusIndex]);
     ring(ctx, x, y, r + 4, '#ffffff', 6);

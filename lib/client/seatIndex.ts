@@ -17,6 +17,17 @@ export interface SectionGroup {
   rows: RowGroup[];
 }
 
+/** A general-admission area: places sold by quantity, drawn as one rectangle. */
+export interface GaAreaGroup {
+  id: string;
+  name: string;
+  area: { x: number; y: number; width: number; height: number };
+  /** Its places (seat indices); the first one stands for the area on the map. */
+  seatIndices: number[];
+  priceCents: number;
+  categoryIndex: number;
+}
+
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 export class SeatIndex {
@@ -29,7 +40,11 @@ export class SeatIndex {
   readonly categoryColors: string[];
   readonly categoryNames: string[];
   readonly indexById = new Map<string, number>();
+  /** Seated sections only (GA areas are in `gaAreas`). */
   readonly sections: SectionGroup[];
+  readonly gaAreas: GaAreaGroup[] = [];
+  /** The GA area of each GA place. */
+  private readonly gaAreaBySeat = new Map<number, GaAreaGroup>();
   /** The section group of each seat. */
   readonly sectionOf: SectionGroup[] = [];
   readonly currency: string;
@@ -64,12 +79,28 @@ export class SeatIndex {
       if (!sectionByRef.has(s.name)) sectionByRef.set(s.name, group);
     }
     const rowsBySection = new Map<string, Map<string, number[]>>();
+    const gaById = new Map<string, GaAreaGroup>();
+    for (const s of event.sections) {
+      if (s.kind !== 'ga' || !s.area) continue;
+      const area: GaAreaGroup = { id: s.id, name: s.name, area: s.area, seatIndices: [], priceCents: 0, categoryIndex: 0 };
+      gaById.set(s.id, area);
+      this.gaAreas.push(area);
+    }
 
     event.seats.forEach((seat, i) => {
       this.xs[i] = seat.x;
       this.ys[i] = seat.y;
       this.categoryOf[i] = categoryIndexById.get(seat.category) ?? 0;
       this.indexById.set(seat.id, i);
+      const ga = seat.gaArea ? gaById.get(seat.gaArea) : undefined;
+      if (ga) {
+        if (ga.seatIndices.length === 0) {
+          ga.priceCents = seat.priceCents;
+          ga.categoryIndex = this.categoryOf[i];
+        }
+        ga.seatIndices.push(i);
+        this.gaAreaBySeat.set(i, ga);
+      }
       let group = sectionByRef.get(seat.section);
       if (!group) {
         group = { id: seat.section, name: seat.section, labelX: seat.x, labelY: seat.y, rows: [] };
@@ -94,7 +125,7 @@ export class SeatIndex {
         .sort((a, b) => collator.compare(a.name, b.name));
     }
     this.sections = [...sectionById.values()]
-      .filter((s) => s.rows.length > 0)
+      .filter((s) => s.rows.length > 0 && !gaById.has(s.id))
       .sort((a, b) => collator.compare(a.name, b.name));
     this.seatRadius = estimateSeatSpacing(this.xs, this.ys) * 0.38;
   }
@@ -109,6 +140,11 @@ export class SeatIndex {
     return this.sectionOf[index].rows.find((r) => r.name === row);
   }
 
+  /** The GA area a place belongs to (undefined for a numbered seat). */
+  gaAreaOf(index: number): GaAreaGroup | undefined {
+    return this.gaAreaBySeat.get(index);
+  }
+
   price(index: number): string {
     return formatPrice(this.seats[index].priceCents, this.currency);
   }
@@ -116,6 +152,7 @@ export class SeatIndex {
   /** "Stalls Left row 4 seat 12", "Section 101 row 4 seat 12" */
   shortLabel(index: number): string {
     const seat = this.seats[index];
+    if (this.gaAreaOf(index)) return `a ${this.sectionName(index)} place`;
     return `${this.sectionName(index)} row ${seat.row} seat ${seat.number}`;
   }
 }

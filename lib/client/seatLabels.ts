@@ -1,7 +1,8 @@
 // Words for seats: the accessible names used by the list picker, the canvas
 // announcements and the tooltip all come from here so they never disagree.
 import type { SeatStatus } from '../protocol';
-import type { SeatIndex } from './seatIndex';
+import { formatPrice } from './format';
+import type { GaAreaGroup, SeatIndex } from './seatIndex';
 
 export type SeatStatusText = 'available' | 'held by you' | 'held by others' | 'sold';
 
@@ -16,6 +17,17 @@ export function seatStatusText(status: SeatStatus, heldByMe: boolean): SeatStatu
 export function seatAccessibleName(index: SeatIndex, seatIndex: number, statusText: SeatStatusText): string {
   const seat = index.seats[seatIndex];
   return `${index.sectionName(seatIndex)}, row ${seat.row}, seat ${seat.number}, ${index.price(seatIndex)}, ${statusText}`;
+}
+
+/** "3 of 5 left" / "Full" */
+export function gaLeftText(left: number, total: number): string {
+  return left === 0 ? 'Full' : `${left} of ${total} left`;
+}
+
+/** "Standing pit, general admission, €30, 3 of 5 places left" */
+export function gaAreaAccessibleName(index: SeatIndex, area: GaAreaGroup, left: number): string {
+  const total = area.seatIndices.length;
+  return `${area.name}, general admission, ${formatPrice(area.priceCents, index.currency)}, ${left === 0 ? 'full' : `${left} of ${total} places left`}`;
 }
 
 /** "Section B row 4 seat 12 and Section B row 4 seat 13" */

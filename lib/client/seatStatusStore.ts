@@ -40,6 +40,13 @@ export class SeatStatusStore {
     return { available: totals[0], held: totals[1], sold: totals[2] };
   }
 
+  /** How many of these seats are available (a GA area's places left). */
+  freeCount(indices: readonly number[]): number {
+    let n = 0;
+    for (const i of indices) if (this.codes[i] === STATUS_AVAILABLE) n++;
+    return n;
+  }
+
   /** Replaces all statuses (seats missing from the snapshot count as available). */
   replaceAll(version: number, seats: Record<string, SeatStatus>): void {
     this.codes.fill(STATUS_AVAILABLE);

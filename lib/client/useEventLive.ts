@@ -164,8 +164,9 @@ export function useEventLive(eventId: string, index: SeatIndex | null, onHoldGon
   }, []);
 
   const createHold = useCallback(
-    async (seatIds: string[]): Promise<HoldAck> => {
-      const res = await call((s) => s.emitWithAck('hold:create', { eventId, seatIds }));
+    async (seatIds: string[], ga?: { areaId: string; quantity: number }[]): Promise<HoldAck> => {
+      const payload = ga?.length ? { eventId, seatIds, ga } : { eventId, seatIds };
+      const res = await call((s) => s.emitWithAck('hold:create', payload));
       if (res.ok) upsertHold(res.hold);
       return res;
     },
