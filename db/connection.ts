@@ -31,7 +31,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): DatabaseH
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 250}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {

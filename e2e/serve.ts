@@ -11,7 +11,7 @@ import { configFromEnv } from '../server/config';
 
 export const QUICK_EVENT_ID = 'e2e-quick';
 
-const config = configFromEnv({ LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', ...process.env });
+const config = configFromEnv({ LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...process.env, NODE_ENV: 'production' });
 const handle = openDatabase(config.databasePath, { synchronous: config.synchronous });
 seedDemoIfEmpty(handle, Date.now(), config.maxSeatsPerBuyer);
 if (!getEventRow(handle, QUICK_EVENT_ID)) {

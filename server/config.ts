@@ -13,7 +13,8 @@ const envSchema = z.object({
   MAX_SEATS_PER_BUYER: positiveInt.max(50).default(8),
   SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL']).default('FULL'),
   /** How long a write waits for a database locked by another process before failing (storage_unavailable). */
-  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  // Short: better-sqlite3 waits synchronously, and the loop retries by itself.
+  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   /**
    * Fault injection for crash tests only: SIGKILL this process inside the Nth
    * batch transaction, after its writes and before COMMIT. Never set in production.

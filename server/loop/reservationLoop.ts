@@ -103,6 +103,10 @@ export class ReservationLoop {
   private expiryTimer: unknown = null;
   private expiryTimerAtMs: number | null = null;
   private storageDown = false;
+  /** True while the book may hold a batch that never committed (commit and rebuild both failed). */
+  private bookUncommitted = false;
+  /** The one pending retry while storage is down (never more than one). */
+  private retryTimer: unknown = null;
   /** After a failed commit, wait this long before retrying expiry writes (no hot retry loop). */
   private retryNotBeforeMs = 0;
   private stopped = false;
@@ -141,12 +145,21 @@ export class ReservationLoop {
   }
 
   counts(): { available: number; held: number; sold: number } {
+    if (this.bookUncommitted) {
+      // Count the committed public statuses instead of a book that may hold a failed batch.
+      const counts = { available: 0, held: 0, sold: 0 };
+      for (const status of this.statuses.values()) counts[status]++;
+      return counts;
+    }
     const c = this.book.seatCounts();
     return { available: c.available, held: c.held, sold: c.sold + c.blocked };
   }
 
   holdsOf(buyerId: string): Hold[] {
-    return this.book.holdsOf(buyerId);
+    const holds = this.book.holdsOf(buyerId);
+    if (!this.bookUncommitted) return holds;
+    // Only holds whose seats are held in committed state can be real.
+    return holds.filter((h) => h.seatIds.every((id) => this.statuses.get(id) === 'held'));
   }
 
   /** Direct access for read-only admin views; never mutate through it. */
@@ -181,6 +194,8 @@ export class ReservationLoop {
   stop(): void {
     this.stopped = true;
     this.clearExpiryTimer();
+    if (this.retryTimer !== null) this.options.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     for (let env = this.mailbox.take(); env; env = this.mailbox.take()) {
       env.reply({ ok: false, code: 'storage_unavailable', message: 'The server is shutting down; retry shortly.' });
     }
@@ -199,7 +214,7 @@ export class ReservationLoop {
     if (this.stopped) return;
     if (this.storageDown && !this.tryRebuild()) {
       this.failQueued('storage_unavailable', 'Storage is unavailable; nothing changed. Retry shortly.');
-      this.options.timers.setTimeout(() => this.requestTick(), this.options.storageRetryMs);
+      this.scheduleRetry();
       return;
     }
     const now = this.options.clock();
@@ -244,7 +259,8 @@ export class ReservationLoop {
       // Nothing was persisted: forget the batch's in-memory changes and say so.
       this.options.observer.onError?.('batch commit failed; rebuilding from storage', error);
       this.storageDown = true;
-      this.tryRebuild();
+      this.bookUncommitted = !this.tryRebuild();
+      if (this.bookUncommitted) this.scheduleRetry();
       this.retryNotBeforeMs = this.options.clock() + this.options.storageRetryMs;
       const failure: Failure = { ok: false, code: 'storage_unavailable', message: 'Storage is unavailable; nothing changed. Retry shortly.' };
       this.reply(batch, batch.map(() => failure));
@@ -315,6 +331,7 @@ export class ReservationLoop {
     this.book = new SeatBook(state.eventId, state.seats, state.rules, this.options.ids, state.restored);
     this.currency = state.currency;
     this.committedVersion = state.version;
+    this.bookUncommitted = false;
     if (this.statuses.size === 0) {
       for (const [seatId, seat] of this.book.seatEntries()) this.statuses.set(seatId, publicStatus(seat.status));
     }
@@ -330,6 +347,14 @@ export class ReservationLoop {
       this.storageDown = true;
       return false;
     }
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer !== null || this.stopped) return;
+    this.retryTimer = this.options.timers.setTimeout(() => {
+      this.retryTimer = null;
+      this.requestTick();
+    }, this.options.storageRetryMs);
   }
 
   private diffStatuses(): SeatChange[] {
