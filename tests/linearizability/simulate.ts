@@ -4,6 +4,7 @@
 // arrive a little later. Every history it produces is linearizable by
 // construction, so the checker must accept it; mutating it in ways that
 // cannot be explained must make the checker reject it.
+import { seededRandom } from '../support/random';
 import { SeatBook } from '../../server/reservations/seatBook';
 import type { Command, IdSource, Outcome } from '../../server/reservations/types';
 import type { HistoryEntry, OpArgs, OpKind, OpResult } from './history';
@@ -46,17 +47,6 @@ export function resultOf(o: Outcome, maxExtensions: number): OpResult {
   }
 }
 
-/** mulberry32: a small deterministic PRNG. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function simulate(seed: number, opts: SimOptions): Simulation {
   const rnd = seededRandom(seed);

@@ -7,7 +7,8 @@ import { createBatchWriter } from '../../db/batchWriter';
 import { createEvent } from '../../db/createEvent';
 import { loadLoopState } from '../../db/eventStore';
 import { generateLayout } from '../../lib/venueLayout';
-import { ReservationLoop, type CommittedBatch, type Timers } from '../../server/loop/reservationLoop';
+import { ReservationLoop, type CommittedBatch } from '../../server/loop/reservationLoop';
+import { FakeTimers } from '../support/fakeTimers';
 import type { Command, Effect, IdSource, Outcome } from '../../server/reservations/types';
 
 const EVENT = 'ev1';
@@ -18,28 +19,6 @@ function counterIds(): IdSource {
   return { holdId: () => `h${++n}`, orderId: () => `o${++n}`, ticketId: () => `t${++n}`, ticketCode: () => `c${++n}` };
 }
 
-class FakeTimers implements Timers {
-  private pending = new Map<number, { at: number; fn: () => void }>();
-  private nextHandle = 1;
-  constructor(private readonly clock: { now: number }) {}
-  setTimeout(fn: () => void, ms: number): unknown {
-    const handle = this.nextHandle++;
-    this.pending.set(handle, { at: this.clock.now + ms, fn });
-    return handle;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  /** Fires every timer due at the current fake time. */
-  fireDue(): void {
-    for (const [handle, t] of [...this.pending]) {
-      if (t.at <= this.clock.now) {
-        this.pending.delete(handle);
-        t.fn();
-      }
-    }
-  }
-}
 
 function setup(opts: { capacity?: number; maxBatch?: number; seats?: number } = {}) {
   const handle: DatabaseHandle = openDatabase(':memory:', { synchronous: 'OFF' });

@@ -9,6 +9,7 @@
 //   - the DATABASE equals the model (active holds and held_seats, ended holds
 //     and why, valid and cancelled tickets, orders, blocks, version),
 // and a `restart` step rebuilds fresh loops from the database alone.
+import { FakeTimers } from '../support/fakeTimers';
 import { expect } from 'vitest';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -19,7 +20,7 @@ import { createEvent } from '../../db/createEvent';
 import { loadLoopState } from '../../db/eventStore';
 import * as schema from '../../db/schema';
 import { generateLayout, type VenueSpec } from '../../lib/venueLayout';
-import { ReservationLoop, type Timers } from '../../server/loop/reservationLoop';
+import { ReservationLoop } from '../../server/loop/reservationLoop';
 import type { IdSource, Outcome } from '../../server/reservations/types';
 import { expectBookMatchesModel, expectSame, plainOutcome } from './compare';
 import { outcomeLabel, prefixedIds, T0 } from './coreSystem';
@@ -36,27 +37,6 @@ export type LoopStep =
   /** Stop every loop and start fresh ones from the database. */
   | { t: 'restart' };
 
-export class FakeTimers implements Timers {
-  private pending = new Map<number, { at: number; fn: () => void }>();
-  private nextHandle = 1;
-  constructor(private readonly clock: { now: number }) {}
-  setTimeout(fn: () => void, ms: number): unknown {
-    const handle = this.nextHandle++;
-    this.pending.set(handle, { at: this.clock.now + ms, fn });
-    return handle;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  fireDue(): void {
-    for (const [handle, t] of [...this.pending]) {
-      if (t.at <= this.clock.now) {
-        this.pending.delete(handle);
-        t.fn();
-      }
-    }
-  }
-}
 
 const venues: { id: string; venue: VenueSpec; maxSeatsPerBuyer: number; maxExtensions: number }[] = [
   {

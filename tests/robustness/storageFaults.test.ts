@@ -9,6 +9,7 @@
 //     busy timeout is 200 ms), so the server's BEGIN IMMEDIATE gets SQLITE_BUSY
 //   - loop level, fake clock: a writer that throws for N batches, and a store
 //     that cannot even be read: retries are paced by storageRetryMs, never a hot loop
+import { FakeTimers } from '../support/fakeTimers';
 import { Writable } from 'node:stream';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import type { HoldView } from '../../lib/protocol';
 import { generateLayout } from '../../lib/venueLayout';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
-import { ReservationLoop, type CommittedBatch, type Timers } from '../../server/loop/reservationLoop';
+import { ReservationLoop, type CommittedBatch } from '../../server/loop/reservationLoop';
 import type { Command, Effect, IdSource, Outcome } from '../../server/reservations/types';
 import {
   connectBuyer,
@@ -326,36 +327,6 @@ const LOOP_EVENT = 'ev-faults';
 const LOOP_TTL = 1000;
 const RETRY_MS = 250;
 
-class FakeTimers implements Timers {
-  private pending = new Map<number, { at: number; fn: () => void }>();
-  private nextHandle = 1;
-  constructor(private readonly clock: { now: number }) {}
-  setTimeout(fn: () => void, ms: number): unknown {
-    const handle = this.nextHandle++;
-    this.pending.set(handle, { at: this.clock.now + ms, fn });
-    return handle;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  get size(): number {
-    return this.pending.size;
-  }
-  dueTimes(): number[] {
-    return [...this.pending.values()].map((t) => t.at).sort((a, b) => a - b);
-  }
-  fireDue(): number {
-    let fired = 0;
-    for (const [handle, t] of [...this.pending]) {
-      if (t.at <= this.clock.now) {
-        this.pending.delete(handle);
-        t.fn();
-        fired++;
-      }
-    }
-    return fired;
-  }
-}
 
 function loopSetup() {
   const handle = openDatabase(':memory:', { synchronous: 'OFF' });

@@ -259,17 +259,7 @@ export function stallsCentreSeats(): string[] {
   return rows.flatMap((row) => Array.from({ length: 16 }, (_, i) => `SC-${row}-${i + 1}`));
 }
 
-/** Small deterministic PRNG (mulberry32) for reproducible "random" workloads. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../support/random';
 
 // ---------- a server in its own process (for kill -9) ----------
 
