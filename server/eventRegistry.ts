@@ -44,6 +44,8 @@ export class EventRegistry {
   private readonly runtimes = new Map<string, EventRuntime>();
   private readonly listeners: ((runtime: EventRuntime, batch: CommittedBatch) => void)[] = [];
   private readonly holdEventStmt: Database.Statement<[string], { event_id: string }>;
+  /** Live holds → their event, so releases and confirms need no database look-up. */
+  private readonly liveHoldEvents = new Map<string, string>();
 
   private commits = 0;
   private readonly beforeCommit = (): void => {
@@ -83,6 +85,10 @@ export class EventRegistry {
       onCommitted: (batch) => {
         for (const ended of batch.endedHolds) if (ended.reason === 'expired') metrics.holdsExpired.inc();
         runtime.stats.recordBatch(batch);
+        for (const e of batch.effects) {
+          if (e.kind === 'hold_created') this.liveHoldEvents.set(e.hold.id, eventId);
+          else if (e.kind === 'hold_ended') this.liveHoldEvents.delete(e.hold.id);
+        }
         if (batch.eventChange === 'deleted') {
           runtime.loop.stop();
           this.runtimes.delete(eventId);
@@ -112,6 +118,7 @@ export class EventRegistry {
       observer,
     });
     this.runtimes.set(eventId, runtime);
+    for (const hold of runtime.loop.seatBook.activeHolds()) this.liveHoldEvents.set(hold.id, eventId);
     log.info({ seats: runtime.detail.seats.length, version: runtime.loop.version }, 'reservation loop started');
     return runtime;
   }
@@ -137,6 +144,9 @@ export class EventRegistry {
 
   /** Which event a hold belongs to (committed holds only: ids are handed out after commit). */
   eventOfHold(holdId: string): EventRuntime | undefined {
+    const live = this.liveHoldEvents.get(holdId);
+    if (live) return this.runtimes.get(live);
+    // Ended holds (for precise hold_expired / already_confirmed answers) are looked up in storage.
     const row = this.holdEventStmt.get(holdId);
     return row ? this.runtimes.get(row.event_id) : undefined;
   }

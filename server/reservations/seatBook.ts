@@ -41,8 +41,19 @@ export interface BatchResult {
 
 export type SeatCounts = Record<CoreSeatStatus, number>;
 
-/** How many ended holds we remember to answer "expired" rather than "not found". */
-const ENDED_HOLD_MEMORY = 100_000;
+/**
+ * Ended holds are remembered (to answer "expired" rather than "not found") in
+ * two generations of this size: when the current one fills, it becomes the
+ * previous one. O(1) per hold; evicting one entry at a time from a Map walks
+ * over its deleted holes and was the core's main cost under load.
+ */
+const ENDED_HOLD_GENERATION = 50_000;
+
+interface EndedHold {
+  reason: HoldEndReason;
+  buyerId: BuyerId;
+  orderId?: OrderId;
+}
 
 function failure(code: Failure['code'], message: string, extra: Partial<Failure> = {}): Failure {
   return { ok: false, code, message, ...extra };
@@ -57,7 +68,8 @@ export class SeatBook {
   private readonly holds = new Map<HoldId, Hold>();
   private readonly orders = new Map<OrderId, Order>();
   private readonly orderByIdempotencyKey = new Map<string, Order>();
-  private readonly endedHolds = new Map<HoldId, { reason: HoldEndReason; buyerId: BuyerId; orderId?: OrderId }>();
+  private endedHolds = new Map<HoldId, EndedHold>();
+  private previousEndedHolds = new Map<HoldId, EndedHold>();
   private readonly seatsHeldByBuyer = new Map<BuyerId, number>();
   private readonly deadlines = new ExpiryQueue();
   private readonly counts: SeatCounts = { available: 0, held: 0, sold: 0, blocked: 0 };
@@ -274,7 +286,7 @@ export class SeatBook {
   private ownedLiveHold(buyerId: BuyerId, holdId: HoldId, now: number): Hold | Failure {
     const hold = this.holds.get(holdId);
     if (!hold) {
-      const ended = this.endedHolds.get(holdId);
+      const ended = this.endedHolds.get(holdId) ?? this.previousEndedHolds.get(holdId);
       if (!ended) return failure('not_found', 'No such hold.');
       if (ended.buyerId !== buyerId) return failure('not_hold_owner', 'This hold belongs to someone else.');
       if (ended.reason === 'expired') return failure('hold_expired', 'The hold expired; its seats were released.');
@@ -363,11 +375,12 @@ export class SeatBook {
     this.effects.push(detail === undefined ? { kind: 'hold_ended', hold, reason, at: now } : { kind: 'hold_ended', hold, reason, at: now, detail });
   }
 
-  private rememberEnded(holdId: HoldId, entry: { reason: HoldEndReason; buyerId: BuyerId; orderId?: OrderId }) {
-    this.endedHolds.set(holdId, entry);
-    if (this.endedHolds.size > ENDED_HOLD_MEMORY) {
-      this.endedHolds.delete(this.endedHolds.keys().next().value!);
+  private rememberEnded(holdId: HoldId, entry: EndedHold) {
+    if (this.endedHolds.size >= ENDED_HOLD_GENERATION) {
+      this.previousEndedHolds = this.endedHolds;
+      this.endedHolds = new Map();
     }
+    this.endedHolds.set(holdId, entry);
   }
 
   private setSeat(seatId: SeatId, next: SeatState): void {
