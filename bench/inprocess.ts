@@ -1,0 +1,224 @@
+// In-process throughput: virtual buyers drive one design with a workload's
+// intents, no network. Each buyer has one command in flight (closed loop):
+// hold → (if won) release / confirm / abandon → next hold. Every reply counts
+// as one command. A run stops after `maxCommands` submitted or `maxMs`.
+//
+// Run as a child process (one per design × workload, so designs never share
+// a heap or JIT state):  tsx bench/inprocess.ts '<json spec>'  → IPC result.
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { arenaLayout } from '../db/demoVenues';
+import { cryptoIds } from '../server/ids';
+import { SeatBook } from '../server/reservations/seatBook';
+import type { Command, IdSource, Outcome } from '../server/reservations/types';
+import { createArenaDb, counterIds, EVENT_ID, MAX_SEATS_PER_BUYER } from './arena';
+import { DESIGNS, type DesignName } from './baselines';
+import type { Design } from './baselines/design';
+import { summarize, type Summary } from './stats';
+import { BUYER, makeWorkload, type Intent, type Workload, type WorkloadName } from './workloads';
+
+export interface DriveOptions {
+  clients: number;
+  maxCommands: number;
+  maxMs: number;
+}
+
+export interface RunCounts {
+  commands: number;
+  elapsedMs: number;
+  perSec: number;
+  holdsOk: number;
+  holdsFailed: number;
+  confirms: number;
+  releases: number;
+  failures: Record<string, number>;
+  stats: Record<string, number>;
+}
+
+class Counter {
+  commands = 0;
+  holdsOk = 0;
+  holdsFailed = 0;
+  confirms = 0;
+  releases = 0;
+  failures: Record<string, number> = {};
+  count(command: Command, outcome: Outcome): void {
+    this.commands++;
+    if (command.type === 'hold') {
+      if (outcome.ok) this.holdsOk++;
+      else this.holdsFailed++;
+    } else if (outcome.ok) {
+      if (command.type === 'confirm') this.confirms++;
+      else this.releases++;
+    }
+    if (!outcome.ok) this.failures[outcome.code] = (this.failures[outcome.code] ?? 0) + 1;
+  }
+}
+
+/** The command that follows a won hold, or null when the buyer walks away. */
+function followUp(intent: Intent, outcome: Outcome, cursor: number): Command | null {
+  if (!outcome.ok || outcome.type !== 'held' || intent.then === 'abandon') return null;
+  const { buyerId, id: holdId } = outcome.hold;
+  if (intent.then === 'release') return { type: 'release', buyerId, holdId };
+  return { type: 'confirm', buyerId, holdId, idempotencyKey: `bench-key-${cursor}`, buyer: BUYER };
+}
+
+export function driveDesign(design: Design, workload: Workload, opts: DriveOptions): Promise<RunCounts> {
+  const { intents } = workload;
+  const counter = new Counter();
+  let cursor = 0;
+  let submitted = 0;
+  let inFlight = 0;
+  let stopping = false;
+  const started = performance.now();
+  const deadline = started + opts.maxMs;
+  return new Promise((resolve) => {
+    const finish = () => {
+      const elapsedMs = performance.now() - started;
+      resolve({ ...counter, elapsedMs, perSec: (counter.commands / elapsedMs) * 1000, stats: design.stats() });
+    };
+    const send = (command: Command, then: (outcome: Outcome) => void) => {
+      submitted++;
+      inFlight++;
+      design.submit(command, (outcome) => {
+        inFlight--;
+        counter.count(command, outcome);
+        then(outcome);
+      });
+    };
+    const nextHold = () => {
+      if (stopping || submitted >= opts.maxCommands || performance.now() >= deadline) {
+        stopping = true;
+        if (inFlight === 0) finish();
+        return;
+      }
+      const n = cursor++;
+      const intent = intents[n % intents.length];
+      send({ type: 'hold', buyerId: `b${n}`, seatIds: intent.seatIds }, (outcome) => {
+        const next = followUp(intent, outcome, n);
+        if (next && !stopping) send(next, nextHold);
+        else nextHold();
+      });
+    };
+    for (let i = 0; i < opts.clients; i++) nextHold();
+  });
+}
+
+/** The bare in-memory core: SeatBook.apply in a tight loop, batches taken every 1,024 commands. */
+export function driveCore(workload: Workload, opts: DriveOptions, ids: IdSource): RunCounts {
+  const specs = arenaLayout().seats.map((s) => ({ id: s.id, priceCents: s.priceCents }));
+  const book = new SeatBook(EVENT_ID, specs, {
+    holdTtlMs: workload.holdTtlMs,
+    maxSeatsPerBuyer: MAX_SEATS_PER_BUYER,
+    maxExtensions: 1,
+    saleStatus: 'open',
+    saleOpensAt: null,
+    saleClosesAt: null,
+  }, ids);
+  const { intents } = workload;
+  const counter = new Counter();
+  const pending: (Command | null)[] = new Array(opts.clients).fill(null);
+  let cursor = 0;
+  let now = Date.now();
+  let batches = 0;
+  const started = performance.now();
+  const deadline = started + opts.maxMs;
+  outer: for (;;) {
+    for (let c = 0; c < opts.clients; c++) {
+      const queued = pending[c];
+      if (queued) {
+        counter.count(queued, book.apply(queued, now));
+        pending[c] = null;
+      } else {
+        const n = cursor++;
+        const intent = intents[n % intents.length];
+        const command: Command = { type: 'hold', buyerId: `b${n}`, seatIds: intent.seatIds };
+        const outcome = book.apply(command, now);
+        counter.count(command, outcome);
+        pending[c] = followUp(intent, outcome, n);
+      }
+      if ((counter.commands & 1023) === 0) {
+        book.takeBatch();
+        batches++;
+        now = Date.now();
+        book.expireDue(now);
+        if (counter.commands >= opts.maxCommands || performance.now() >= deadline) break outer;
+      }
+    }
+  }
+  book.takeBatch();
+  const elapsedMs = performance.now() - started;
+  return { ...counter, elapsedMs, perSec: (counter.commands / elapsedMs) * 1000, stats: { batches } };
+}
+
+// ---------- child-process entry ----------
+
+export interface InProcessSpec {
+  design: DesignName;
+  workload: WorkloadName;
+  runs: number;
+  clients: number;
+  maxCommands: number;
+  maxMs: number;
+  redisUrl?: string;
+  /** One short unmeasured run first (JIT, page cache). */
+  warmup?: boolean;
+}
+
+export interface InProcessResult {
+  design: DesignName;
+  workload: WorkloadName;
+  perSec: Summary;
+  runs: RunCounts[];
+}
+
+async function oneRun(spec: InProcessSpec, workload: Workload, runIndex: number): Promise<RunCounts> {
+  const opts = { clients: spec.clients, maxCommands: spec.maxCommands, maxMs: spec.maxMs };
+  const def = DESIGNS[spec.design];
+  if (def.kind === 'core') return driveCore(workload, opts, def.cryptoIds ? cryptoIds : counterIds(`r${runIndex}_`));
+  const arena = createArenaDb(def.synchronous, workload.holdTtlMs);
+  const design = await def.create({
+    handle: arena.handle,
+    eventId: arena.eventId,
+    holdTtlMs: workload.holdTtlMs,
+    ids: counterIds(`r${runIndex}_`),
+    redisUrl: spec.redisUrl,
+  });
+  try {
+    return await driveDesign(design, workload, opts);
+  } finally {
+    await design.close();
+    arena.dispose();
+  }
+}
+
+export async function runInProcess(spec: InProcessSpec): Promise<InProcessResult> {
+  const workload = makeWorkload(spec.workload);
+  const runs: RunCounts[] = [];
+  // One short warm-up run (JIT, page cache), then the measured runs, each on a fresh database.
+  if (spec.warmup !== false) {
+    await oneRun({ ...spec, maxCommands: Math.min(spec.maxCommands, 20_000), maxMs: Math.min(spec.maxMs, 500) }, workload, 0);
+  }
+  for (let i = 1; i <= spec.runs; i++) {
+    runs.push(await oneRun(spec, workload, i));
+    global.gc?.();
+  }
+  return { design: spec.design, workload: spec.workload, perSec: summarize(runs.map((r) => r.perSec)), runs };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const spec = JSON.parse(process.argv[2]) as InProcessSpec;
+  runInProcess(spec).then(
+    (result) => {
+      if (process.send) process.send({ type: 'result', result }, () => process.exit(0));
+      else {
+        console.log(JSON.stringify({ ...result, runs: result.runs.map(({ failures, stats, ...r }) => ({ ...r, failures, stats })) }, null, 1));
+        process.exit(0);
+      }
+    },
+    (error: unknown) => {
+      process.send?.({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      process.exit(1);
+    },
+  );
+}

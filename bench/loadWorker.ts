@@ -1,0 +1,220 @@
+// A load-generator process: many real socket.io-client connections (own
+// buyer session each, websocket transport only) driven over IPC by the
+// parent. It never shares the server's event loop (it does share the CPU).
+//   connect → { count }         open `count` sockets (bounded concurrency)
+//   join    → { eventId }       every socket joins the event (seat snapshot)
+//   holds   → { … }             hold → release churn, closed or open loop
+//   view    → { durationMs }    count seats:update frames, keep receipt times
+//   staleness → { commits }     receipt − commit time of the recorded frames
+import { performance } from 'node:perf_hooks';
+import { io as connect, type Socket } from 'socket.io-client';
+import { LightViewer } from './lightViewer';
+import { Reservoir } from './stats';
+import { makeWorkload, type WorkloadName } from './workloads';
+
+const EVENT = 'demo-arena';
+const wallNow = () => performance.timeOrigin + performance.now();
+const sockets: Socket[] = [];
+const viewers: LightViewer[] = [];
+let viewerSeq = 0; // a worker runs either socket.io-client sockets or light viewers
+let viewing: { frames: number; changes: number; perSocket: Uint32Array; receipts: number[]; gaps: number } | null = null;
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
+}
+
+function recordFrame(index: number, version: number, changes: number): void {
+  if (!viewing) return;
+  viewing.frames++;
+  viewing.changes += changes;
+  viewing.perSocket[index]++;
+  // Receipt times of every 10th viewer: enough for p99, bounded in memory.
+  if (index % 10 === 0 && viewing.receipts.length < 4_000_000) viewing.receipts.push(version, wallNow());
+}
+
+async function newToken(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/session`, { method: 'POST' });
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Light viewers (see lightViewer.ts); every 10th counts the changes in its frames. */
+async function openViewers(url: string, count: number): Promise<{ connected: number; failed: number; ms: number }> {
+  const started = performance.now();
+  let failed = 0;
+  await pool(Array.from({ length: count }), 64, async () => {
+    const index = viewerSeq++;
+    const viewer = new LightViewer(index, recordFrame, index % 10 === 0);
+    try {
+      await viewer.connect(url, await newToken(url));
+      viewers.push(viewer);
+    } catch {
+      failed++;
+      viewer.close();
+    }
+  });
+  return { connected: viewers.length, failed, ms: performance.now() - started };
+}
+
+async function openSockets(url: string, count: number): Promise<{ connected: number; failed: number; ms: number }> {
+  const started = performance.now();
+  let failed = 0;
+  await pool(Array.from({ length: count }), 64, async () => {
+    try {
+      const token = await newToken(url);
+      const socket = connect(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false, timeout: 60_000 });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', (err) => reject(err));
+      });
+      const index = sockets.push(socket) - 1;
+      socket.on('seats:update', (update: { version: number; changes: unknown[] }) => recordFrame(index, update.version, update.changes.length));
+    } catch {
+      failed++;
+    }
+  });
+  return { connected: sockets.length, failed, ms: performance.now() - started };
+}
+
+function ack<T>(socket: Socket, event: string, payload: unknown, timeoutMs = 30_000): Promise<T> {
+  return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
+}
+
+async function joinAll(eventId: string): Promise<{ joined: number; ms: number; snapshotSeats: number }> {
+  const started = performance.now();
+  let joined = 0;
+  let snapshotSeats = 0;
+  await pool(sockets, 16, async (socket) => {
+    const reply = await ack<{ ok: boolean; seats?: Record<string, string> }>(socket, 'event:join', { eventId }, 120_000).catch(() => null);
+    if (reply?.ok) {
+      joined++;
+      snapshotSeats = Object.keys(reply.seats ?? {}).length;
+    }
+  });
+  await pool(viewers, 32, async (viewer) => {
+    const frame = await viewer.emit('event:join', { eventId }).catch(() => null);
+    if (frame?.toString('latin1', 0, 40).includes('"ok":true')) joined++;
+  });
+  return { joined, ms: performance.now() - started, snapshotSeats };
+}
+
+interface HoldSpec {
+  durationMs: number;
+  /** Sockets to use (the first n); default all. */
+  sockets?: number;
+  /** closed: one request in flight per socket. open: holds at `ratePerSocket`/s each, whatever is in flight. */
+  mode: 'closed' | 'open';
+  ratePerSocket?: number;
+  workload: WorkloadName;
+  seed: number;
+}
+
+async function holds(spec: HoldSpec) {
+  const intents = makeWorkload(spec.workload, 50_000, spec.seed).intents;
+  const latency = new Reservoir(50_000, spec.seed);
+  const users = sockets.slice(0, spec.sockets ?? sockets.length);
+  const counts = { holdAcks: 0, holdsOk: 0, releases: 0, timeouts: 0, failures: {} as Record<string, number> };
+  let cursor = spec.seed * 7919;
+  const started = performance.now();
+  const deadline = started + spec.durationMs;
+  let inFlight = 0;
+
+  const once = async (socket: Socket) => {
+    const intent = intents[cursor++ % intents.length];
+    const sent = performance.now();
+    inFlight++;
+    try {
+      const reply = await ack<{ ok: boolean; hold?: { id: string }; error?: { code: string } }>(socket, 'hold:create', { eventId: EVENT, seatIds: intent.seatIds });
+      latency.add(performance.now() - sent);
+      counts.holdAcks++;
+      if (reply.ok && reply.hold) {
+        counts.holdsOk++;
+        const released = await ack<{ ok: boolean }>(socket, 'hold:release', { holdId: reply.hold.id });
+        if (released.ok) counts.releases++;
+      } else {
+        const code = reply.error?.code ?? 'unknown';
+        counts.failures[code] = (counts.failures[code] ?? 0) + 1;
+      }
+    } catch {
+      counts.timeouts++;
+    } finally {
+      inFlight--;
+    }
+  };
+
+  if (spec.mode === 'closed') {
+    await Promise.all(
+      users.map(async (socket) => {
+        while (performance.now() < deadline) await once(socket);
+      }),
+    );
+  } else {
+    const intervalMs = 1000 / (spec.ratePerSocket ?? 1);
+    await Promise.all(
+      users.map(async (socket, i) => {
+        // Spread the sockets' phases evenly over one interval.
+        let at = started + (i / users.length) * intervalMs;
+        const mine: Promise<void>[] = [];
+        while (at < deadline) {
+          const wait = at - performance.now();
+          if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+          mine.push(once(socket));
+          at += intervalMs;
+        }
+        await Promise.all(mine);
+      }),
+    );
+  }
+  const elapsedMs = performance.now() - started;
+  return { ...counts, elapsedMs, inFlightAtEnd: inFlight, latency: { samples: latency.samples, seen: latency.seen, max: latency.max } };
+}
+
+process.on('message', (raw) => {
+  const msg = raw as Record<string, unknown> & { type: string; id: number };
+  const answer = (body: unknown) => process.send?.({ id: msg.id, body });
+  const fail = (error: unknown) => answer({ error: String(error) });
+  switch (msg.type) {
+    case 'connect':
+      openSockets(msg.url as string, msg.count as number).then(answer, fail);
+      return;
+    case 'connect-light':
+      openViewers(msg.url as string, msg.count as number).then(answer, fail);
+      return;
+    case 'join':
+      joinAll(msg.eventId as string).then(answer, fail);
+      return;
+    case 'holds':
+      holds(msg as unknown as HoldSpec).then(answer, fail);
+      return;
+    case 'view-start':
+      viewing = { frames: 0, changes: 0, perSocket: new Uint32Array(Math.max(sockets.length, viewerSeq)), receipts: [], gaps: 0 };
+      answer({ ok: true });
+      return;
+    case 'view-end': {
+      const v = viewing!;
+      viewing = null;
+      let maxPerSocket = 0;
+      for (const n of v.perSocket) if (n > maxPerSocket) maxPerSocket = n;
+      // Light viewers count changes on every 10th viewer only: scale up to all.
+      const changes = viewers.length ? v.changes * 10 : v.changes;
+      const alive = sockets.filter((x) => x.connected).length + viewers.filter((x) => x.open).length;
+      answer({ alive, frames: v.frames, changes, maxFramesPerSocket: maxPerSocket, sockets: sockets.length + viewers.length, receipts: v.receipts });
+      return;
+    }
+    case 'stop':
+      for (const socket of sockets) socket.close();
+      for (const viewer of viewers) viewer.close();
+      answer({ ok: true });
+      setTimeout(() => process.exit(0), 100);
+      return;
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send?.({ type: 'ready' });

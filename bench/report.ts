@@ -1,0 +1,312 @@
+// Turns a results JSON into the terminal table and docs/benchmarks.md.
+//   tsx bench/report.ts [bench/results/<file>.json]   regenerates the doc
+//   (default: the newest full, non-smoke results file).
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DESIGNS, type DesignName } from './baselines';
+import { benchDir, projectRoot } from './children';
+import type { FanoutLevel } from './fanout';
+import type { FixResult } from './fixes';
+import type { InProcessResult } from './inprocess';
+import type { Machine } from './machine';
+import type { MemoryResult } from './memory';
+import { reading } from './reading';
+import type { SeatMapResult } from './seatmap';
+import type { LevelResult } from './socketLoad';
+import { fmtInt, fmtMs, fmtRange, summarize, type Summary } from './stats';
+import { targets } from './targets';
+import { WORKLOADS, type WorkloadName } from './workloads';
+
+export interface BenchResults {
+  version: 1;
+  smoke: boolean;
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  machine: Machine;
+  inprocess?: {
+    results: InProcessResult[];
+    skipped: Record<string, string>;
+    clients: number;
+    maxMs: number;
+    runs: number;
+    mixedMaxCommands: number;
+  };
+  fixes?: FixResult[];
+  socket?: LevelResult[];
+  memory?: MemoryResult;
+  fanout?: FanoutLevel[];
+  seatmap?: SeatMapResult;
+  /** Set when sections of an earlier results file were kept (run.ts --merge). */
+  mergedFrom?: string;
+  /** Wall time of all the sections in this file (summed over merged runs). */
+  durationMs?: number;
+  /** Sections that failed (the run exits non-zero). */
+  errors?: string[];
+}
+
+export function inproc(r: BenchResults, design: DesignName, workload: WorkloadName): InProcessResult | undefined {
+  return r.inprocess?.results.find((x) => x.design === design && x.workload === workload);
+}
+
+/** Ratio of medians, measured in the same run. */
+export function ratio(r: BenchResults, a: DesignName, b: DesignName, w: WorkloadName): number {
+  const x = inproc(r, a, w)?.perSec.median;
+  const y = inproc(r, b, w)?.perSec.median;
+  return x && y ? x / y : NaN;
+}
+export const fmtRatio = (n: number) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(1)}×` : '—');
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
+
+const mark = (met: boolean | null) => (met === null ? '— not measured' : met ? '✅ met' : '❌ missed');
+
+export function sections(r: BenchResults): string[] {
+  const parts: string[] = [];
+  if (r.inprocess) {
+    const designs = Object.keys(DESIGNS).filter((d) => r.inprocess!.results.some((x) => x.design === d)) as DesignName[];
+    const workloads = WORKLOADS.filter((w) => r.inprocess!.results.some((x) => x.workload === w));
+    parts.push(
+      `### In-process throughput (commands/s, median of ${r.inprocess.runs} runs, min–max)\n\n` +
+        table(
+          ['Design', ...workloads],
+          designs.map((d) => [DESIGNS[d].label, ...workloads.map((w) => { const x = inproc(r, d, w); return x ? fmtRange(x.perSec) : '—'; })]),
+        ) +
+        Object.entries(r.inprocess.skipped).map(([d, why]) => `\n\n${d}: skipped — ${why}`).join(''),
+    );
+    const base = designs.filter((d) => !d.startsWith('loop') && !d.startsWith('core'));
+    parts.push(
+      `### Ratios: the loop's throughput ÷ each baseline's (same run, same durability)\n\n` +
+        table(
+          ['Loop ÷ baseline', ...workloads],
+          base.map((d) => {
+            const loop: DesignName = d.endsWith('full') ? 'loop-full' : 'loop-normal';
+            return [`${loop} ÷ ${d}`, ...workloads.map((w) => fmtRatio(ratio(r, loop, d, w)))];
+          }),
+        ),
+    );
+    const loops = designs.filter((d) => d.startsWith('loop'));
+    parts.push(
+      '### Batch size and commit time per tick, in-process (median run)\n\n' +
+        table(
+          ['Design · workload', 'mean batch', 'max batch', 'commit mean ms', 'commit p99 ms', 'expired holds'],
+          loops.flatMap((d) =>
+            workloads.map((w) => {
+              const x = inproc(r, d, w);
+              const run = x?.runs.slice().sort((a, b) => a.perSec - b.perSec)[x.runs.length >> 1];
+              const st = run?.stats ?? {};
+              return [`${d} · ${w}`, fmtInt(st.meanBatch), fmtInt(st.maxBatch), fmtMs(st.meanCommitMs), fmtMs(st.p99CommitMs), fmtInt(st.expired)];
+            }),
+          ),
+        ),
+    );
+  }
+  if (r.fixes?.length) {
+    parts.push(
+      '### Proposed fixes, before/after (applied inside the bench process only; see "Profiling")\n\n' +
+        table(
+          ['Experiment', 'before (shipped code)', 'after (proposed change)'],
+          r.fixes.map((f) => {
+            const fmt = f.unit === 'ms' ? fmtMs : fmtInt;
+            return [`${f.what}${f.applied ? ' — fix already in the code' : ''}`, `${fmtRange(f.before, fmt)} ${f.unit}`, `${fmtRange(f.after, fmt)} ${f.unit}`];
+          }),
+        ),
+    );
+  }
+  if (r.socket) {
+    parts.push(
+      '### End-to-end over Socket.IO (won holds/s; every won hold is then released)\n\n' +
+        'Holds/s counts holds the server granted; "acks/s" also counts its fast refusals (seat taken, or `busy` when the event\'s mailbox is full — the designed backpressure). Latency is hold request → ack, at the client.\n\n' +
+        table(
+          ['Clients', 'closed loop: holds/s (acks/s)', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'offered/s', 'holds/s (acks/s) at offered', 'busy refusals', 'p99 ms at offered', 'server batch mean / max', 'commit ms mean / p99'],
+          r.socket.map((l) => {
+            if (l.skipped) return [fmtInt(l.clients), `skipped: ${l.skipped}`, '', '', '', '', '', '', '', '', '', ''];
+            const w = l.offered?.windows[l.offered.windows.length >> 1];
+            // Share of the hold acks that were `busy` refusals (latency.seen counts every hold ack).
+            const seen = w ? ((w.latencyMs as { seen?: number }).seen ?? w.latencyMs.count) : 0;
+            const busy = w && seen ? (w.failures.busy ?? 0) / seen : NaN;
+            return [
+              fmtInt(l.clients),
+              `${fmtRange(l.saturation.okHoldsPerSec ?? l.saturation.holdsPerSec)} (${fmtInt(l.saturation.holdsPerSec.median)})`,
+              fmtMs(l.saturation.p50.median),
+              fmtMs(l.saturation.p95.median),
+              fmtMs(l.saturation.p99.median),
+              fmtMs(l.saturation.max.median),
+              fmtInt(l.offered?.ratePerSec ?? NaN),
+              l.offered ? `${fmtRange(l.offered.okHoldsPerSec ?? l.offered.holdsPerSec)} (${fmtInt(l.offered.holdsPerSec.median)})` : '—',
+              Number.isFinite(busy) ? `${fmtInt(100 * busy)} %` : '—',
+              l.offered ? fmtRange(l.offered.p99, fmtMs) : '—',
+              w ? `${fmtInt(w.server.meanBatch)} / ${fmtInt(w.server.maxBatch)}` : '—',
+              w ? `${fmtMs(w.server.meanCommitMs)} / ${fmtMs(w.server.p99CommitMs)}` : '—',
+            ];
+          }),
+        ),
+    );
+  }
+  if (r.socket?.some((l) => l.moderate)) {
+    parts.push(
+      '### End-to-end latency at a rate this box sustains (open loop at half the closed loop\'s granted holds/s)\n\n' +
+        table(
+          ['Clients', 'offered/s', 'holds/s (acks/s)', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU %', 'batch mean', 'commit ms mean'],
+          r.socket
+            .filter((l) => l.moderate)
+            .map((l) => {
+              const m = l.moderate!;
+              const w = m.windows[m.windows.length >> 1]?.server;
+              return [fmtInt(l.clients), fmtInt(m.ratePerSec), `${fmtRange(m.okHoldsPerSec ?? m.holdsPerSec)} (${fmtInt(m.holdsPerSec.median)})`, fmtRange(m.p50, fmtMs), fmtRange(m.p95, fmtMs), fmtRange(m.p99, fmtMs), fmtMs(m.max.median), w ? fmtInt(w.cpuPct) : '—', w ? fmtInt(w.meanBatch) : '—', w ? fmtMs(w.meanCommitMs) : '—'];
+            }),
+        ),
+    );
+  }
+  if (r.fanout) {
+    parts.push(
+      '### Fan-out (viewers on the arena while holds churn)\n\n' +
+        table(
+          ['Viewers (joined)', 'join storm s', 'frames delivered/s', 'frames/viewer/s (max)', 'versions/s', 'staleness p50 ms', 'p99 ms', 'max ms', 'heap KB/joined socket'],
+          r.fanout.map((l) =>
+            l.skipped
+              ? [fmtInt(l.viewers), `skipped: ${l.skipped}`, '', '', '', '', '', '', '']
+              : [
+                  `${fmtInt(l.viewers)} (${fmtInt(l.joined ?? NaN)})`,
+                  (l.joinMs / 1000).toFixed(1),
+                  fmtRange(l.framesPerSec),
+                  `${fmtMs(l.framesPerViewerPerSec.median)} (${fmtMs(l.maxFramesPerViewerPerSec.median)})`,
+                  fmtMs(l.versionsPerSec.median),
+                  fmtRange(l.p50, fmtMs),
+                  fmtRange(l.p99, fmtMs),
+                  fmtMs(l.max.median),
+                  l.joinedHeapPerSocketKb.toFixed(1),
+                ],
+          ),
+        ),
+    );
+  }
+  if (r.memory) {
+    parts.push(
+      '### Server memory per connected idle socket (after GC)\n\n' +
+        `Baseline with no sockets: RSS ${r.memory.baseline.rssMb.toFixed(0)} MB, heap ${r.memory.baseline.heapMb.toFixed(1)} MB.\n\n` +
+        table(
+          ['Server', 'Sockets', 'RSS MB', 'heap MB', 'RSS KB/socket', 'heap KB/socket'],
+          [
+            ...r.memory.levels.map((l) => ['app', fmtInt(l.sockets), l.rssMb.toFixed(0), l.heapMb.toFixed(1), l.rssPerSocketKb.toFixed(1), l.heapPerSocketKb.toFixed(1)]),
+            ...(r.memory.bare?.levels ?? []).map((l) => ['bare Socket.IO', fmtInt(l.sockets), l.rssMb.toFixed(0), l.heapMb.toFixed(1), l.rssPerSocketKb.toFixed(1), l.heapPerSocketKb.toFixed(1)]),
+          ],
+        ) +
+        (r.memory.skipped ? `\n\n${r.memory.skipped}` : ''),
+    );
+  }
+  if (r.seatmap) {
+    const m = r.seatmap;
+    parts.push(
+      '### Seat map in headless Chromium\n\n' +
+        (m.skipped
+          ? `Skipped: ${m.skipped}.`
+          : table(
+              ['Figure', 'median (min–max)'],
+              [
+                ['navigation → first full render (ms)', fmtRange(m.firstRenderMs!, fmtMs)],
+                ['· HTML received (ms after navigation)', fmtRange(summarize(m.runs!.map((x) => x.htmlMs)), fmtMs)],
+                ['· DOMContentLoaded (ms)', fmtRange(summarize(m.runs!.map((x) => x.domContentLoadedMs)), fmtMs)],
+                ['· layout JSON requested (ms)', fmtRange(summarize(m.runs!.map((x) => x.layoutFetchStartMs)), fmtMs)],
+                ['· layout JSON received (ms)', fmtRange(summarize(m.runs!.map((x) => x.layoutFetchEndMs)), fmtMs)],
+                ['· layout JSON size (KB, compressed if served so)', fmtRange(summarize(m.runs!.map((x) => x.layoutKb)), fmtInt)],
+                ['first draw itself (ms)', fmtRange(m.drawMs!, fmtMs)],
+                ['frame time p50 while streaming (ms)', fmtRange(m.frameP50!, fmtMs)],
+                ['frame time p99 while streaming (ms)', fmtRange(m.frameP99!, fmtMs)],
+                ['frame time max while streaming (ms)', fmtRange(m.frameMax!, fmtMs)],
+                ['seat updates/s streamed', fmtRange(m.seatUpdatesPerSec!)],
+              ],
+            )),
+    );
+  }
+  return parts;
+}
+
+export function printTable(r: BenchResults): string {
+  const t = targets(r);
+  return `\n${sections(r).join('\n\n')}\n\n### Targets\n\n${table(['Target', 'Measured', ''], t.map((x) => [x.target, x.measured, mark(x.met)]))}\n`;
+}
+
+export function renderDoc(r: BenchResults, file: string): string {
+  const m = r.machine;
+  const minutes = Math.max(1, Math.round((r.durationMs ?? Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 60_000));
+  const t = targets(r);
+  return `# Benchmarks
+
+<!-- Generated by bench/report.ts from ${relative(projectRoot, file)}. Do not edit by hand: run \`npm run bench\` (or \`npx tsx bench/report.ts <results.json>\`). -->
+
+Measured ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\` (${minutes} min in all)${r.mergedFrom ? `; other sections kept from ${r.mergedFrom.replace(/, re-ran.*/, '')}` : ''}.
+
+## Machine
+
+${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB RAM, ${m.os}; Node ${m.node}; SQLite ${m.sqlite} (better-sqlite3, WAL); fsync of 4 KiB in the temp dir ${fmtMs(m.fsyncMs)} ms (median); ${m.redis ? `redis-server ${m.redis}` : 'no redis-server'}; ${m.chromium ?? 'no Chromium'}; open-file limit ${fmtInt(m.fdLimit)}; load average at start ${m.loadAvgAtStart.join(' / ')}.
+
+**Everything runs on this one machine.** The server, the load generators (separate processes, so they never share the server's event loop) and Chromium compete for the same ${m.cpus} cores; end-to-end, fan-out and seat-map figures include that contention, and client-side receive time is part of every latency.
+
+## How to run
+
+\`\`\`sh
+npm run bench                      # everything (~${minutes} min), writes bench/results/<time>.json and this file
+npm run bench -- --only inprocess  # sections: inprocess, fixes, socket, memory, fanout, seatmap
+npm run bench -- --only fanout --merge bench/results/<full>.json   # re-run one section of a full run
+npm run bench -- --only inprocess --designs loop-full,txn-full --workloads hot
+npm run bench:smoke                # seconds; proves the bench works, asserts nothing about speed
+npx tsx bench/report.ts            # regenerate this file from the newest results JSON
+\`\`\`
+
+The seat-map section needs \`npm run build\` first. The Redis baseline uses Debian's \`redis-server\` (installed with apt-get when missing and running as root; skipped with a message otherwise).
+
+## What is compared
+
+${designsText(r)}
+
+## Results
+
+${sections(r).join('\n\n')}
+
+## Targets
+
+${table(['Target', 'Measured', ''], t.map((x) => [x.target, x.measured, mark(x.met)]))}
+
+${reading(r)}
+`;
+}
+
+function designsText(r: BenchResults): string {
+  const ip = r.inprocess;
+  return `All designs keep the same semantics — all-or-nothing holds with a TTL, confirm, release, expiry — and the same SQLite schema and write statements (the project's \`db/batchWriter.ts\`, including the audit rows), on a fresh file database with the demo arena (22,212 seats) for every run.
+
+- **Loop core in memory** — \`SeatBook.apply\` in a tight loop, batches taken every 1,024 commands; no I/O. Bench ids are counters; the "crypto-random ids" row uses the production id source.
+- **Reservation loop** — the project's design: one loop per event, mailbox, one transaction per tick (≤ 1,024 commands), replies after commit. \`synchronous=NORMAL\` and \`FULL\` (the production default: an acked order survives power loss).
+- **Transaction per request** — each request runs its own \`BEGIN IMMEDIATE … COMMIT\` that reads the seat rows (holds, tickets), checks, writes, commits; expired holds are ended lazily and by a 100 ms sweeper.
+- **Per-seat locks** — seat state in memory; a request takes async per-seat mutexes in sorted order, checks in memory, writes its own transaction, unlocks. Conflicts are rejected from memory.
+- **Redis lease** — \`SET seat NX PX ttl\` per seat against a private redis-server (all-or-nothing with compensation), hold record in Redis with the same TTL, expiry by Redis; a confirm flips the seat keys to "sold" with a Lua check-and-set and writes the order and tickets to SQLite in its own transaction. Holds are not written to SQLite and the per-buyer limit is not enforced here (both favour this baseline).
+
+Workloads (seeded mulberry32, reproducible): **uniform** — 1–4 adjacent seats anywhere; **hot** — 80 % of holds aim at the best 500 seats (front rows of Floor A/B), 20 % anywhere; in both, every won hold is released again. **mixed** — uniform seats, a won hold is confirmed (10 %), released (50 %) or abandoned to expire (40 %, TTL 500 ms); bounded to ${fmtInt(ip?.mixedMaxCommands ?? NaN)} commands per run so the arena never sells out. ${fmtInt(ip?.clients ?? NaN)} virtual buyers, one command in flight each (closed loop); a run stops after ${ip ? `${(ip.maxMs / 1000).toFixed(1)} s` : '—'} (the in-memory core: three times that) or its command budget; every reply counts as a command (rejections included: a fast "seats unavailable" is part of what a design must do). Each design × workload runs in its own process: one warm-up run, then ${ip?.runs ?? '—'} measured runs.`;
+}
+
+export function writeDocs(r: BenchResults, file: string): string {
+  const out = join(projectRoot, 'docs', 'benchmarks.md');
+  writeFileSync(out, renderDoc(r, file));
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const dir = join(benchDir, 'results');
+  const file =
+    process.argv[2] ??
+    join(
+      dir,
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.json') && !f.includes('smoke'))
+        .sort()
+        .at(-1) ?? '',
+    );
+  const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+  process.stdout.write(printTable(results));
+  console.error(`docs: ${writeDocs(results, file)}`);
+}

@@ -1,0 +1,210 @@
+// npm run bench [-- --smoke] [-- --only inprocess,socket,fanout,memory,seatmap,fixes]
+//               [-- --designs loop-full,txn-full] [-- --workloads hot] [-- --no-docs]
+// Runs the benchmark suite, prints a table, writes bench/results/<timestamp>.json
+// and regenerates docs/benchmarks.md from it (bench/report.ts).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchDir, forkTs } from './children';
+import { DESIGN_NAMES, DESIGNS, type DesignName } from './baselines';
+import { runFanout } from './fanout';
+import { runFixExperiments } from './fixes';
+import { runInProcess, type InProcessResult, type InProcessSpec } from './inprocess';
+import { describeMachine } from './machine';
+import { runMemory } from './memory';
+import { startRedis, type RedisHandle } from './redisServer';
+import { printTable, writeDocs, type BenchResults } from './report';
+import { runSeatMap } from './seatmap';
+import { runSocketLoad } from './socketLoad';
+import { WORKLOADS, type WorkloadName } from './workloads';
+
+const SECTIONS = ['inprocess', 'socket', 'fanout', 'memory', 'seatmap', 'fixes'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const smoke = process.argv.includes('--smoke');
+const only = (arg('only')?.split(',') ?? SECTIONS) as Section[];
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/** Re-runs this command with the open-file limit raised to the hard limit (for 10,000 sockets). */
+function fdLimits(): { soft: number; hard: number } {
+  const out = execFileSync('sh', ['-c', 'ulimit -n; ulimit -Hn'], { encoding: 'utf8' }).trim().split('\n');
+  const num = (s: string) => (s === 'unlimited' ? 1_048_576 : Number(s));
+  return { soft: num(out[0]), hard: num(out[1]) };
+}
+const limits = fdLimits();
+if (limits.soft < Math.min(limits.hard, 65_536) && !process.env.BENCH_ULIMIT_RAISED) {
+  const target = Math.min(limits.hard, 65_536);
+  const child = spawnSync('sh', ['-c', `ulimit -n ${target} && exec "$@"`, 'sh', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_ULIMIT_RAISED: '1' },
+  });
+  process.exit(child.status ?? 1);
+}
+
+const SIZES = smoke
+  ? {
+      inprocess: { runs: 1, clients: 200, maxCommands: 3_000, maxMs: 400, coreCommands: 20_000, warmup: false },
+      socket: { levels: [20], runs: 1, windowMs: 500, offeredRate: 500 },
+      memory: [50, 100],
+      fanout: { levels: [20], runs: 1, windowMs: 500, churnHoldsPerSec: 100 },
+      seatmap: { runs: 1, windowMs: 1000, seatUpdatesPerSec: 200 },
+      fixes: { commands: 50_000 },
+    }
+  : {
+      inprocess: { runs: 5, clients: 2_000, maxCommands: 400_000, maxMs: 2_000, coreCommands: 2_000_000, warmup: true },
+      socket: { levels: [100, 1_000, 5_000], runs: 3, windowMs: 5_000, offeredRate: 20_000 },
+      memory: [1_000, 10_000],
+      fanout: { levels: [1_000, 10_000], runs: 3, windowMs: 5_000, churnHoldsPerSec: 220 },
+      seatmap: { runs: 3, windowMs: 5_000, seatUpdatesPerSec: 1_000 },
+      fixes: { commands: 600_000 },
+    };
+
+/** Mixed sells seats for good: bound it so the arena never sells out within a run. */
+const MIXED_MAX_COMMANDS = smoke ? 3_000 : 60_000;
+
+async function inProcessSection(redisUrl: string | undefined, redisSkip: string | undefined) {
+  const designs = (arg('designs')?.split(',') as DesignName[] | undefined) ?? DESIGN_NAMES;
+  const workloads = (arg('workloads')?.split(',') as WorkloadName[] | undefined) ?? WORKLOADS;
+  // Smoke: every design once on the mixed workload (holds, confirms, releases, expiries), the loop on all three.
+  const wanted = (design: DesignName, workload: WorkloadName) => !smoke || workload === 'mixed' || design === 'loop-normal';
+  const sz = SIZES.inprocess;
+  const results: InProcessResult[] = [];
+  const skipped: Record<string, string> = {};
+  for (const workload of workloads) {
+    for (const design of designs) {
+      const def = DESIGNS[design];
+      if (!wanted(design, workload)) continue;
+      if ('needsRedis' in def && def.needsRedis && !redisUrl) {
+        skipped[design] = redisSkip ?? 'no redis-server';
+        continue;
+      }
+      const spec: InProcessSpec = {
+        design,
+        workload,
+        runs: sz.runs,
+        clients: sz.clients,
+        maxCommands: def.kind === 'core' ? sz.coreCommands : workload === 'mixed' ? MIXED_MAX_COMMANDS : sz.maxCommands,
+        maxMs: def.kind === 'core' ? 3 * sz.maxMs : sz.maxMs,
+        redisUrl,
+        warmup: sz.warmup,
+      };
+      let result: InProcessResult;
+      if (smoke) result = await runInProcess(spec);
+      else {
+        // One process per design × workload: no shared heap, JIT state or page cache of another design.
+        const child = forkTs(join(benchDir, 'inprocess.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 8192 });
+        const message = await child.next<{ type: string; result: InProcessResult }>('result', 600_000).finally(() => child.stop());
+        result = message.result;
+      }
+      results.push(result);
+      log(`  ${workload.padEnd(8)} ${design.padEnd(15)} ${Math.round(result.perSec.median).toLocaleString('en-US').padStart(11)} cmd/s`);
+    }
+  }
+  return { results, skipped, clients: sz.clients, maxMs: sz.maxMs, runs: sz.runs, mixedMaxCommands: MIXED_MAX_COMMANDS };
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const results: BenchResults = {
+    version: 1,
+    smoke,
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: describeMachine(limits.soft >= 65_536 || process.env.BENCH_ULIMIT_RAISED ? fdLimits().soft : limits.soft),
+  };
+  const fd = results.machine.fdLimit;
+  log(`seatline bench${smoke ? ' (smoke)' : ''}: ${only.join(', ')}; ${results.machine.cpus} × ${results.machine.cpuModel}`);
+  let redis: RedisHandle | null = null;
+  const errors: string[] = [];
+  /** A section that throws is recorded and the others still run; the exit code says it failed. */
+  const section = async (name: Section, run: () => Promise<void>) => {
+    if (!only.includes(name)) return;
+    try {
+      await run();
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      errors.push(`${name}: ${message}`);
+      log(`  ${name} FAILED: ${message}`);
+    }
+  };
+  try {
+    await section('inprocess', async () => {
+      log('in-process throughput');
+      let redisSkip: string | undefined;
+      const wantsRedis = (arg('designs')?.split(',') ?? DESIGN_NAMES).some((d) => d.startsWith('redis'));
+      if (wantsRedis) {
+        const started = await startRedis(log);
+        if ('skipped' in started) {
+          redisSkip = started.skipped;
+          log(`  Redis baseline skipped: ${redisSkip}`);
+        } else {
+          redis = started;
+          results.machine.redis = started.version;
+        }
+      }
+      results.inprocess = await inProcessSection(redis?.url, redisSkip);
+      await redis?.stop();
+      redis = null;
+    });
+    await section('fixes', async () => {
+      log('proposed fixes, before/after');
+      results.fixes = await runFixExperiments(SIZES.fixes.commands);
+    });
+    await section('socket', async () => {
+      log('end-to-end over Socket.IO');
+      results.socket = await runSocketLoad({ ...SIZES.socket, synchronous: 'FULL', fdLimit: fd, log });
+    });
+    await section('memory', async () => {
+      log('memory per socket');
+      results.memory = await runMemory(SIZES.memory, fd, log);
+    });
+    await section('fanout', async () => {
+      log('fan-out');
+      results.fanout = await runFanout({ ...SIZES.fanout, fdLimit: fd, log });
+    });
+    await section('seatmap', async () => {
+      log('seat map in headless Chromium');
+      results.seatmap = await runSeatMap({ ...SIZES.seatmap, log });
+      if (results.seatmap.skipped) log(`  skipped: ${results.seatmap.skipped}`);
+    });
+  } finally {
+    await (redis as RedisHandle | null)?.stop();
+  }
+  results.errors = errors;
+  // --merge <results.json>: keep that file's other sections (re-running one section of a full run).
+  const mergeFile = arg('merge');
+  if (mergeFile) {
+    const base = JSON.parse(readFileSync(mergeFile, 'utf8')) as BenchResults;
+    for (const name of SECTIONS) if (!only.includes(name) && base[name] !== undefined) (results as unknown as Record<string, unknown>)[name] = base[name];
+    results.machine = { ...base.machine, ...results.machine, redis: results.machine.redis ?? base.machine.redis };
+    results.mergedFrom = `${mergeFile.split('/').pop()} (${base.startedAt}), re-ran: ${only.join(', ')}`;
+    const span = (x: BenchResults) => x.durationMs ?? Date.parse(x.finishedAt) - Date.parse(x.startedAt);
+    results.durationMs = span(base) + (Date.now() - started.getTime());
+  }
+  results.finishedAt = new Date().toISOString();
+  const dir = join(benchDir, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}${smoke ? '-smoke' : ''}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 1)}\n`);
+  process.stdout.write(printTable(results));
+  log(`results: ${file}`);
+  const partial = ['--designs', '--workloads'].some((a) => process.argv.includes(a)) || (process.argv.includes('--only') && !mergeFile);
+  if (smoke || partial || process.argv.includes('--no-docs')) {
+    log(`docs/benchmarks.md not regenerated (${smoke ? 'smoke' : 'partial'} run); to use this file: npx tsx bench/report.ts ${file}`);
+  } else if (errors.length) log('docs/benchmarks.md not regenerated: a section failed');
+  else log(`docs: ${writeDocs(results, file)}`);
+  if (errors.length) throw new Error(`${errors.length} section(s) failed:\n${errors.join('\n')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

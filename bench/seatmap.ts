@@ -1,0 +1,155 @@
+// Seat map in headless Chromium (Playwright): time from navigation to the
+// first full render of the 20,000-seat arena (the UI's own
+// 'seatmap-first-draw-end' performance mark, relative to navigation start),
+// then the frame time (requestAnimationFrame deltas) while ~1,000 seat
+// updates/s stream in from a separate buyer process. Needs `next build`.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchDir, forkTs, projectRoot } from './children';
+import { connectAll, holdWindow, startServer, type Cluster } from './socketLoad';
+import { percentiles, summarize, type Percentiles, type Summary } from './stats';
+
+export interface SeatMapRun {
+  firstRenderMs: number;
+  /** Milestones relative to navigation start: HTML received, DOMContentLoaded, layout JSON received. */
+  htmlMs: number;
+  domContentLoadedMs: number;
+  layoutFetchStartMs: number;
+  layoutFetchEndMs: number;
+  layoutKb: number;
+  drawMs: number;
+  seatCount: number;
+  frames: Percentiles;
+  longTasks: number;
+  versionsSeen: number;
+  seatUpdatesPerSec: number;
+}
+
+export interface SeatMapResult {
+  skipped?: string;
+  firstRenderMs?: Summary;
+  drawMs?: Summary;
+  frameP50?: Summary;
+  frameP99?: Summary;
+  frameMax?: Summary;
+  seatUpdatesPerSec?: Summary;
+  runs?: SeatMapRun[];
+}
+
+export interface SeatMapOptions {
+  runs: number;
+  windowMs: number;
+  seatUpdatesPerSec: number;
+  log: (s: string) => void;
+}
+
+const MEAN_SEATS_PER_HOLD = 2.25;
+
+interface FrameReport {
+  deltas: number[];
+  longTasks: number;
+  versions: number;
+}
+
+// Runs in the page. A plain string: the bundler's helpers must not leak into it.
+const FRAME_PROBE = `(ms) => new Promise((resolve) => {
+  const deltas = [];
+  let longTasks = 0;
+  const observer = new PerformanceObserver((list) => { longTasks += list.getEntries().length; });
+  try { observer.observe({ entryTypes: ['longtask'] }); } catch {}
+  const canvas = document.querySelector('canvas[data-seat-count]');
+  const v0 = Number(canvas?.dataset.version ?? 0);
+  const end = performance.now() + ms;
+  let last = performance.now();
+  const tick = (t) => {
+    deltas.push(t - last);
+    last = t;
+    if (t < end) requestAnimationFrame(tick);
+    else { observer.disconnect(); resolve({ deltas, longTasks, versions: Number(canvas?.dataset.version ?? 0) - v0 }); }
+  };
+  requestAnimationFrame(tick);
+})`;
+
+export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
+  if (!existsSync(join(projectRoot, '.next', 'BUILD_ID'))) return { skipped: 'UI not built (run `npm run build` first)' };
+  const executablePath = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  let chromium: typeof import('@playwright/test').chromium;
+  try {
+    ({ chromium } = await import('@playwright/test'));
+  } catch {
+    return { skipped: '@playwright/test is not installed' };
+  }
+  const { url, server } = await startServer({ synchronous: 'FULL', withNext: true });
+  const churner = forkTs(join(benchDir, 'loadWorker.ts'), []);
+  const browser = await chromium
+    .launch({ ...(executablePath ? { executablePath } : {}), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+    .catch((error: unknown) => error as Error);
+  try {
+    if (browser instanceof Error) return { skipped: `Chromium did not start: ${browser.message.split('\n')[0]}` };
+    await churner.next('ready');
+    const cluster: Cluster = { url, server, workers: [churner], stop: async () => {} };
+    await connectAll(cluster, 50);
+    const runs: SeatMapRun[] = [];
+    for (let r = -1; r < opts.runs; r++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      const page = await context.newPage();
+      await page.goto(`${url}/events/demo-arena`, { waitUntil: 'commit', timeout: 120_000 });
+      await page.waitForFunction(
+        "performance.getEntriesByName('seatmap-first-draw-end').length > 0 || document.querySelector('canvas[data-version]') !== null",
+        undefined,
+        { timeout: 120_000, polling: 'raf' },
+      );
+      const first = await page.evaluate<Omit<SeatMapRun, 'frames' | 'longTasks' | 'versionsSeen' | 'seatUpdatesPerSec'> & { version: number }>(`(() => {
+        const mark = performance.getEntriesByName('seatmap-first-draw-end')[0];
+        const canvas = document.querySelector('canvas[data-seat-count]');
+        const nav = performance.getEntriesByType('navigation')[0];
+        const layout = performance.getEntriesByType('resource').filter((e) => /\\/api\\/events\\/[^/]+$/.test(new URL(e.name).pathname))[0];
+        return {
+          htmlMs: nav ? nav.responseEnd : NaN,
+          domContentLoadedMs: nav ? nav.domContentLoadedEventEnd : NaN,
+          layoutFetchStartMs: layout ? layout.startTime : NaN,
+          layoutFetchEndMs: layout ? layout.responseEnd : NaN,
+          layoutKb: layout ? (layout.encodedBodySize || layout.transferSize) / 1024 : NaN,
+          firstRenderMs: mark ? mark.startTime : performance.now(),
+          drawMs: Number(canvas?.dataset.firstDrawMs ?? NaN),
+          seatCount: Number(canvas?.dataset.seatCount ?? 0),
+          version: Number(canvas?.dataset.version ?? -1),
+        };
+      })()`);
+      // Frame times while seat updates stream in.
+      const framesDone = page.evaluate<FrameReport>(`(${FRAME_PROBE})(${opts.windowMs})`);
+      framesDone.catch(() => {}); // awaited below; do not let it go unhandled meanwhile
+      const churn = await holdWindow(cluster, {
+        mode: 'open',
+        ratePerSocket: opts.seatUpdatesPerSec / (2 * MEAN_SEATS_PER_HOLD) / 50,
+        durationMs: opts.windowMs,
+        workload: 'uniform',
+      });
+      const frames = await framesDone;
+      await context.close();
+      if (r < 0) continue; // warm-up: Next compiles/caches routes on first hit
+      runs.push({
+        ...first,
+        frames: percentiles(frames.deltas.slice(1)),
+        longTasks: frames.longTasks,
+        versionsSeen: frames.versions,
+        seatUpdatesPerSec: churn.okHoldsPerSec * 2 * MEAN_SEATS_PER_HOLD,
+      });
+      opts.log(`  run ${r + 1}: first render ${first.firstRenderMs.toFixed(0)} ms, frame p99 ${runs.at(-1)!.frames.p99.toFixed(1)} ms`);
+    }
+    const pick = (f: (r: SeatMapRun) => number) => summarize(runs.map(f));
+    return {
+      firstRenderMs: pick((r) => r.firstRenderMs),
+      drawMs: pick((r) => r.drawMs),
+      frameP50: pick((r) => r.frames.p50),
+      frameP99: pick((r) => r.frames.p99),
+      frameMax: pick((r) => r.frames.max),
+      seatUpdatesPerSec: pick((r) => r.seatUpdatesPerSec),
+      runs,
+    };
+  } finally {
+    if (!(browser instanceof Error)) await browser.close();
+    await churner.stop();
+    await server.stop();
+  }
+}

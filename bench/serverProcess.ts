@@ -1,0 +1,140 @@
+// The server under test, in its own process: the real app (API + Socket.IO,
+// optionally Next) on 127.0.0.1, a fresh database with the demo events.
+// The parent talks to it over IPC: memory after GC, per-window tick stats
+// (batch size and commit time of every tick), commit time of each version
+// of the arena (for fan-out staleness), and stop.
+//   fork('bench/serverProcess.ts', [json spec], { execArgv: ['--import', 'tsx', '--expose-gc'] })
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startApp } from '../server/app';
+import { configFromEnv } from '../server/config';
+import { TickStats } from './baselines/design';
+
+export interface ServerSpec {
+  synchronous: 'NORMAL' | 'FULL';
+  withNext?: boolean;
+  /** Record the commit time of every version of this event (fan-out staleness). */
+  trackEvent?: string;
+}
+
+export type ServerRequest =
+  | { type: 'memory' }
+  | { type: 'window-start' }
+  | { type: 'window-end' }
+  | { type: 'stop' };
+
+export interface WindowReport {
+  ticks: Record<string, number>;
+  /** [version, epoch ms with sub-ms precision] of the tracked event. */
+  commits: [number, number][];
+  cpuMs: number;
+  wallMs: number;
+}
+
+export interface MemoryReport {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  sockets: number;
+}
+
+const wallNow = () => performance.timeOrigin + performance.now();
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.argv[2] ?? '{}') as ServerSpec;
+  const dir = mkdtempSync(join(tmpdir(), 'seatline-bench-server-'));
+  const config = configFromEnv({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_PATH: join(dir, 'bench.db'),
+    SEED_DEMO: '1',
+    SQLITE_SYNCHRONOUS: spec.synchronous,
+    // Every bench client comes from 127.0.0.1: the per-address limit would measure itself.
+    RATE_LIMIT_SOCKET_PER_SEC: '0',
+    RATE_LIMIT_IP_PER_SEC: '0',
+    CHECK_INVARIANTS: '0',
+    // One socket is one buyer; open-loop clients have several holds in flight, so the
+    // per-buyer limit (default 8 seats) would be what the bench measures.
+    MAX_SEATS_PER_BUYER: '50',
+    NEXT_TELEMETRY_DISABLED: '1',
+  });
+  const app = await startApp(config, { withNext: spec.withNext === true });
+
+  // Taps on the loop's own per-tick metrics: exact values, no change to the server.
+  let ticks = new TickStats();
+  let lastTickAt = 0;
+  const batchSize = app.metrics.batchSize;
+  const observeBatch = batchSize.observe.bind(batchSize);
+  batchSize.observe = ((value: number) => {
+    lastTickAt = wallNow();
+    ticks.add(value, 0);
+    observeBatch(value);
+  }) as typeof batchSize.observe;
+  const commitDuration = app.metrics.commitDuration;
+  const observeCommit = commitDuration.observe.bind(commitDuration);
+  commitDuration.observe = ((seconds: number) => {
+    ticks.addCommit(seconds * 1000);
+    observeCommit(seconds);
+  }) as typeof commitDuration.observe;
+  let commits: [number, number][] = [];
+  app.registry.onCommitted((runtime, batch) => {
+    // onTick (the batch tap) runs right after the commit and before this listener.
+    if (runtime.eventId === spec.trackEvent && batch.versionChanged) commits.push([batch.version, lastTickAt]);
+  });
+
+  let windowCpu = process.cpuUsage();
+  let windowStart = performance.now();
+  const reply = (message: unknown) => process.send?.(message);
+  process.on('message', (raw) => {
+    const request = raw as ServerRequest & { id: number };
+    const answer = (body: unknown) => reply({ id: request.id, body });
+    switch (request.type) {
+      case 'memory': {
+        global.gc?.();
+        global.gc?.();
+        const m = process.memoryUsage();
+        answer({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, sockets: app.io.engine.clientsCount } satisfies MemoryReport);
+        return;
+      }
+      case 'window-start':
+        ticks = new TickStats();
+        commits = [];
+        windowCpu = process.cpuUsage();
+        windowStart = performance.now();
+        answer({ ok: true });
+        return;
+      case 'window-end': {
+        const cpu = process.cpuUsage(windowCpu);
+        answer({
+          ticks: ticks.summary(),
+          commits,
+          cpuMs: (cpu.user + cpu.system) / 1000,
+          wallMs: performance.now() - windowStart,
+        } satisfies WindowReport);
+        return;
+      }
+      case 'stop':
+        void app.close().finally(() => {
+          rmSync(dir, { recursive: true, force: true });
+          answer({ ok: true });
+          setTimeout(() => process.exit(0), 50);
+        });
+        return;
+    }
+  });
+  process.on('disconnect', () => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+  reply({ type: 'ready', url: app.url, pid: process.pid });
+}
+
+main().catch((error: unknown) => {
+  process.send?.({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exit(1);
+});
