@@ -41,19 +41,21 @@ function endedHoldsEviction(commands: number): FixResult {
       proto.rememberEnded = shipped;
     }
   };
+  // Once the fix is in the code there is nothing to patch: measure the shipped code only.
+  const applied = !shipped.toString().includes('keys().next()');
   rate(shipped, 0); // warm-up
   const before: number[] = [];
   const after: number[] = [];
   for (let i = 1; i <= 3; i++) {
     before.push(rate(shipped, i));
-    after.push(rate(twoGenerations, i + 10));
+    if (!applied) after.push(rate(twoGenerations, i + 10));
   }
   return {
     name: 'ended-holds-eviction',
     what: `SeatBook core, uniform workload, ${commands.toLocaleString('en-US')} commands from an empty book`,
-    applied: !shipped.toString().includes('keys().next()'),
+    applied,
     before: summarize(before),
-    after: summarize(after),
+    after: summarize(applied ? before : after),
     unit: 'commands/s',
   };
 }
