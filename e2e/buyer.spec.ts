@@ -19,8 +19,10 @@ test('two buyers click the same seat at once: exactly one gets it, the other see
     await seatCheckbox(page, seatId).check();
     await expect(holdButton(page)).toBeEnabled();
   }
-  // Fire both clicks in the same instant, without waiting on each other.
-  await Promise.all([holdButton(alice).dispatchEvent('click'), holdButton(bob).dispatchEvent('click')]);
+  // Find both buttons first, then fire both clicks in the same instant: once one buyer's hold
+  // lands, the other's selection drops the taken seat and its button changes.
+  const buttons = await Promise.all([holdButton(alice).elementHandle(), holdButton(bob).elementHandle()]);
+  await Promise.all(buttons.map((button) => button!.dispatchEvent('click')));
 
   const winners: Page[] = [];
   for (const page of [alice, bob]) {
@@ -107,4 +109,25 @@ test('seats can be chosen with the keyboard alone, with spoken names', async ({ 
 test('the 20,000-seat arena map renders with every seat', async ({ page }) => {
   await openEvent(page, 'demo-arena');
   await expect(page.locator('canvas[data-seat-count]')).toHaveAttribute('data-seat-count', '22212');
+});
+
+test('an open event page learns live when the organizer pauses and reopens the sale', async ({ page, request }) => {
+  const { E2E_ADMIN_PASSWORD } = await import('./global-setup');
+  const login = await request.post('/api/admin/login', { data: { password: E2E_ADMIN_PASSWORD } });
+  const { token } = (await login.json()) as { token: string };
+  const setSale = (status: string) =>
+    request.post('/api/admin/events/e2e-quick/sale', { headers: { authorization: `Bearer ${token}` }, data: { status } });
+
+  await openEvent(page, 'e2e-quick');
+  await showRow(page, 'Studio', 'D');
+  await seatCheckbox(page, 'S-D-9').check();
+  await expect(holdButton(page)).toBeEnabled();
+  try {
+    expect((await setSale('paused')).ok()).toBe(true);
+    await expect(page.getByText('Sales are paused for the moment.').first()).toBeVisible();
+    await expect(page.getByRole('button', { name: /^Hold/ }).first()).toBeDisabled();
+  } finally {
+    expect((await setSale('open')).ok()).toBe(true);
+  }
+  await expect(page.getByText('Sales are paused for the moment.')).toHaveCount(0);
 });

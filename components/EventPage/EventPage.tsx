@@ -32,6 +32,8 @@ export function EventPage({ eventId }: { eventId: string }) {
   const [loadError, setLoadError] = useState<Fail['error'] | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
 
+  // Bumped when an organizer changes the event, so its details (sale status, layout) are fetched again.
+  const [detailsRevision, setDetailsRevision] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
     api
@@ -39,7 +41,7 @@ export function EventPage({ eventId }: { eventId: string }) {
       .then((res) => (res.ok ? setEvent(res.event) : setLoadError(res.error)))
       .catch(() => {});
     return () => controller.abort();
-  }, [eventId]);
+  }, [eventId, detailsRevision]);
 
   const index = useMemo(() => (event ? new SeatIndex(event) : null), [event]);
   const notify = useCallback<Notify>((kind, text) => setNotice({ kind, text, key: Date.now() }), []);
@@ -53,7 +55,12 @@ export function EventPage({ eventId }: { eventId: string }) {
     [notify],
   );
 
-  const live = useEventLive(eventId, index, onHoldGone);
+  const onEventChanged = useCallback((change: 'details' | 'layout' | 'deleted') => {
+    if (change === 'deleted') setLoadError({ code: 'not_found', message: 'This event is no longer available.' });
+    else setDetailsRevision((n) => n + 1);
+  }, []);
+
+  const live = useEventLive(eventId, index, onHoldGone, onEventChanged);
   const maxSeats = event?.maxSeatsPerBuyer ?? 0;
   const selection = useSeatSelection(index, live, maxSeats, notify);
   const [focusHoldId, setFocusHoldId] = useState<string | null>(null);

@@ -32,7 +32,14 @@ function offline(message: string): Fail {
   return { ok: false, error: { code: 'busy', message, retryAfterMs: JOIN_RETRY_MS } };
 }
 
-export function useEventLive(eventId: string, index: SeatIndex | null, onHoldGone?: HoldGoneListener) {
+export type EventChangedListener = (change: 'details' | 'layout' | 'deleted') => void;
+
+export function useEventLive(
+  eventId: string,
+  index: SeatIndex | null,
+  onHoldGone?: HoldGoneListener,
+  onEventChanged?: EventChangedListener,
+) {
   const store = useMemo(() => (index ? new SeatStatusStore(index) : null), [index]);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [synced, setSynced] = useState(false);
@@ -41,6 +48,8 @@ export function useEventLive(eventId: string, index: SeatIndex | null, onHoldGon
   const socketRef = useRef<LiveSocket | null>(null);
   const onHoldGoneRef = useRef(onHoldGone);
   onHoldGoneRef.current = onHoldGone;
+  const onEventChangedRef = useRef(onEventChanged);
+  onEventChangedRef.current = onEventChanged;
 
   const setHolds = useCallback((next: HoldView[]) => {
     holdsRef.current = next;
@@ -133,6 +142,8 @@ export function useEventLive(eventId: string, index: SeatIndex | null, onHoldGon
     socket.on('seats:update', onUpdate);
     socket.on('hold:expired', (n) => n.eventId === eventId && dropHold(n.holdId, 'expired'));
     socket.on('hold:released', (n) => n.eventId === eventId && dropHold(n.holdId, n.reason));
+    // An organizer edited the event (sale status, layout) or deleted it.
+    socket.on('event:changed', (n) => n.eventId === eventId && onEventChangedRef.current?.(n.change));
 
     return () => {
       disposed = true;
