@@ -1,6 +1,11 @@
 // Before/after measurements of fixes proposed for server code that the bench
 // found by profiling (docs/benchmarks.md, "Profiling"). Each compares the
 // shipped code with the proposed change applied in this process only.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAuditWriter, type AuditRow } from '../db/auditWriter';
+import { openDatabase } from '../db/connection';
 import { arenaLayout } from '../db/demoVenues';
 import { SeatBook } from '../server/reservations/seatBook';
 import { counterIds } from './arena';
@@ -91,6 +96,58 @@ function snapshotEncoding(): FixResult {
   };
 }
 
-export async function runFixExperiments(commands: number): Promise<FixResult[]> {
-  return [endedHoldsEviction(commands), snapshotEncoding()];
+/**
+ * The audit log's seat index. Before: an index on (event_id, seat_id) and one INSERT per row
+ * (the write path until the seat chains of db/auditWriter.ts). After: the shipped AuditWriter.
+ * Measured as the time to write one busy tick's seat rows once the log already holds many rows.
+ */
+function auditLogGrowth(existingRows: number): FixResult {
+  const seats = arenaLayout().seats.map((s) => s.id);
+  const ROWS_PER_TICK = 2_560; // 512 holds and 512 releases of 2.5 seats on average
+  let seed = 7;
+  const randomSeat = () => seats[(seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff) % seats.length];
+  const rowOf = (at: number): AuditRow => ({ eventId: 'arena', seatId: randomSeat(), at, action: 'held', holdId: 'h_0123456789abcdef', orderId: null, buyerId: 'b_0123456789abcdef', detail: null });
+  const measure = (legacyIndex: boolean) => {
+    const dir = mkdtempSync(join(tmpdir(), 'seatline-bench-audit-'));
+    const handle = openDatabase(join(dir, 'audit.db'), { synchronous: 'OFF' });
+    try {
+      const db = handle.sqlite;
+      if (legacyIndex) db.exec('CREATE INDEX audit_event_seat_legacy ON audit_log (event_id, seat_id)');
+      const legacyInsert = db.prepare('INSERT INTO audit_log (event_id, seat_id, at, action, hold_id, order_id, buyer_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      const writer = createAuditWriter(db);
+      const writeTick = (n: number, at: number) =>
+        db.transaction(() => {
+          for (let i = 0; i < n; i++) {
+            const r = rowOf(at);
+            if (legacyIndex) legacyInsert.run(r.eventId, r.seatId, r.at, r.action, r.holdId, r.orderId, r.buyerId, r.detail);
+            else writer.append(r);
+          }
+          if (!legacyIndex) writer.flush();
+        }).immediate();
+      for (let written = 0; written < existingRows; written += 50_000) writeTick(Math.min(50_000, existingRows - written), 0);
+      db.pragma('synchronous = FULL'); // the production default, for the measured ticks
+      const samples: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const t = performance.now();
+        writeTick(ROWS_PER_TICK, i + 1);
+        samples.push(performance.now() - t);
+      }
+      return summarize(samples);
+    } finally {
+      handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return {
+    name: `audit-seat-index-${existingRows}`,
+    what: `Writing one busy tick's ${ROWS_PER_TICK.toLocaleString('en-US')} seat audit rows (FULL) once the log holds ${existingRows.toLocaleString('en-US')} rows: index on (event_id, seat_id) → seat chains (db/auditWriter.ts)`,
+    applied: true,
+    before: measure(true),
+    after: measure(false),
+    unit: 'ms',
+  };
+}
+
+export async function runFixExperiments(commands: number, auditRows: readonly number[] = [0, 1_000_000]): Promise<FixResult[]> {
+  return [endedHoldsEviction(commands), snapshotEncoding(), ...auditRows.map(auditLogGrowth)];
 }

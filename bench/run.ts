@@ -52,7 +52,7 @@ const SIZES = smoke
       memory: [50, 100],
       fanout: { levels: [20], runs: 1, windowMs: 500, churnHoldsPerSec: 100 },
       seatmap: { runs: 1, windowMs: 1000, seatUpdatesPerSec: 200 },
-      fixes: { commands: 50_000 },
+      fixes: { commands: 50_000, auditRows: [0, 20_000] },
     }
   : {
       inprocess: { runs: 5, clients: 2_000, maxCommands: 400_000, maxMs: 2_000, coreCommands: 2_000_000, warmup: true },
@@ -60,7 +60,7 @@ const SIZES = smoke
       memory: [1_000, 10_000],
       fanout: { levels: [1_000, 10_000], runs: 3, windowMs: 5_000, churnHoldsPerSec: 220 },
       seatmap: { runs: 3, windowMs: 5_000, seatUpdatesPerSec: 1_000 },
-      fixes: { commands: 600_000 },
+      fixes: { commands: 600_000, auditRows: [0, 250_000, 1_000_000] },
     };
 
 /** Mixed sells seats for good: bound it so the arena never sells out within a run. */
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     });
     await section('fixes', async () => {
       log('proposed fixes, before/after');
-      results.fixes = await runFixExperiments(SIZES.fixes.commands);
+      results.fixes = await runFixExperiments(SIZES.fixes.commands, SIZES.fixes.auditRows);
     });
     await section('socket', async () => {
       log('end-to-end over Socket.IO');

@@ -91,8 +91,14 @@ export function seatHistory(handle: DatabaseHandle, eventId: string, seatId: str
   return (
     handle.sqlite
       .prepare(
-        `SELECT id, at, action, hold_id, order_id, buyer_id, detail FROM audit_log
-         WHERE event_id = ? AND seat_id = ? ORDER BY id LIMIT 1000`,
+        // Walk the seat's chain back from its newest row (db/auditWriter.ts): the newest 1,000 changes, oldest first.
+        `WITH RECURSIVE chain(id) AS (
+           SELECT last_entry FROM audit_seat_heads WHERE event_id = ? AND seat_id = ?
+           UNION ALL
+           SELECT a.prev_seat_entry FROM audit_log a JOIN chain c ON a.id = c.id WHERE a.prev_seat_entry IS NOT NULL
+           LIMIT 1000
+         )
+         SELECT id, at, action, hold_id, order_id, buyer_id, detail FROM audit_log WHERE id IN (SELECT id FROM chain) ORDER BY id`,
       )
       .all(eventId, seatId) as { id: number; at: number; action: string; hold_id: string | null; order_id: string | null; buyer_id: string | null; detail: string | null }[]
   ).map((r) => ({ id: r.id, at: r.at, action: r.action, holdId: r.hold_id, orderId: r.order_id, buyerId: r.buyer_id, detail: r.detail }));

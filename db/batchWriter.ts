@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { GeneratedLayout } from '../lib/venueLayout';
 import type { Effect } from '../server/reservations/types';
+import { createAuditWriter } from './auditWriter';
 
 export interface BatchWriter {
   /** Writes the effects and the event's new version atomically; throws (and rolls back) on failure. */
@@ -31,9 +32,19 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
   const insertTicket = sqlite.prepare(
     `INSERT INTO tickets (id, order_id, event_id, seat_id, price_cents, code, status) VALUES (?, ?, ?, ?, ?, ?, 'valid')`,
   );
-  const insertAudit = sqlite.prepare(
-    `INSERT INTO audit_log (event_id, seat_id, at, action, hold_id, order_id, buyer_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const audit = createAuditWriter(sqlite);
+  const auditSeat = (
+    eventId: string,
+    seatId: string | null,
+    at: number,
+    action: string,
+    holdId: string | null,
+    orderId: string | null,
+    buyerId: string | null,
+    detail: string | null,
+  ) => audit.append({ eventId, seatId, at, action, holdId, orderId, buyerId, detail });
+  const auditEvent = (eventId: string, at: number, action: string, holdId: string | null, buyerId: string | null, detail: string | null) =>
+    auditSeat(eventId, null, at, action, holdId, null, buyerId, detail);
   const setVersion = sqlite.prepare(`UPDATE events SET version = ? WHERE id = ?`);
   const insertBlock = sqlite.prepare(`INSERT INTO blocked_seats (event_id, seat_id, reason, blocked_at) VALUES (?, ?, ?, ?)`);
   const deleteBlock = sqlite.prepare(`DELETE FROM blocked_seats WHERE event_id = ? AND seat_id = ?`);
@@ -74,13 +85,13 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
         insertHold.run(h.id, eventId, h.buyerId, JSON.stringify(h.seatIds), h.createdAt, h.expiresAt, h.extensions);
         for (const seatId of h.seatIds) {
           insertHeldSeat.run(eventId, seatId, h.id);
-          insertAudit.run(eventId, seatId, h.createdAt, 'held', h.id, null, h.buyerId, null);
+          auditSeat(eventId, seatId, h.createdAt, 'held', h.id, null, h.buyerId, null);
         }
         return;
       }
       case 'hold_extended': {
         mustChangeOneRow(extendHold.run(effect.expiresAt, effect.extensions, effect.holdId), `extend ${effect.holdId}`);
-        insertAudit.run(eventId, null, effect.at, 'hold_extended', effect.holdId, null, effect.buyerId, JSON.stringify({ expiresAt: effect.expiresAt }));
+        auditEvent(eventId, effect.at, 'hold_extended', effect.holdId, effect.buyerId, JSON.stringify({ expiresAt: effect.expiresAt }));
         return;
       }
       case 'hold_ended': {
@@ -91,7 +102,7 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
         if (effect.reason !== 'confirmed') {
           // admin_released rows name the hold's buyer; `detail` names the organizer and reason.
           for (const seatId of h.seatIds) {
-            insertAudit.run(eventId, seatId, effect.at, effect.reason, h.id, null, h.buyerId, effect.detail ?? null);
+            auditSeat(eventId, seatId, effect.at, effect.reason, h.id, null, h.buyerId, effect.detail ?? null);
           }
         }
         return;
@@ -112,26 +123,26 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
         );
         for (const t of o.tickets) {
           insertTicket.run(t.id, o.id, eventId, t.seatId, t.priceCents, t.code);
-          insertAudit.run(eventId, t.seatId, o.createdAt, 'sold', o.holdId, o.id, o.buyerId, null);
+          auditSeat(eventId, t.seatId, o.createdAt, 'sold', o.holdId, o.id, o.buyerId, null);
         }
         return;
       }
       case 'seats_blocked':
         for (const seatId of effect.seatIds) {
           insertBlock.run(eventId, seatId, effect.reason, effect.at);
-          insertAudit.run(eventId, seatId, effect.at, 'blocked', null, null, null, detail(effect.actor, effect.reason));
+          auditSeat(eventId, seatId, effect.at, 'blocked', null, null, null, detail(effect.actor, effect.reason));
         }
         return;
       case 'seats_unblocked':
         for (const seatId of effect.seatIds) {
           mustChangeOneRow(deleteBlock.run(eventId, seatId), `unblock ${seatId}`);
-          insertAudit.run(eventId, seatId, effect.at, 'unblocked', null, null, null, detail(effect.actor, effect.reason));
+          auditSeat(eventId, seatId, effect.at, 'unblocked', null, null, null, detail(effect.actor, effect.reason));
         }
         return;
       case 'tickets_cancelled':
         for (const seatId of effect.seatIds) {
           mustChangeOneRow(cancelTicket.run(effect.at, effect.reason, effect.orderId, seatId), `cancel ${seatId}`);
-          insertAudit.run(eventId, seatId, effect.at, 'cancelled', null, effect.orderId, effect.buyerId, detail(effect.actor, effect.reason));
+          auditSeat(eventId, seatId, effect.at, 'cancelled', null, effect.orderId, effect.buyerId, detail(effect.actor, effect.reason));
         }
         return;
       case 'event_configured': {
@@ -152,7 +163,7 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
           setCloses: 'saleClosesAt' in r ? 1 : 0,
           saleClosesAt: r.saleClosesAt ?? null,
         });
-        insertAudit.run(eventId, null, effect.at, 'event_configured', null, null, null, JSON.stringify({ by: effect.actor, ...r, ...m }));
+        auditEvent(eventId, effect.at, 'event_configured', null, null, JSON.stringify({ by: effect.actor, ...r, ...m }));
         return;
       }
       case 'layout_replaced': {
@@ -164,19 +175,20 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
         }
         const { seats: _seats, ...rest } = layout;
         setLayout.run(JSON.stringify({ ...rest, spec }), eventId);
-        insertAudit.run(eventId, null, effect.at, 'layout_replaced', null, null, null, detail(effect.actor, `${layout.seats.length} seats`));
+        auditEvent(eventId, effect.at, 'layout_replaced', null, null, detail(effect.actor, `${layout.seats.length} seats`));
         return;
       }
       case 'event_retired':
         deleteBlocks.run(eventId);
         deleteEvent.run(eventId);
-        insertAudit.run(eventId, null, effect.at, 'event_deleted', null, null, null, detail(effect.actor, null));
+        auditEvent(eventId, effect.at, 'event_deleted', null, null, detail(effect.actor, null));
         return;
     }
   }
 
   const writeAll = sqlite.transaction((eventId: string, effects: readonly Effect[], version: number, currency: string) => {
     for (const effect of effects) writeEffect(eventId, effect, currency);
+    audit.flush();
     setVersion.run(version, eventId); // no-op once the event was deleted
     options.beforeCommit?.();
   });
@@ -184,7 +196,12 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
   return {
     write(eventId, effects, version, currency) {
       // BEGIN IMMEDIATE: take the write lock up front, so a locked file fails fast and whole.
-      writeAll.immediate(eventId, effects, version, currency);
+      try {
+        writeAll.immediate(eventId, effects, version, currency);
+      } catch (error) {
+        audit.reset();
+        throw error;
+      }
     },
   };
 }

@@ -158,6 +158,24 @@ export const auditLog = sqliteTable(
     orderId: text('order_id'),
     buyerId: text('buyer_id'),
     detail: text('detail'),
+    /**
+     * The previous row of the same event and seat (null for a seat's first row): a seat's
+     * history is a chain walked back from audit_seat_heads. An index on (event_id, seat_id)
+     * would take a random insert per seat change into an ever-growing b-tree, which made the
+     * loop's commits slower the longer a sale ran (docs/benchmarks.md); appends stay cheap.
+     */
+    prevSeatEntry: integer('prev_seat_entry'),
   },
-  (t) => [index('audit_event_seat').on(t.eventId, t.seatId)],
+  (t) => [index('audit_event').on(t.eventId)],
+);
+
+/** The newest audit_log row of each seat that has one: the head of that seat's history chain. */
+export const auditSeatHeads = sqliteTable(
+  'audit_seat_heads',
+  {
+    eventId: text('event_id').notNull(),
+    seatId: text('seat_id').notNull(),
+    lastEntry: integer('last_entry').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.seatId] })],
 );

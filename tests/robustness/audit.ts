@@ -8,6 +8,8 @@
 //   - held + sold + blocked + available = capacity, per event
 //   - the audit log, replayed seat by seat, ends in each seat's current state,
 //     and every ended hold has the audit rows of its ending
+//   - each seat's history chain (audit_seat_heads → prev_seat_entry) links
+//     exactly that seat's audit rows, newest first
 import Database from 'better-sqlite3';
 
 export type PublicStatus = 'available' | 'held' | 'sold';
@@ -54,6 +56,7 @@ interface AuditRow {
   action: string;
   hold_id: string | null;
   order_id: string | null;
+  prev_seat_entry: number | null;
 }
 
 type SeatState = { s: 'available' } | { s: 'held'; holdId: string } | { s: 'sold'; orderId: string } | { s: 'blocked' };
@@ -195,7 +198,8 @@ function auditSnapshot(db: Database.Database): AuditResult {
   }
 
   // ---------- the audit log, replayed ----------
-  const audit = all<AuditRow>(`SELECT id, event_id, seat_id, at, action, hold_id, order_id FROM audit_log ORDER BY id`);
+  const audit = all<AuditRow>(`SELECT id, event_id, seat_id, at, action, hold_id, order_id, prev_seat_entry FROM audit_log ORDER BY id`);
+  checkSeatChains(audit, all<{ event_id: string; seat_id: string; last_entry: number }>('SELECT * FROM audit_seat_heads'), report);
   const auditByAction: Record<string, number> = {};
   const replayed = new Map<string, SeatState>(); // `${event}\u0000${seat}`
   const key = (eventId: string, seatId: string) => `${eventId}\u0000${seatId}`;
@@ -333,4 +337,29 @@ export async function availabilityAgrees(baseUrl: string, dbPath: string, eventI
   } finally {
     db.close();
   }
+}
+
+/** Each seat's rows, walked from its head through prev_seat_entry, are exactly its rows newest first. */
+function checkSeatChains(
+  audit: readonly AuditRow[],
+  heads: readonly { event_id: string; seat_id: string; last_entry: number }[],
+  report: (violation: string) => void,
+): void {
+  const expected = new Map<string, number[]>(); // newest last
+  for (const row of audit) {
+    if (row.seat_id === null) {
+      if (row.prev_seat_entry !== null) report(`audit row ${row.id} has no seat but links to ${row.prev_seat_entry}`);
+      continue;
+    }
+    const k = `${row.event_id}/${row.seat_id}`;
+    const ids = expected.get(k) ?? [];
+    if (row.prev_seat_entry !== (ids.at(-1) ?? null)) report(`audit row ${row.id} of ${k} links to ${row.prev_seat_entry}, not ${ids.at(-1) ?? null}`);
+    ids.push(row.id);
+    expected.set(k, ids);
+  }
+  const headOf = new Map(heads.map((h) => [`${h.event_id}/${h.seat_id}`, h.last_entry]));
+  for (const [k, ids] of expected) {
+    if (headOf.get(k) !== ids.at(-1)) report(`audit head of ${k} is ${headOf.get(k)}, not its newest row ${ids.at(-1)}`);
+  }
+  for (const k of headOf.keys()) if (!expected.has(k)) report(`audit head of ${k} names a seat without audit rows`);
 }
