@@ -21,7 +21,21 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
     `INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, status)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'active')`,
   );
-  const insertHeldSeat = sqlite.prepare(`INSERT INTO held_seats (event_id, seat_id, hold_id) VALUES (?, ?, ?)`);
+  // One statement per hold for its seats (a hold has 1–maxSeatsPerBuyer seats): fewer native calls per hold.
+  const insertHeldSeatsBySize: Database.Statement[] = [];
+  const insertHeldSeats = (eventId: string, holdId: string, seatIds: readonly string[]) => {
+    const n = seatIds.length;
+    const stmt = (insertHeldSeatsBySize[n] ??= sqlite.prepare(
+      `INSERT INTO held_seats (event_id, seat_id, hold_id) VALUES ${new Array(n).fill('(?, ?, ?)').join(', ')}`,
+    ));
+    const params: string[] = new Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      params[i * 3] = eventId;
+      params[i * 3 + 1] = seatIds[i];
+      params[i * 3 + 2] = holdId;
+    }
+    stmt.run(params);
+  };
   const extendHold = sqlite.prepare(`UPDATE holds SET expires_at = ?, extensions = ? WHERE id = ? AND status = 'active'`);
   const endHold = sqlite.prepare(`UPDATE holds SET status = ?, ended_at = ? WHERE id = ? AND status = 'active'`);
   const deleteHeldSeats = sqlite.prepare(`DELETE FROM held_seats WHERE hold_id = ?`);
@@ -83,8 +97,8 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
       case 'hold_created': {
         const h = effect.hold;
         insertHold.run(h.id, eventId, h.buyerId, JSON.stringify(h.seatIds), h.createdAt, h.expiresAt, h.extensions);
+        insertHeldSeats(eventId, h.id, h.seatIds);
         for (const seatId of h.seatIds) {
-          insertHeldSeat.run(eventId, seatId, h.id);
           auditSeat(eventId, seatId, h.createdAt, 'held', h.id, null, h.buyerId, null);
         }
         return;

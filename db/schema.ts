@@ -67,7 +67,8 @@ export const holds = sqliteTable(
       .default('active'),
     endedAt: integer('ended_at'),
   },
-  (t) => [index('holds_event_status').on(t.eventId, t.status), index('holds_buyer').on(t.buyerId)],
+  // No index on buyer_id: nothing reads holds by buyer, and it cost a random insert per hold.
+  (t) => [index('holds_event_status').on(t.eventId, t.status)],
 );
 
 /** One row per seat of a live hold. The primary key forbids two holds on one seat. */
