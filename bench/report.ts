@@ -15,6 +15,7 @@ import { reading } from './reading';
 import type { SeatMapResult } from './seatmap';
 import type { LevelResult } from './socketLoad';
 import { fmtInt, fmtMs, fmtRange, summarize, type Summary } from './stats';
+import { comparisonRows, loadBaseline } from './compare';
 import { targets } from './targets';
 import { WORKLOADS, type WorkloadName } from './workloads';
 
@@ -268,11 +269,26 @@ ${designsText(r)}
 
 ${sections(r).join('\n\n')}
 
-## Targets
+${beforeAfter(r)}## Targets
 
 ${table(['Target', 'Measured', ''], t.map((x) => [x.target, x.measured, mark(x.met)]))}
 
 ${reading(r)}
+`;
+}
+
+/** Headline figures of the committed baseline run (before the profiled fixes) next to this run's. */
+function beforeAfter(r: BenchResults): string {
+  const before = loadBaseline();
+  if (!before || before.startedAt === r.startedAt) return '';
+  const rows = comparisonRows(before, r);
+  if (!rows.length) return '';
+  return `## Before/after the profiled fixes
+
+"Before" is the full run of ${before.startedAt.slice(0, 16).replace('T', ' ')} UTC on this machine (kept in \`bench/baseline/\`), made before the fixes listed under "Profiling" (load average at its start ${before.machine.loadAvgAtStart.join(' / ')}); "after" is this run. Both share the machine's noise, so read changes under about 1.2× as noise.
+
+${table(['Figure', 'before', 'after', ''], rows)}
+
 `;
 }
 
