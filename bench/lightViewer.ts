@@ -8,13 +8,20 @@
 import WebSocket from 'ws';
 
 export interface FrameSink {
-  /** Called for every seats:update frame: version, and the number of changes when `countChanges`. */
-  (index: number, version: number, changes: number): void;
+  /**
+   * Called for every seats:update frame: the versions it covers (`fromVersion`…`version`),
+   * and the number of seat changes in its delta when `countChanges`.
+   */
+  (index: number, fromVersion: number, version: number, changes: number): void;
 }
 
 const UPDATE_PREFIX = '42["seats:update"';
+const FROM_VERSION = /"fromVersion":(\d+)/;
 const VERSION = /"version":(\d+)/;
-const SEAT_ID = Buffer.from('"seatId"');
+const DELTA = Buffer.from('"delta":"');
+// One status code per change in the delta ('a', 'h', 's'); distances are digits.
+const IS_STATUS_CODE = new Uint8Array(256);
+for (const c of 'ahs') IS_STATUS_CODE[c.charCodeAt(0)] = 1;
 
 export class LightViewer {
   private ws!: WebSocket;
@@ -85,9 +92,14 @@ export class LightViewer {
   private frame(head: string, data: Buffer): void {
     const match = VERSION.exec(head);
     if (!match) return;
+    const version = Number(match[1]);
+    const from = FROM_VERSION.exec(head);
     let changes = 0;
-    if (this.countChanges) for (let i = data.indexOf(SEAT_ID); i >= 0; i = data.indexOf(SEAT_ID, i + 8)) changes++;
-    this.onFrame(this.index, Number(match[1]), changes);
+    if (this.countChanges) {
+      const start = data.indexOf(DELTA);
+      if (start >= 0) for (let i = start + DELTA.length; i < data.length && data[i] !== 0x22; i++) changes += IS_STATUS_CODE[data[i]];
+    }
+    this.onFrame(this.index, from ? Number(from[1]) : version, version, changes);
   }
 
   private ack(head: string, data: Buffer): void {

@@ -8,6 +8,7 @@
 //   staleness → { commits }     receipt − commit time of the recorded frames
 import { performance } from 'node:perf_hooks';
 import { io as connect, type Socket } from 'socket.io-client';
+import type { JoinAck, SeatsUpdate } from '../lib/protocol';
 import { LightViewer } from './lightViewer';
 import { Reservoir } from './stats';
 import { makeWorkload, type WorkloadName } from './workloads';
@@ -31,14 +32,21 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number)
   );
 }
 
-function recordFrame(index: number, version: number, changes: number): void {
+function recordFrame(index: number, fromVersion: number, version: number, changes: number): void {
   if (!viewing) return;
   viewing.frames++;
   viewing.changes += changes;
   viewing.perSocket[index]++;
-  // Receipt times of every 10th viewer: enough for p99, bounded in memory.
-  if (index % 10 === 0 && viewing.receipts.length < 4_000_000) viewing.receipts.push(version, wallNow());
+  // Receipt times of every 10th viewer: enough for p99, bounded in memory. A frame that merges
+  // several versions is the receipt of each of them (the earliest commit is the stalest).
+  if (index % 10 === 0 && viewing.receipts.length < 4_000_000) {
+    const at = wallNow();
+    for (let v = Math.max(fromVersion, version - 1000); v <= version; v++) viewing.receipts.push(v, at);
+  }
 }
+
+/** Seat changes in a delta string: one status code ('a', 'h', 's') each. */
+const changesIn = (delta: string): number => delta.length - delta.replace(/[ahs]/g, '').length;
 
 async function newToken(url: string): Promise<string> {
   const res = await fetch(`${url}/api/session`, { method: 'POST' });
@@ -75,7 +83,7 @@ async function openSockets(url: string, count: number): Promise<{ connected: num
         socket.once('connect_error', (err) => reject(err));
       });
       const index = sockets.push(socket) - 1;
-      socket.on('seats:update', (update: { version: number; changes: unknown[] }) => recordFrame(index, update.version, update.changes.length));
+      socket.on('seats:update', (update: SeatsUpdate) => recordFrame(index, update.fromVersion, update.version, changesIn(update.delta)));
     } catch {
       failed++;
     }
@@ -92,10 +100,10 @@ async function joinAll(eventId: string): Promise<{ joined: number; ms: number; s
   let joined = 0;
   let snapshotSeats = 0;
   await pool(sockets, 16, async (socket) => {
-    const reply = await ack<{ ok: boolean; seats?: Record<string, string> }>(socket, 'event:join', { eventId }, 120_000).catch(() => null);
+    const reply = await ack<JoinAck>(socket, 'event:join', { eventId }, 120_000).catch(() => null);
     if (reply?.ok) {
       joined++;
-      snapshotSeats = Object.keys(reply.seats ?? {}).length;
+      snapshotSeats = reply.statuses.length;
     }
   });
   await pool(viewers, 32, async (viewer) => {

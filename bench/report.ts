@@ -108,12 +108,13 @@ export function sections(r: BenchResults): string[] {
   }
   if (r.fixes?.length) {
     parts.push(
-      '### Proposed fixes, before/after (applied inside the bench process only; see "Profiling")\n\n' +
+      '### Profiled fixes, before/after in the same run (see "Profiling")\n\n' +
+        'Each row runs the code before the fix (reconstructed inside the bench process) and after it, back to back. "Fix in the code" means the \'after\' column is what ships.\n\n' +
         table(
-          ['Experiment', 'before (shipped code)', 'after (proposed change)'],
+          ['Experiment', 'before', 'after'],
           r.fixes.map((f) => {
             const fmt = f.unit === 'ms' ? fmtMs : fmtInt;
-            return [`${f.what}${f.applied ? ' — fix already in the code' : ''}`, `${fmtRange(f.before, fmt)} ${f.unit}`, `${fmtRange(f.after, fmt)} ${f.unit}`];
+            return [`${f.what}${f.applied ? ' — fix in the code' : ' — proposed, not in the code'}`, `${fmtRange(f.before, fmt)} ${f.unit}`, `${fmtRange(f.after, fmt)} ${f.unit}`];
           }),
         ),
     );

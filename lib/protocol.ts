@@ -92,6 +92,83 @@ export interface SeatChange {
   status: SeatStatus;
 }
 
+// ---------- compact live seat statuses (event:join snapshot, seats:update deltas) ----------
+//
+// Both address a seat by its index in `EventDetail.seats`, whose order is the
+// event's *layout order*: fixed for a given layout (the same on every request
+// and after restarts) and identified by `EventDetail.layoutKey`. Only an
+// organizer's layout change (announced with `event:changed` 'layout') gives a
+// new order and a new key. Statuses are one ASCII character each.
+
+/** One character per public status: 'a' available, 'h' held, 's' sold (admin blocks read as sold). */
+export const SEAT_STATUS_CODES = { available: 'a', held: 'h', sold: 's' } as const satisfies Record<SeatStatus, string>;
+export type SeatStatusCode = (typeof SEAT_STATUS_CODES)[SeatStatus];
+const STATUS_BY_CODE: Record<string, SeatStatus | undefined> = { a: 'available', h: 'held', s: 'sold' };
+
+/** Snapshot: character i is the status code of `EventDetail.seats[i]`. */
+export const seatStatusesSchema = z.string().regex(/^[ahs]*$/, 'one of a, h, s per seat');
+/** Delta: entries `<distance><code>`, in ascending seat index; see `encodeSeatDelta`. */
+export const seatDeltaSchema = z.string().regex(/^(?:\d{1,7}[ahs])*$/, 'entries of <distance><a|h|s>');
+
+export function seatStatusOfCode(code: string): SeatStatus | undefined {
+  return STATUS_BY_CODE[code];
+}
+
+/**
+ * Encodes seat changes as a delta string. `indices` must be distinct seat indices;
+ * `codes[k]` is the status code of `indices[k]`. Entries are sorted by index and each
+ * carries its distance from the previous entry's index (the first: from 0), so a busy
+ * batch costs ~2–3 bytes per change: seats 5→held, 7→available, 120→sold is "5h2a113s".
+ */
+export function encodeSeatDelta(indices: ArrayLike<number>, codes: ArrayLike<string>): string {
+  const order = Array.from({ length: indices.length }, (_, k) => k).sort((a, b) => indices[a] - indices[b]);
+  let out = '';
+  let previous = 0;
+  for (const k of order) {
+    out += `${indices[k] - previous}${codes[k]}`;
+    previous = indices[k];
+  }
+  return out;
+}
+
+/**
+ * Calls `visit(seatIndex, status)` for every entry of a delta. Returns false (having
+ * visited nothing) when the delta is malformed or names an index ≥ `seatCount`.
+ */
+export function decodeSeatDelta(delta: string, seatCount: number, visit: (seatIndex: number, status: SeatStatus) => void): boolean {
+  if (!seatDeltaSchema.safeParse(delta).success) return false;
+  const entries: number[] = [];
+  let index = 0;
+  let distance = 0;
+  for (let i = 0; i < delta.length; i++) {
+    const c = delta.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      distance = distance * 10 + (c - 48);
+      continue;
+    }
+    index += distance;
+    distance = 0;
+    if (index >= seatCount || (entries.length > 0 && entries[entries.length - 2] >= index)) return false;
+    entries.push(index, c);
+  }
+  for (let k = 0; k < entries.length; k += 2) visit(entries[k], STATUS_BY_CODE[String.fromCharCode(entries[k + 1])]!);
+  return true;
+}
+
+/** Seat changes by id, from a delta and the layout's seat ids (tests and tools; the map works with indices). */
+export function seatChangesOf(delta: string, seatIds: readonly string[]): SeatChange[] | null {
+  const changes: SeatChange[] = [];
+  return decodeSeatDelta(delta, seatIds.length, (i, status) => changes.push({ seatId: seatIds[i], status })) ? changes : null;
+}
+
+/** Statuses by seat id, from a snapshot string and the layout's seat ids; null if they do not match. */
+export function seatStatusesOf(statuses: string, seatIds: readonly string[]): Record<string, SeatStatus> | null {
+  if (statuses.length !== seatIds.length || !seatStatusesSchema.safeParse(statuses).success) return null;
+  const out: Record<string, SeatStatus> = {};
+  for (let i = 0; i < seatIds.length; i++) out[seatIds[i]] = STATUS_BY_CODE[statuses[i]]!;
+  return out;
+}
+
 export interface HoldView {
   id: string;
   eventId: string;
@@ -175,6 +252,13 @@ export interface EventSummary {
 }
 
 export interface EventDetail extends Omit<EventSummary, 'counts'> {
+  /**
+   * Identifies the seat order of `seats` (a hash of the ordered seat ids). Snapshots and
+   * deltas address seats by index in that order; the join ack carries the key it used.
+   * Always set in API responses (optional only for the storage layer, which loads the
+   * seats before the server fixes their order).
+   */
+  layoutKey?: string;
   holdTtlMs: number;
   maxSeatsPerBuyer: number;
   categories: CategoryView[];
@@ -183,6 +267,7 @@ export interface EventDetail extends Omit<EventSummary, 'counts'> {
   bounds: { minX: number; minY: number; maxX: number; maxY: number };
   /** Where the stage/pitch is drawn, layout units. */
   stage: { x: number; y: number; width: number; height: number; label: string };
+  /** Every seat, in layout order (see `layoutKey`): the indices of snapshots and deltas. */
   seats: SeatLayout[];
 }
 
@@ -250,8 +335,12 @@ export type BuyerDetails = z.infer<typeof buyerDetailsSchema>;
 
 export type JoinAck = Ack<{
   eventId: string;
+  /** The committed version `statuses` reflects; apply updates from `version + 1` on. */
   version: number;
-  seats: Record<string, SeatStatus>;
+  /** The layout order `statuses` follows; if it is not the client's `EventDetail.layoutKey`, reload the layout. */
+  layoutKey: string;
+  /** One status code per seat, in layout order (see SEAT_STATUS_CODES). */
+  statuses: string;
   myHolds: HoldView[];
 }>;
 export type HoldAck = Ack<{ hold: HoldView }>;
@@ -265,9 +354,31 @@ export type LeaveAck = Ack<{ eventId: string }>;
 
 export interface SeatsUpdate {
   eventId: string;
-  /** Increases by exactly one per committed batch that changed this event. */
+  /** The first committed version this update covers (equal to `version` unless several were merged). */
+  fromVersion: number;
+  /** The last committed version it covers; versions increase by exactly one per committed batch that changed seats. */
   version: number;
-  changes: SeatChange[];
+  /** The net changes of versions `fromVersion`…`version`, as a delta string (see `encodeSeatDelta`). */
+  delta: string;
+}
+
+/** Validates a seats:update before a client applies it (a malformed one is treated as a gap). */
+export const seatsUpdateSchema = z.object({
+  eventId: eventIdSchema,
+  fromVersion: z.number().int().nonnegative(),
+  version: z.number().int().nonnegative(),
+  delta: seatDeltaSchema,
+});
+
+/**
+ * What a client at `myVersion` does with an update: 'apply' it, 'ignore' an old one, or
+ * 'resync' (re-join for a fresh snapshot) because versions between are missing. An update
+ * starting at or before `myVersion + 1` can be applied: its statuses are absolute, so
+ * re-applying changes the client already has leaves them as they are.
+ */
+export function updateAction(myVersion: number, update: Pick<SeatsUpdate, 'fromVersion' | 'version'>): 'apply' | 'ignore' | 'resync' {
+  if (update.version <= myVersion) return 'ignore';
+  return update.fromVersion <= myVersion + 1 ? 'apply' : 'resync';
 }
 
 export interface HoldExpiredNotice {

@@ -27,8 +27,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import type { HoldView, OrderView } from '../lib/protocol';
-import { connectBuyer, request, seededRandom, sleep, startChildServer, tempDir, type ChildServer, type TestSocket } from '../tests/server/helpers';
+import { seatChangesOf, seatStatusesOf, updateAction, type HoldView, type OrderView } from '../lib/protocol';
+import { connectBuyer, layoutOf, request, seededRandom, sleep, startChildServer, tempDir, type ChildServer, type TestSocket } from '../tests/server/helpers';
 import { auditDatabaseFile, availabilityAgrees, type AuditResult } from '../tests/robustness/audit';
 
 const { values: args } = parseArgs({
@@ -134,15 +134,22 @@ class SharedView {
   readonly hotAvailable = new PickSet();
   private version = -1;
   private socket: TestSocket | null = null;
+  private url = '';
+  private layoutKey = '';
+  private seatIds: string[] = [];
 
   constructor(private readonly hot: Set<string>) {}
 
   async start(url: string): Promise<void> {
+    this.url = url;
     this.socket = (await connectBuyer(url)).socket;
     this.socket.on('seats:update', (u) => {
-      if (u.eventId !== EVENT || u.version <= this.version) return;
-      if (u.version !== this.version + 1) return void this.join();
-      for (const c of u.changes) this.set(c.seatId, c.status);
+      if (u.eventId !== EVENT) return;
+      const action = updateAction(this.version, u);
+      if (action === 'ignore') return;
+      const changes = action === 'apply' ? seatChangesOf(u.delta, this.seatIds) : null;
+      if (!changes) return void this.join();
+      for (const c of changes) this.set(c.seatId, c.status);
       this.version = u.version;
     });
     await this.join();
@@ -155,8 +162,12 @@ class SharedView {
   private async join(): Promise<void> {
     const ack = await request(this.socket!, 'event:join', { eventId: EVENT }, ACK_TIMEOUT_MS);
     if (!ack.ok || ack.version < this.version) return;
+    // Statuses come in layout order: fetch the seat ids whenever the layout is not the one we have.
+    if (ack.layoutKey !== this.layoutKey) ({ layoutKey: this.layoutKey, seatIds: this.seatIds } = await layoutOf(this.url, EVENT));
+    const seats = seatStatusesOf(ack.statuses, this.seatIds);
+    if (!seats) return;
     this.version = ack.version;
-    for (const [seatId, status] of Object.entries(ack.seats)) this.set(seatId, status);
+    for (const [seatId, status] of Object.entries(seats)) this.set(seatId, status);
   }
 
   private set(seatId: string, status: string): void {

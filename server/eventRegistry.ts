@@ -11,6 +11,7 @@ import type { IdSource } from './reservations/types';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { EventStats } from './admin/eventStats';
+import { SeatFeed, layoutKeyOf, sortSeatsInLayoutOrder } from './seatFeed';
 
 export interface EventRuntime {
   eventId: string;
@@ -22,6 +23,8 @@ export interface EventRuntime {
   detailGzip: Buffer;
   detailEtag: string;
   seatById: Map<string, SeatLayout>;
+  /** Live statuses in layout order: the cached join snapshot and the seat indices of deltas. */
+  seatFeed: SeatFeed;
   stats: EventStats;
 }
 
@@ -97,6 +100,9 @@ export class EventRegistry {
         } else if (batch.eventChange) {
           this.refreshDetail(runtime);
         }
+        // Before the listeners: the gateway's delta and any join from now on use this version.
+        if (batch.eventChange === 'layout') runtime.seatFeed = new SeatFeed(runtime.detail.seats, runtime.loop);
+        else if (batch.versionChanged && batch.eventChange !== 'deleted') runtime.seatFeed.apply(batch.version, batch.changes);
         for (const listener of this.listeners) listener(runtime, batch);
       },
       onError: (message, error) => log.error({ err: error }, message),
@@ -117,6 +123,7 @@ export class EventRegistry {
       checkInvariants: this.options.checkInvariants,
       observer,
     });
+    runtime.seatFeed = new SeatFeed(runtime.detail.seats, runtime.loop);
     this.runtimes.set(eventId, runtime);
     for (const hold of runtime.loop.seatBook.activeHolds()) this.liveHoldEvents.set(hold.id, eventId);
     log.info({ seats: runtime.detail.seats.length, version: runtime.loop.version }, 'reservation loop started');
@@ -125,8 +132,12 @@ export class EventRegistry {
 
   /** Re-reads the static layout and details (after start, or after an organizer changed them). */
   private refreshDetail(runtime: EventRuntime): void {
-    const detail = loadEventDetail(this.options.handle, runtime.eventId, this.options.holdTtlMs);
-    if (!detail) throw new Error(`no event ${runtime.eventId}`);
+    const loaded = loadEventDetail(this.options.handle, runtime.eventId, this.options.holdTtlMs);
+    if (!loaded) throw new Error(`no event ${runtime.eventId}`);
+    // The layout order is part of the wire contract (snapshots and deltas address seats by
+    // index), so it is fixed here rather than left to the database's scan order.
+    const seats = sortSeatsInLayoutOrder(loaded.seats);
+    const detail: EventDetail = { ...loaded, layoutKey: layoutKeyOf(seats), seats };
     runtime.detail = detail;
     runtime.detailJson = JSON.stringify({ ok: true, event: detail });
     runtime.detailGzip = gzipSync(runtime.detailJson);

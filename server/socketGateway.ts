@@ -3,18 +3,22 @@
 // versioned seats:update per event room.
 import type { Server, Socket } from 'socket.io';
 import {
+  encodeSeatDelta,
   fail,
   invalidRequest,
+  SEAT_STATUS_CODES,
   joinEventSchema,
   leaveEventSchema,
   type ClientToServerEvents,
   type JoinAck,
   type LeaveAck,
+  type SeatChange,
+  type SeatsUpdate,
   type ServerToClientEvents,
 } from '../lib/protocol';
 import { BUYER_COOKIE, readCookie, type BuyerSessions } from './buyerSession';
 import type { BuyerApi } from './buyerApi';
-import type { EventRegistry } from './eventRegistry';
+import type { EventRegistry, EventRuntime } from './eventRegistry';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { RequestLimits } from './rateLimiter';
@@ -54,67 +58,75 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
     next();
   });
 
-  io.on('connection', (socket: BuyerSocket) => {
-    const buyerId = socket.data.buyerId;
-    void socket.join(buyerRoom(buyerId));
-    metrics.socketsConnected.inc();
-    socket.on('disconnect', () => {
-      metrics.socketsConnected.dec();
-      limits.forgetConnection(socket.id);
-    });
-    const address = socket.handshake.address;
-
-    // Every client→server event: (payload?, ack). Events without an ack are ignored: the
-    // client could not learn the outcome, so we do not act on them.
-    const handle = <A>(event: keyof ClientToServerEvents, run: (payload: unknown) => A | Promise<A>) => {
-      socket.on(event, (...args: unknown[]) => {
-        const ack = args[args.length - 1];
-        if (typeof ack !== 'function') return;
-        const payload = args.length > 1 ? args[0] : undefined;
-        const waitMs = limits.take(address, socket.id);
-        if (waitMs > 0) {
-          ack(fail('rate_limited', 'Too many requests from this connection; slow down.', { retryAfterMs: waitMs }));
-          return;
-        }
-        Promise.resolve()
-          .then(() => run(payload))
-          .then(
-            (reply) => ack(reply),
-            (error: unknown) => {
-              logger.error({ err: error, event }, 'socket handler failed');
-              ack(fail('internal', 'Something went wrong on our side; nothing changed.'));
-            },
-          );
-      });
-    };
-
-    handle('event:join', (payload): JoinAck => {
+  // The handlers are built once and shared by every socket (`this` is the socket): per-socket
+  // closures and listener entries were ~1.4 KB of heap on each idle connection.
+  type Handler = (socket: BuyerSocket, payload: unknown) => unknown;
+  const handlers = new Map<string, Handler>([
+    ['event:join', (socket, payload): JoinAck => {
       const parsed = joinEventSchema.safeParse(payload);
       if (!parsed.success) return invalidRequest(parsed.error);
       const runtime = registry.get(parsed.data.eventId);
       if (!runtime) return fail('not_found', 'No such event.');
       // Snapshot and room join happen in the same turn: no delta can fall between them.
-      const snapshot = runtime.loop.snapshot();
+      // The statuses string is built once per committed version and shared by every join.
+      const feed = runtime.seatFeed;
+      const snapshot = feed.snapshot();
       void socket.join(eventRoom(runtime.eventId));
       const maxExtensions = runtime.loop.rules.maxExtensions;
       return {
         ok: true,
         eventId: runtime.eventId,
         version: snapshot.version,
-        seats: snapshot.seats,
-        myHolds: runtime.loop.holdsOf(buyerId).map((h) => holdView(h, maxExtensions)),
+        layoutKey: feed.layoutKey,
+        statuses: snapshot.statuses,
+        myHolds: runtime.loop.holdsOf(socket.data.buyerId).map((h) => holdView(h, maxExtensions)),
       };
-    });
-    handle('event:leave', (payload): LeaveAck => {
+    }],
+    ['event:leave', (socket, payload): LeaveAck => {
       const parsed = leaveEventSchema.safeParse(payload);
       if (!parsed.success) return invalidRequest(parsed.error);
       void socket.leave(eventRoom(parsed.data.eventId));
       return { ok: true, eventId: parsed.data.eventId };
-    });
-    handle('hold:create', (payload) => buyerApi.createHold(buyerId, payload));
-    handle('hold:extend', (payload) => buyerApi.extendHold(buyerId, payload));
-    handle('hold:release', (payload) => buyerApi.releaseHold(buyerId, payload));
-    handle('hold:confirm', (payload) => buyerApi.confirmHold(buyerId, payload));
+    }],
+    ['hold:create', (socket, payload) => buyerApi.createHold(socket.data.buyerId, payload)],
+    ['hold:extend', (socket, payload) => buyerApi.extendHold(socket.data.buyerId, payload)],
+    ['hold:release', (socket, payload) => buyerApi.releaseHold(socket.data.buyerId, payload)],
+    ['hold:confirm', (socket, payload) => buyerApi.confirmHold(socket.data.buyerId, payload)],
+  ] satisfies [keyof ClientToServerEvents, Handler][]);
+
+  // Every client→server event: (payload?, ack). Unknown events, and events without an ack, are
+  // ignored: the client could not learn the outcome, so we do not act on them.
+  function onClientEvent(this: BuyerSocket, event: string, ...args: unknown[]): void {
+    const run = handlers.get(event);
+    const ack = args[args.length - 1];
+    if (!run || typeof ack !== 'function') return;
+    const payload = args.length > 1 ? args[0] : undefined;
+    const waitMs = limits.take(this.handshake.address, this.id);
+    if (waitMs > 0) {
+      ack(fail('rate_limited', 'Too many requests from this connection; slow down.', { retryAfterMs: waitMs }));
+      return;
+    }
+    Promise.resolve()
+      .then(() => run(this, payload))
+      .then(
+        (reply) => ack(reply),
+        (error: unknown) => {
+          logger.error({ err: error, event }, 'socket handler failed');
+          ack(fail('internal', 'Something went wrong on our side; nothing changed.'));
+        },
+      );
+  }
+
+  function onDisconnect(this: BuyerSocket): void {
+    metrics.socketsConnected.dec();
+    limits.forgetConnection(this.id);
+  }
+
+  io.on('connection', (socket: BuyerSocket) => {
+    void socket.join(buyerRoom(socket.data.buyerId));
+    metrics.socketsConnected.inc();
+    socket.on('disconnect', onDisconnect);
+    socket.onAny(onClientEvent);
   });
 
   registry.onCommitted((runtime, batch) => {
@@ -122,11 +134,9 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
       io.to(eventRoom(runtime.eventId)).emit('event:changed', { eventId: runtime.eventId, change: batch.eventChange });
     }
     if (batch.versionChanged) {
-      io.to(eventRoom(runtime.eventId)).emit('seats:update', {
-        eventId: runtime.eventId,
-        version: batch.version,
-        changes: batch.changes,
-      });
+      // One frame per committed version, no timer: under load the loop's batches already bound
+      // frames per viewer (see docs/benchmarks.md, "Fan-out"), and a timer would only add delay.
+      io.to(eventRoom(runtime.eventId)).emit('seats:update', seatsUpdateOf(runtime, batch.version, batch.changes));
     }
     for (const { hold, reason } of batch.endedHolds) {
       const notice = { holdId: hold.id, eventId: hold.eventId, seatIds: hold.seatIds };
@@ -134,4 +144,18 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
       else if (reason === 'admin_released') io.to(buyerRoom(hold.buyerId)).emit('hold:released', { ...notice, reason });
     }
   });
+}
+
+/** One committed version as a seats:update: the changes as a delta against the layout order. */
+export function seatsUpdateOf(runtime: EventRuntime, version: number, changes: readonly SeatChange[]): SeatsUpdate {
+  const feed = runtime.seatFeed;
+  const indices: number[] = [];
+  const codes: string[] = [];
+  for (const change of changes) {
+    const i = feed.indexOf(change.seatId);
+    if (i === undefined) continue;
+    indices.push(i);
+    codes.push(SEAT_STATUS_CODES[change.status]);
+  }
+  return { eventId: runtime.eventId, fromVersion: version, version, delta: encodeSeatDelta(indices, codes) };
 }

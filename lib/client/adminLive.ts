@@ -4,7 +4,19 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { AdminClientToServerEvents, AdminEventStats, AdminServerToClientEvents } from '../adminProtocol';
-import type { ClientToServerEvents, EventChangedNotice, EventDetail, JoinAck, SeatStatus, SeatsUpdate, ServerToClientEvents } from '../protocol';
+import {
+  seatChangesOf,
+  seatStatusesOf,
+  seatsUpdateSchema,
+  updateAction,
+  type ClientToServerEvents,
+  type EventChangedNotice,
+  type EventDetail,
+  type JoinAck,
+  type SeatStatus,
+  type SeatsUpdate,
+  type ServerToClientEvents,
+} from '../protocol';
 import { adminRequest, redirectToLogin } from './adminApi';
 
 export type FeedState = 'connecting' | 'live' | 'offline';
@@ -71,6 +83,9 @@ export function useEventDetail(eventId: string) {
 /**
  * Every seat's public status, kept current by `seats:update` deltas; a gap in
  * versions or a reconnect takes a fresh snapshot. Blocked seats read 'sold'.
+ * Snapshots and deltas address seats by layout index, so the feed keeps the
+ * layout's seat ids (fetched again whenever the join ack names another layoutKey;
+ * the dashboard's own layout request makes that a 304 revalidation).
  */
 export function useSeatFeed(eventId: string, onEventChanged?: (notice: EventChangedNotice) => void) {
   const statuses = useRef(new Map<string, SeatStatus>());
@@ -83,25 +98,40 @@ export function useSeatFeed(eventId: string, onEventChanged?: (notice: EventChan
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ withCredentials: true, forceNew: true });
     let version = -1;
     let syncing = false;
+    let disposed = false;
+    let layout: { key: string; seatIds: string[] } | null = null;
     const bump = () => setRevision((r) => r + 1);
+    const retry = () => setTimeout(() => !disposed && socket.connected && join(), 2000);
+    const seatIdsFor = async (layoutKey: string): Promise<string[] | null> => {
+      if (layout?.key === layoutKey) return layout.seatIds;
+      const res = await adminRequest<{ event: EventDetail }>('GET', `/api/events/${encodeURIComponent(eventId)}`);
+      if (!res.ok || res.event.layoutKey !== layoutKey) return null;
+      layout = { key: layoutKey, seatIds: res.event.seats.map((seat) => seat.id) };
+      return layout.seatIds;
+    };
     const join = () => {
       syncing = true;
-      socket.timeout(10_000).emit('event:join', { eventId }, (err: Error | null, res: JoinAck) => {
+      socket.timeout(10_000).emit('event:join', { eventId }, async (err: Error | null, res: JoinAck) => {
+        const seatIds = !err && res.ok ? await seatIdsFor(res.layoutKey) : null;
+        const seats = seatIds && res.ok ? seatStatusesOf(res.statuses, seatIds) : null;
         syncing = false;
-        if (err || !res.ok) {
-          setTimeout(() => socket.connected && join(), 2000);
-          return;
-        }
-        statuses.current = new Map(Object.entries(res.seats));
+        if (disposed) return;
+        if (!seats || !res.ok) return void retry();
+        statuses.current = new Map(Object.entries(seats));
         version = res.version;
         setState('live');
         bump();
       });
     };
-    const onUpdate = (u: SeatsUpdate) => {
-      if (u.eventId !== eventId || syncing || u.version <= version) return;
-      if (u.version !== version + 1) return join();
-      for (const c of u.changes) statuses.current.set(c.seatId, c.status);
+    const onUpdate = (raw: SeatsUpdate) => {
+      const parsed = seatsUpdateSchema.safeParse(raw);
+      if (!parsed.success || parsed.data.eventId !== eventId || syncing) return;
+      const u = parsed.data;
+      const action = updateAction(version, u);
+      if (action === 'ignore') return;
+      const changes = action === 'apply' && layout ? seatChangesOf(u.delta, layout.seatIds) : null;
+      if (!changes) return join();
+      for (const c of changes) statuses.current.set(c.seatId, c.status);
       version = u.version;
       bump();
     };
@@ -115,6 +145,7 @@ export function useSeatFeed(eventId: string, onEventChanged?: (notice: EventChan
     socket.on('disconnect', () => setState('offline'));
     socket.on('connect_error', () => setState('offline'));
     return () => {
+      disposed = true;
       socket.removeAllListeners();
       socket.disconnect();
     };

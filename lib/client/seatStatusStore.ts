@@ -1,7 +1,7 @@
 // Live seat statuses for one event, kept outside React so a 20k-seat map can
 // apply deltas without re-rendering. React reads it via useSyncExternalStore
 // (subscribe + `revision`); the canvas subscribes to the changed indices.
-import type { SeatChange, SeatStatus } from '../protocol';
+import { decodeSeatDelta, SEAT_STATUS_CODES, seatStatusesSchema, type SeatStatus } from '../protocol';
 import type { SeatIndex } from './seatIndex';
 
 export const STATUS_AVAILABLE = 0;
@@ -9,6 +9,10 @@ export const STATUS_HELD = 1;
 export const STATUS_SOLD = 2;
 const CODE_OF: Record<SeatStatus, number> = { available: STATUS_AVAILABLE, held: STATUS_HELD, sold: STATUS_SOLD };
 const STATUS_OF: SeatStatus[] = ['available', 'held', 'sold'];
+/** Wire status code (char code) → store code. */
+const STORE_CODE: Record<number, number> = Object.fromEntries(
+  STATUS_OF.map((status) => [SEAT_STATUS_CODES[status].charCodeAt(0), CODE_OF[status]]),
+);
 
 /** `null` means "everything may have changed" (a fresh snapshot). */
 export type SeatChangeListener = (changedIndices: number[] | null) => void;
@@ -47,31 +51,32 @@ export class SeatStatusStore {
     return n;
   }
 
-  /** Replaces all statuses (seats missing from the snapshot count as available). */
-  replaceAll(version: number, seats: Record<string, SeatStatus>): void {
-    this.codes.fill(STATUS_AVAILABLE);
-    for (const seatId in seats) {
-      const i = this.index.indexById.get(seatId);
-      if (i !== undefined) this.codes[i] = CODE_OF[seats[seatId]] ?? STATUS_SOLD;
-    }
+  /**
+   * Replaces all statuses from an event:join snapshot (one code per seat, in layout order).
+   * Returns false, changing nothing, if it does not fit this layout.
+   */
+  replaceStatuses(version: number, statuses: string): boolean {
+    if (statuses.length !== this.codes.length || !seatStatusesSchema.safeParse(statuses).success) return false;
+    for (let i = 0; i < statuses.length; i++) this.codes[i] = STORE_CODE[statuses.charCodeAt(i)];
     this.version = version;
     this.emit(null);
+    return true;
   }
 
-  /** Applies one delta batch and moves to `version`. */
-  applyChanges(version: number, changes: SeatChange[]): void {
+  /** Applies one seats:update delta and moves to `version`; false (nothing applied) if it is malformed. */
+  applyDelta(version: number, delta: string): boolean {
     const changed: number[] = [];
-    for (const change of changes) {
-      const i = this.index.indexById.get(change.seatId);
-      if (i === undefined) continue;
-      const code = CODE_OF[change.status] ?? STATUS_SOLD;
+    const ok = decodeSeatDelta(delta, this.codes.length, (i, status) => {
+      const code = CODE_OF[status];
       if (this.codes[i] !== code) {
         this.codes[i] = code;
         changed.push(i);
       }
-    }
+    });
+    if (!ok) return false;
     this.version = version;
     this.emit(changed);
+    return true;
   }
 
   subscribe = (listener: SeatChangeListener): (() => void) => {

@@ -15,6 +15,7 @@ import type {
   SeatsUpdate,
   ServerToClientEvents,
 } from '../protocol';
+import { seatsUpdateSchema, updateAction } from '../protocol';
 import { getClockSkewMs } from './api';
 import type { SeatIndex } from './seatIndex';
 import { SeatStatusStore } from './seatStatusStore';
@@ -86,7 +87,13 @@ export function useEventLive(
         retryTimer = setTimeout(join, res.error.retryAfterMs ?? JOIN_RETRY_MS);
         return;
       }
-      store.replaceAll(res.version, res.seats);
+      // The snapshot addresses seats by layout index: it must be for the layout this page drew.
+      const layoutKey = store.index.event.layoutKey;
+      if ((layoutKey !== undefined && res.layoutKey !== layoutKey) || !store.replaceStatuses(res.version, res.statuses)) {
+        onEventChangedRef.current?.('layout');
+        retryTimer = setTimeout(join, JOIN_RETRY_MS);
+        return;
+      }
       const pending = buffered.filter((u) => u.version > res.version).sort((a, b) => a.version - b.version);
       buffered = [];
       resyncing = false;
@@ -117,20 +124,24 @@ export function useEventLive(
       });
     }
 
-    function onUpdate(update: SeatsUpdate) {
-      if (!store || update.eventId !== eventId) return;
+    function onUpdate(raw: SeatsUpdate) {
+      const parsed = seatsUpdateSchema.safeParse(raw);
+      if (!store || !parsed.success || parsed.data.eventId !== eventId) return;
+      const update = parsed.data;
       if (resyncing) {
         if (buffered.length < MAX_BUFFERED_UPDATES) buffered.push(update);
         return;
       }
-      if (update.version <= store.version) return;
-      if (update.version !== store.version + 1) {
-        // A gap: we missed at least one batch. Take a fresh snapshot.
+      const action = updateAction(store.version, update);
+      if (action === 'ignore') return;
+      // A gap (we missed at least one version) or a delta that does not fit: take a fresh snapshot.
+      if (action === 'resync') {
         buffered = [update];
         join();
-        return;
+      } else if (!store.applyDelta(update.version, update.delta)) {
+        buffered = [];
+        join();
       }
-      store.applyChanges(update.version, update.changes);
     }
 
     socket.on('connect', () => {

@@ -3,7 +3,7 @@
 // SQLite, and leaves audit rows.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminEventStats, AdminOrderView, SeatHistoryEntry } from '../../lib/adminProtocol';
-import type { EventChangedNotice, HoldReleasedNotice, SeatsUpdate } from '../../lib/protocol';
+import type { EventChangedNotice, HoldReleasedNotice } from '../../lib/protocol';
 import {
   adminLogin,
   ask,
@@ -53,7 +53,7 @@ async function buyer() {
 /** A buyer socket joined to the event, keeping a local seat map from seats:update. */
 async function viewer(eventId: string) {
   const b = await buyer();
-  const map = new SeatMapViewer(b.socket as never, eventId);
+  const map = new SeatMapViewer(b.socket as never, eventId, server.url);
   await map.join();
   return { ...b, map };
 }
@@ -172,6 +172,7 @@ describe('creating and editing events', () => {
     const oldHold = await holdSeats(early.socket, id, ['S-A-1']);
     const v = await viewer(id);
     const etagBefore = (await call(server.url, 'GET', `/api/events/${id}`)).headers.get('etag');
+    const layoutKeyBefore = (await call(server.url, 'GET', `/api/events/${id}`)).body.event.layoutKey;
     const changed = waitFor<EventChangedNotice>(v.socket, 'event:changed', (n) => n.eventId === id);
 
     const res = await asAdmin('PATCH', `/api/admin/events/${id}`, { name: 'Renamed night', holdTtlMs: 123_456, maxSeatsPerBuyer: 2 });
@@ -271,7 +272,7 @@ describe('blocking seats', () => {
     const b = await buyer();
     const versionBefore = (await availability(id)).version;
 
-    const update = waitFor<SeatsUpdate>(v.socket, 'seats:update', (u) => u.eventId === id && u.changes.length === 2);
+    const update = v.map.nextUpdate((u) => u.eventId === id && u.changes.length === 2);
     const res = await asAdmin('POST', `/api/admin/events/${id}/block`, { seatIds: ['S-A-1', 'S-A-2'], reason: 'camera position' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ok: true, seatIds: ['S-A-1', 'S-A-2'] });
@@ -300,7 +301,7 @@ describe('blocking seats', () => {
       ['S-A-2', { by: 'admin', reason: 'camera position' }],
     ]);
 
-    const freed = waitFor<SeatsUpdate>(v.socket, 'seats:update', (x) => x.changes.some((c) => c.seatId === 'S-A-1' && c.status === 'available'));
+    const freed = v.map.nextUpdate((x) => x.changes.some((c) => c.seatId === 'S-A-1' && c.status === 'available'));
     const un = await asAdmin('POST', `/api/admin/events/${id}/unblock`, { seatIds: ['S-A-1'] });
     expect(un.body).toEqual({ ok: true, seatIds: ['S-A-1'] });
     await freed;
@@ -414,7 +415,7 @@ describe('force-releasing a hold', () => {
     const viewerNotices = record(v.socket, 'hold:released');
     expect(v.map.seats['S-A-4']).toBe('held');
 
-    const freed = waitFor<SeatsUpdate>(v.socket, 'seats:update', (u) => u.changes.filter((c) => c.status === 'available').length === 2);
+    const freed = v.map.nextUpdate((u) => u.changes.filter((c) => c.status === 'available').length === 2);
     const notice = waitFor<HoldReleasedNotice>(holder.socket, 'hold:released');
     const res = await call(server.url, 'DELETE', `/api/admin/holds/${hold.id}`, { token: admin, body: { reason: 'suspected bot' } });
     expect(res.status).toBe(200);
@@ -468,7 +469,7 @@ describe('orders: cancellation, lookup, seat history, audit log, CSV', () => {
 
   it('cancelling one ticket frees its seat live, marks the ticket cancelled and shows in the lookups', async () => {
     const v = await viewer(EVENT);
-    const freed = waitFor<SeatsUpdate>(v.socket, 'seats:update', (u) => u.changes.some((c) => c.seatId === 'S-A-1' && c.status === 'available'));
+    const freed = v.map.nextUpdate((u) => u.changes.some((c) => c.seatId === 'S-A-1' && c.status === 'available'));
     const before = Date.now();
     const res = await asAdmin('POST', `/api/admin/orders/${ada.order.id}/cancel`, { seatIds: ['S-A-1'], reason: 'broken seat' });
     expect(res.status).toBe(200);
@@ -499,7 +500,7 @@ describe('orders: cancellation, lookup, seat history, audit log, CSV', () => {
 
   it('cancelling the rest of an order (no seatIds) frees every remaining seat; errors are precise', async () => {
     const v = await viewer(EVENT);
-    const freed = waitFor<SeatsUpdate>(v.socket, 'seats:update', (u) => u.changes.filter((c) => c.status === 'available').length === 2);
+    const freed = v.map.nextUpdate((u) => u.changes.filter((c) => c.status === 'available').length === 2);
     expect((await asAdmin('POST', `/api/admin/orders/${ada.order.id}/cancel`, {})).status).toBe(400); // a reason is required
     const res = await asAdmin('POST', `/api/admin/orders/${ada.order.id}/cancel`, { reason: 'event moved' });
     expect(res.status).toBe(200);
@@ -642,6 +643,7 @@ describe('changing the layout and deleting events', () => {
     const v = await viewer(id);
     const versionBefore = (await availability(id)).version;
     const etagBefore = (await call(server.url, 'GET', `/api/events/${id}`)).headers.get('etag');
+    const layoutKeyBefore = (await call(server.url, 'GET', `/api/events/${id}`)).body.event.layoutKey;
 
     const invalid = await asAdmin('PUT', `/api/admin/events/${id}/layout`, { venue: { ...otherVenue(), categories: [] } });
     expect(invalid.status).toBe(400);
@@ -661,6 +663,10 @@ describe('changing the layout and deleting events', () => {
     expect(avail.version).toBe(versionBefore + 1);
     expect(Object.keys(avail.seats).sort()).toEqual(detailRes.body.event.seats.map((s: { id: string }) => s.id).sort());
     expect(Object.values(avail.seats).every((s) => s === 'available')).toBe(true);
+    // The new seat set has a new layout order: joins now carry the new key and 8 statuses.
+    expect(detailRes.body.event.layoutKey).not.toBe(layoutKeyBefore);
+    const rejoin = await ask(v.socket, 'event:join', { eventId: id });
+    expect(rejoin).toMatchObject({ ok: true, version: versionBefore + 1, layoutKey: detailRes.body.event.layoutKey, statuses: 'aaaaaaaa' });
     expect((await asAdmin('GET', `/api/admin/events/${id}/layout`)).body.venue).toEqual(otherVenue());
     expect(sql('SELECT * FROM blocked_seats WHERE event_id = ?', id)).toEqual([]);
     expect(one('SELECT count(*) AS n FROM seats WHERE event_id = ?', id).n).toBe(8);

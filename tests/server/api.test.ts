@@ -5,8 +5,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   HTTP_STATUS,
   MAX_SEATS_PER_REQUEST,
+  seatChangesOf,
+  seatStatusesOf,
   type ApiError,
   type ConfirmAck,
+  type EventDetail,
   type HoldAck,
   type HoldView,
   type OrderView,
@@ -19,11 +22,13 @@ import {
   getJson,
   newBuyerToken,
   request,
+  joinedSeats,
+  layoutOf,
   SeatMapViewer,
+  waitForEvent,
   sendJson,
   stallsCentreSeats,
   startTestServer,
-  waitForEvent,
   type TestServer,
   type TestSocket,
 } from './helpers';
@@ -288,7 +293,7 @@ describe('malformed payloads → invalid_request, and nothing changes', () => {
     (b.socket.emit as (...args: unknown[]) => void)('hold:create', { eventId: EVENT, seatIds: seat });
     // A later request on the same socket is processed after the ack-less one.
     const join = await request(b.socket, 'event:join', { eventId: EVENT });
-    expect(join.ok && join.seats[seat[0]]).toBe('available');
+    expect((await joinedSeats(server.url, join))[seat[0]]).toBe('available');
     expect((await availability()).version).toBe(before.version);
   });
 });
@@ -739,6 +744,59 @@ describe('event layout', () => {
   });
 });
 
+describe('live seat statuses on the wire (compact, layout order)', () => {
+  it('the layout order is the seat ids in code-unit order, named by layoutKey; join statuses follow it', async () => {
+    const { body } = await getJson<{ event: EventDetail }>(`${server.url}/api/events/${EVENT}`);
+    const ids = body.event.seats.map((s) => s.id);
+    expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const b = await buyer();
+    const join = await request(b.socket, 'event:join', { eventId: EVENT });
+    if (!join.ok) throw new Error(JSON.stringify(join));
+    expect(join.layoutKey).toBe(body.event.layoutKey);
+    expect(join.statuses).toHaveLength(ids.length);
+    expect(join.statuses).toMatch(/^[ahs]+$/);
+    // The same statuses as the keyed HTTP snapshot of the same version.
+    const avail = await availability();
+    expect(avail.version).toBe(join.version);
+    expect(seatStatusesOf(join.statuses, ids)).toEqual(avail.seats);
+    // Asking again gives the same order and key (it is fixed by the server, not by a database scan).
+    const again = await getJson<{ event: EventDetail }>(`${server.url}/api/events/${EVENT}`);
+    expect(again.body.event.layoutKey).toBe(body.event.layoutKey);
+  });
+
+  it('a join after a commit sees the new version and its statuses; joins of one version share one string', async () => {
+    const a = await buyer();
+    const b = await buyer();
+    const first = await request(b.socket, 'event:join', { eventId: EVENT });
+    const second = await request(b.socket, 'event:join', { eventId: EVENT });
+    if (!first.ok || !second.ok) throw new Error('join failed');
+    expect(second.version).toBe(first.version);
+    expect(second.statuses).toBe(first.statuses);
+    const runtime = server.registry.get(EVENT)!;
+    expect(runtime.seatFeed.snapshot()).toBe(runtime.seatFeed.snapshot()); // cached per version
+
+    const seats = freshSeats(2);
+    const update = waitForEvent(b.socket, 'seats:update', (u) => u.version === first.version + 1);
+    await hold(a.socket, seats);
+    const joined = await request(b.socket, 'event:join', { eventId: EVENT });
+    if (!joined.ok) throw new Error('join failed');
+    expect(joined.version).toBe(first.version + 1);
+    const byId = await joinedSeats(server.url, joined);
+    for (const s of seats) expect(byId[s]).toBe('held');
+
+    // The delta names exactly the two seats, by layout index, and replays onto the old snapshot.
+    const u = await update;
+    expect(u).toMatchObject({ eventId: EVENT, fromVersion: first.version + 1, version: first.version + 1 });
+    const ids = (await layoutOf(server.url, EVENT)).seatIds;
+    expect(seatChangesOf(u.delta, ids)?.sort((x, y) => x.seatId.localeCompare(y.seatId))).toEqual(
+      [...seats].sort().map((seatId) => ({ seatId, status: 'held' })),
+    );
+    const replayed = { ...seatStatusesOf(first.statuses, ids)! };
+    for (const c of seatChangesOf(u.delta, ids)!) replayed[c.seatId] = c.status;
+    expect(replayed).toEqual(byId);
+  });
+});
+
 describe('reconnecting and releasing', () => {
   it('the join ack returns myHolds for a buyer reconnecting with the same token', async () => {
     const first = await buyer();
@@ -752,7 +810,8 @@ describe('reconnecting and releasing', () => {
     if (!join.ok) throw new Error(JSON.stringify(join));
     const byId = (a: HoldView, b: HoldView) => a.id.localeCompare(b.id);
     expect([...join.myHolds].sort(byId)).toEqual([h1, viaHttp.body.hold].sort(byId));
-    for (const s of [...h1.seatIds, ...viaHttp.body.hold.seatIds]) expect(join.seats[s]).toBe('held');
+    const joined = await joinedSeats(server.url, join);
+    for (const s of [...h1.seatIds, ...viaHttp.body.hold.seatIds]) expect(joined[s]).toBe('held');
     expect(join.eventId).toBe(EVENT);
     expect(join.version).toBe((await availability()).version);
 
@@ -771,7 +830,7 @@ describe('reconnecting and releasing', () => {
     const a = await buyer();
     const b = await buyer();
     const viewerConn = await buyer();
-    const viewer = new SeatMapViewer(viewerConn.socket, EVENT);
+    const viewer = new SeatMapViewer(viewerConn.socket, EVENT, server.url);
     await viewer.join();
     const seats = freshSeats(2);
 
@@ -782,7 +841,7 @@ describe('reconnecting and releasing', () => {
     expect(httpRefused.status).toBe(409);
     expect(httpRefused.body.error.seatIds).toEqual(seats);
 
-    const freed = waitForEvent(viewerConn.socket, 'seats:update', (u) => u.changes.some((c) => c.seatId === seats[0] && c.status === 'available'));
+    const freed = viewer.nextUpdate((u) => u.changes.some((c) => c.seatId === seats[0] && c.status === 'available'));
     const released = await request(a.socket, 'hold:release', { holdId: h.id });
     expect(released).toEqual({ ok: true, holdId: h.id });
     const update = await freed;

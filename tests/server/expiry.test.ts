@@ -67,20 +67,15 @@ describe(`hold expiry (HOLD_TTL_MS=${TTL_MS})`, () => {
     const seats = ['SC-A-1', 'SC-A-2'];
     const viewerConns = await connectBuyers(server.url, 3);
     sockets.push(...viewerConns.map((c) => c.socket));
-    const viewers = viewerConns.map((c) => new SeatMapViewer(c.socket, EVENT));
+    const viewers = viewerConns.map((c) => new SeatMapViewer(c.socket, EVENT, server.url));
     await Promise.all(viewers.map((v) => v.join()));
     for (const v of viewers) for (const s of seats) expect(v.seats[s]).toBe('available');
 
     const holder = await buyer();
     // Listen before anything happens, so no notice can be missed.
     const expiredNotice = waitForEvent(holder.socket, 'hold:expired', () => true, TTL_MS + 10_000);
-    const releasedUpdates = viewerConns.map((c) =>
-      waitForEvent(
-        c.socket,
-        'seats:update',
-        (u) => u.eventId === EVENT && seats.every((s) => u.changes.some((ch) => ch.seatId === s && ch.status === 'available')),
-        TTL_MS + 10_000,
-      ),
+    const releasedUpdates = viewers.map((v) =>
+      v.nextUpdate((u) => u.eventId === EVENT && seats.every((s) => u.changes.some((ch) => ch.seatId === s && ch.status === 'available')), TTL_MS + 10_000),
     );
 
     const startVersion = viewers[0].version;

@@ -7,7 +7,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents, SeatsUpdate } from '../../lib/protocol';
+import {
+  seatChangesOf,
+  seatStatusesOf,
+  updateAction,
+  type ClientToServerEvents,
+  type EventDetail,
+  type JoinAck,
+  type SeatChange,
+  type SeatStatus,
+  type ServerToClientEvents,
+  type SeatsUpdate,
+} from '../../lib/protocol';
 import { openDatabase } from '../../db/connection';
 import { seedDemoIfEmpty } from '../../db/seed';
 import { startApp, type RunningApp } from '../../server/app';
@@ -105,6 +116,27 @@ export function request<E extends keyof ClientToServerEvents>(
   });
 }
 
+/** The layout's seat ids in layout order: what snapshot and delta indices refer to. */
+export async function layoutOf(baseUrl: string, eventId: string): Promise<{ layoutKey: string; seatIds: string[] }> {
+  const res = await fetch(`${baseUrl}/api/events/${eventId}`);
+  const body = (await res.json()) as { ok: boolean; event: EventDetail };
+  if (!body.ok || !body.event.layoutKey) throw new Error(`no layout for ${eventId}`);
+  return { layoutKey: body.event.layoutKey, seatIds: body.event.seats.map((s) => s.id) };
+}
+
+/** The statuses of a join ack, by seat id (decoded against the event's layout). */
+export async function joinedSeats(baseUrl: string, ack: JoinAck): Promise<Record<string, SeatStatus>> {
+  if (!ack.ok) throw new Error(`join failed: ${ack.error.code}`);
+  const layout = await layoutOf(baseUrl, ack.eventId);
+  if (layout.layoutKey !== ack.layoutKey) throw new Error('join ack and layout disagree on the seat order');
+  const seats = seatStatusesOf(ack.statuses, layout.seatIds);
+  if (!seats) throw new Error('snapshot does not fit the layout');
+  return seats;
+}
+
+/** A seats:update with its delta decoded against the layout. */
+export type DecodedUpdate = SeatsUpdate & { changes: SeatChange[] };
+
 /**
  * A viewer that joins an event and keeps a local copy of the seat map by
  * applying seats:update deltas, refetching on any version gap (as real clients do).
@@ -113,22 +145,28 @@ export class SeatMapViewer {
   version = -1;
   seats: Record<string, string> = {};
   gaps = 0;
-  readonly updates: SeatsUpdate[] = [];
+  readonly updates: DecodedUpdate[] = [];
+  seatIds: string[] = [];
+  private layoutKey = '';
 
   constructor(
     readonly socket: TestSocket,
     readonly eventId: string,
+    readonly baseUrl: string,
   ) {
     socket.on('seats:update', (update) => {
       if (update.eventId !== eventId) return;
-      this.updates.push(update);
-      if (update.version <= this.version) return;
-      if (update.version !== this.version + 1) {
+      const changes = seatChangesOf(update.delta, this.seatIds);
+      if (!changes) throw new Error(`malformed delta ${update.delta}`);
+      this.updates.push({ ...update, changes });
+      const action = updateAction(this.version, update);
+      if (action === 'ignore') return;
+      if (action === 'resync') {
         this.gaps++;
         void this.join();
         return;
       }
-      for (const change of update.changes) this.seats[change.seatId] = change.status;
+      for (const change of changes) this.seats[change.seatId] = change.status;
       this.version = update.version;
     });
   }
@@ -136,9 +174,15 @@ export class SeatMapViewer {
   async join(): Promise<void> {
     const ack = await request(this.socket, 'event:join', { eventId: this.eventId });
     if (!ack.ok) throw new Error(`join failed: ${ack.error.code}`);
+    if (ack.layoutKey !== this.layoutKey) {
+      ({ layoutKey: this.layoutKey, seatIds: this.seatIds } = await layoutOf(this.baseUrl, this.eventId));
+      if (ack.layoutKey !== this.layoutKey) throw new Error('join ack and layout disagree on the seat order');
+    }
     if (ack.version >= this.version) {
+      const seats = seatStatusesOf(ack.statuses, this.seatIds);
+      if (!seats) throw new Error('snapshot does not fit the layout');
       this.version = ack.version;
-      this.seats = { ...ack.seats };
+      this.seats = seats;
     }
   }
 
@@ -149,6 +193,21 @@ export class SeatMapViewer {
       if (Date.now() > deadline) throw new Error(`viewer stuck at version ${this.version}, wanted ${version}`);
       await new Promise((r) => setTimeout(r, 10));
     }
+  }
+
+  /** Resolves with the first update (from now on) that `predicate` accepts. */
+  nextUpdate(predicate: (update: DecodedUpdate) => boolean, timeoutMs = 10_000): Promise<DecodedUpdate> {
+    const seen = this.updates.length;
+    const deadline = Date.now() + timeoutMs;
+    return new Promise((resolve, reject) => {
+      const poll = () => {
+        const found = this.updates.slice(seen).find(predicate);
+        if (found) return resolve(found);
+        if (Date.now() > deadline) return reject(new Error('no matching seats:update'));
+        setTimeout(poll, 5);
+      };
+      poll();
+    });
   }
 }
 

@@ -3,7 +3,7 @@
 // loser errors, and viewers that converge on the committed map with
 // consecutive versions.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HoldAck, SeatsUpdate } from '../../lib/protocol';
+import type { HoldAck } from '../../lib/protocol';
 import {
   closeSockets,
   connectBuyers,
@@ -45,7 +45,7 @@ afterEach(async () => {
 async function joinViewers(n: number): Promise<{ viewers: SeatMapViewer[]; startVersion: number }> {
   const conns = await connectBuyers(server.url, n);
   sockets.push(...conns.map((c) => c.socket));
-  const viewers = conns.map((c) => new SeatMapViewer(c.socket, EVENT));
+  const viewers = conns.map((c) => new SeatMapViewer(c.socket, EVENT, server.url));
   await Promise.all(viewers.map((v) => v.join()));
   const startVersion = viewers[0].version;
   for (const v of viewers) expect(v.version).toBe(startVersion);
@@ -65,7 +65,7 @@ async function expectViewersConverged(viewers: SeatMapViewer[], startVersion: nu
   for (const v of viewers) {
     expect(v.gaps).toBe(0);
     expect(v.version).toBe(final.version);
-    const versions = v.updates.map((u: SeatsUpdate) => u.version);
+    const versions = v.updates.map((u) => u.version);
     // Joined before the first change: every committed batch arrives, in order, each exactly +1.
     expect(versions).toEqual(Array.from({ length: final.version - startVersion }, (_, i) => startVersion + 1 + i));
     for (const u of v.updates) {
