@@ -1,6 +1,9 @@
 // Memory reference: a bare Socket.IO server with the app's options and
 // nothing else (no database, no loops, no gateway handlers beyond a room
 // join), to tell Socket.IO's own per-connection cost from the app's.
+// Deliberately without the app's request trimming (server/app.ts,
+// trimSocketRequests): that relies on engine.io internals rather than a
+// standard option, so this stays plain Socket.IO as documented.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -10,7 +13,7 @@ const http = createServer((req, res) => {
   res.writeHead(201, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ ok: true, token: 'bare', buyerId: 'b_bare' }));
 });
-const io = new Server(http, { maxHttpBufferSize: 100_000, serveClient: false });
+const io = new Server(http, { maxHttpBufferSize: 100_000, serveClient: false, perMessageDeflate: false });
 io.on('connection', (socket) => void socket.join(`buyer:${socket.id}`));
 http.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'ready', url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` });

@@ -1,6 +1,6 @@
 // Builds the whole server: database, one loop per event, Socket.IO gateway,
 // HTTP API and (optionally) Next.js, all on one HTTP server and one port.
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Server as SocketIOServer } from 'socket.io';
@@ -57,6 +57,71 @@ function isAdminPage(pathname: string): boolean {
 
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/** What a connection keeps of its first HTTP request (see trimSocketRequests). */
+interface TrimmedRequest {
+  headers: { cookie?: string };
+  connection: { encrypted: boolean };
+}
+
+/** The only parts of the request the namespaces' handshakes read: the session cookie (buyer and admin). */
+function trimmedRequest(req: IncomingMessage): TrimmedRequest {
+  const cookie = req.headers.cookie;
+  return {
+    headers: cookie === undefined ? {} : { cookie },
+    // Socket.IO derives `handshake.secure` from this.
+    connection: { encrypted: (req.socket as { encrypted?: boolean } | null)?.encrypted === true },
+  };
+}
+
+/** engine.io's stand-in response for a WebSocket upgrade (not a ServerResponse). */
+interface UpgradeResponse {
+  req?: unknown;
+  socket: { rawListeners(event: 'close'): unknown[]; removeListener(event: 'close', listener: (...args: unknown[]) => void): unknown };
+}
+
+function isUpgradeResponse(res: unknown): res is UpgradeResponse {
+  if (res instanceof ServerResponse || typeof res !== 'object' || res === null || !('req' in res) || !('socket' in res)) return false;
+  const socket = (res as { socket: unknown }).socket;
+  return typeof socket === 'object' && socket !== null && typeof (socket as { rawListeners?: unknown }).rawListeners === 'function';
+}
+
+/**
+ * Memory per idle connection (Socket.IO's "discard the initial HTTP request" tip, made effective):
+ * - every engine.io connection keeps its first request for Socket.IO to build each namespace's
+ *   `handshake` from, including namespaces joined later over the same connection (/admin after /).
+ *   We replace it with a plain object holding only the cookie, so the IncomingMessage with all its
+ *   headers, raw headers and stream state can be collected;
+ * - engine.io also keeps each WebSocket upgrade request alive for the connection's lifetime: its
+ *   stand-in response holds `req`, and a 'close' listener it puts on the TCP socket (only to
+ *   re-emit 'close' for middlewares, of which we have none that listen) holds the response.
+ *   Once the 101 headers are written (engine.io deletes the response's header store then) the
+ *   response is finished, so we drop both. Without this the first step frees nothing for
+ *   WebSocket clients. Measured in bench/memory.ts.
+ */
+function trimSocketRequests(io: BuyerServer): void {
+  const upgrades = new WeakMap<IncomingMessage, { res: UpgradeResponse; onClose: unknown }>();
+  // Registered first, so it runs right after engine.io built the response: the TCP socket's
+  // newest 'close' listener is then the response's own `once` wrapper. Anything else (say a
+  // plain `on` listener of Node's http server) is left alone: then only `req` is dropped.
+  io.engine.use((req: IncomingMessage, res: unknown, next: () => void) => {
+    if (isUpgradeResponse(res)) {
+      const newest = res.socket.rawListeners('close').at(-1) as { listener?: unknown } | undefined;
+      upgrades.set(req, { res, onClose: typeof newest?.listener === 'function' ? newest : undefined });
+    }
+    next();
+  });
+  io.engine.on('headers', (_headers: unknown, req: IncomingMessage) => {
+    const upgrade = upgrades.get(req);
+    if (!upgrade) return;
+    upgrades.delete(req);
+    if (typeof upgrade.onClose === 'function') upgrade.res.socket.removeListener('close', upgrade.onClose as (...args: unknown[]) => void);
+    upgrade.res.req = undefined;
+  });
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = trimmedRequest(raw.request as IncomingMessage);
+  });
 }
 
 export async function startApp(config: ServerConfig, options: AppOptions = {}): Promise<RunningApp> {
@@ -168,7 +233,12 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   const io: BuyerServer = new SocketIOServer(httpServer, {
     maxHttpBufferSize: SOCKET_MAX_BYTES,
     serveClient: false,
+    // Explicit, although it is engine.io's default: a deflate context per WebSocket costs far
+    // more memory than the small frames here save. (Polling responses keep engine.io's default
+    // httpCompression: it holds no per-connection state, only per response.)
+    perMessageDeflate: false,
   });
+  trimSocketRequests(io);
   attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits });
   viewersOf = (eventId) => io.of('/').adapter.rooms.get(eventRoom(eventId))?.size ?? 0;
   const stopAdminGateway = attachAdminGateway(io as never, { auth: adminAuth, registry, viewersOf, logger });
