@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { EVENT_PRELOAD_SCRIPT } from '../lib/client/api';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -17,6 +18,10 @@ export const viewport: Viewport = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
+      <head>
+        {/* Starts the event page's data requests before the bundles load (see lib/client/api.ts). */}
+        <script dangerouslySetInnerHTML={{ __html: EVENT_PRELOAD_SCRIPT }} />
+      </head>
       <body>
         <a className="skip-link" href="#main">
           Skip to content

@@ -17,6 +17,12 @@ export interface SeatMapRun {
   layoutFetchStartMs: number;
   layoutFetchEndMs: number;
   layoutKb: number;
+  /** Milestones from the page's own performance marks (NaN when absent): the layout JSON parsed, the event page mounted (hydrated), the seat index built. */
+  layoutParsedMs: number;
+  hydratedMs: number;
+  layoutIndexedMs: number;
+  /** The availability snapshot (HTTP) received; NaN when the page did not request it. */
+  availabilityFetchEndMs: number;
   drawMs: number;
   seatCount: number;
   frames: Percentiles;
@@ -104,12 +110,18 @@ export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
         const canvas = document.querySelector('canvas[data-seat-count]');
         const nav = performance.getEntriesByType('navigation')[0];
         const layout = performance.getEntriesByType('resource').filter((e) => /\\/api\\/events\\/[^/]+$/.test(new URL(e.name).pathname))[0];
+        const availability = performance.getEntriesByType('resource').filter((e) => /\\/api\\/events\\/[^/]+\\/availability$/.test(new URL(e.name).pathname))[0];
+        const markAt = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
         return {
           htmlMs: nav ? nav.responseEnd : NaN,
           domContentLoadedMs: nav ? nav.domContentLoadedEventEnd : NaN,
           layoutFetchStartMs: layout ? layout.startTime : NaN,
           layoutFetchEndMs: layout ? layout.responseEnd : NaN,
           layoutKb: layout ? (layout.encodedBodySize || layout.transferSize) / 1024 : NaN,
+          layoutParsedMs: markAt('seatline-preload-event'),
+          hydratedMs: markAt('seatline-event-page-mounted'),
+          layoutIndexedMs: markAt('seatmap-layout-indexed'),
+          availabilityFetchEndMs: availability ? availability.responseEnd : NaN,
           firstRenderMs: mark ? mark.startTime : performance.now(),
           drawMs: Number(canvas?.dataset.firstDrawMs ?? NaN),
           seatCount: Number(canvas?.dataset.seatCount ?? 0),
@@ -135,7 +147,12 @@ export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
         versionsSeen: frames.versions,
         seatUpdatesPerSec: churn.okHoldsPerSec * 2 * MEAN_SEATS_PER_HOLD,
       });
-      opts.log(`  run ${r + 1}: first render ${first.firstRenderMs.toFixed(0)} ms, frame p99 ${runs.at(-1)!.frames.p99.toFixed(1)} ms`);
+      const at = (ms: number) => (Number.isNaN(ms) ? '–' : ms.toFixed(0));
+      opts.log(
+        `  run ${r + 1}: first render ${first.firstRenderMs.toFixed(0)} ms (html ${at(first.htmlMs)}, layout ${at(first.layoutFetchEndMs)}` +
+          `, parsed ${at(first.layoutParsedMs)}, availability ${at(first.availabilityFetchEndMs)}, hydrated ${at(first.hydratedMs)}` +
+          `, indexed ${at(first.layoutIndexedMs)}, draw ${first.drawMs.toFixed(0)}), frame p99 ${runs.at(-1)!.frames.p99.toFixed(1)} ms`,
+      );
     }
     const pick = (f: (r: SeatMapRun) => number) => summarize(runs.map(f));
     return {

@@ -3,8 +3,8 @@
 // map, the list picker, the selection and the buyer's holds.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { EventDetail, Fail } from '../../lib/protocol';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { Ack, AvailabilitySnapshot, EventDetail, Fail } from '../../lib/protocol';
 import { api } from '../../lib/client/api';
 import { SeatIndex } from '../../lib/client/seatIndex';
 import { useEventLive, type HoldGoneListener } from '../../lib/client/useEventLive';
@@ -26,6 +26,12 @@ const SALE_BLOCKED: Record<EventDetail['saleStatus'], string | null> = {
   closed: 'Sales for this event have closed.',
 };
 
+/** The page-load availability request; `result` is set once it has settled. */
+interface EarlyAvailability {
+  pending: Promise<Ack<AvailabilitySnapshot> | null>;
+  result?: Ack<AvailabilitySnapshot> | null;
+}
+
 export function EventPage({ eventId }: { eventId: string }) {
   const router = useRouter();
   const [event, setEvent] = useState<EventDetail | null>(null);
@@ -34,16 +40,41 @@ export function EventPage({ eventId }: { eventId: string }) {
 
   // Bumped when an organizer changes the event, so its details (sale status, layout) are fetched again.
   const [detailsRevision, setDetailsRevision] = useState(0);
+  /** The availability snapshot requested with the page (first load only), to draw before the live join answers. */
+  const earlyAvailability = useRef<EarlyAvailability | null>(null);
   useEffect(() => {
     const controller = new AbortController();
-    api
-      .event(eventId, controller.signal)
-      .then((res) => (res.ok ? setEvent(res.event) : setLoadError(res.error)))
+    const load = async () => {
+      if (detailsRevision > 0) {
+        earlyAvailability.current = null; // from page-load time: no use for a changed event
+        return api.event(eventId, controller.signal);
+      }
+      performance.mark('seatline-event-page-mounted'); // a milestone for bench/seatmap.ts
+      // On a full page load the inline script in <head> has usually fetched and parsed both already.
+      if (!earlyAvailability.current) {
+        // Kept across StrictMode's effect re-run in development (the preload is taken only once).
+        const early: EarlyAvailability = { pending: api.preloadedAvailability(eventId) };
+        void early.pending.then((res) => (early.result = res));
+        earlyAvailability.current = early;
+      }
+      return (await api.preloadedEvent(eventId)) ?? (await api.event(eventId, controller.signal));
+    };
+    load()
+      .then((res) => {
+        if (controller.signal.aborted) return;
+        if (res.ok) setEvent(res.event);
+        else setLoadError(res.error);
+      })
       .catch(() => {});
     return () => controller.abort();
   }, [eventId, detailsRevision]);
 
-  const index = useMemo(() => (event ? new SeatIndex(event) : null), [event]);
+  const index = useMemo(() => {
+    if (!event) return null;
+    const built = new SeatIndex(event);
+    performance.mark('seatmap-layout-indexed');
+    return built;
+  }, [event]);
   const notify = useCallback<Notify>((kind, text) => setNotice({ kind, text, key: Date.now() }), []);
 
   const onHoldGone = useCallback<HoldGoneListener>(
@@ -61,6 +92,29 @@ export function EventPage({ eventId }: { eventId: string }) {
   }, []);
 
   const live = useEventLive(eventId, index, onHoldGone, onEventChanged);
+
+  // Draw the page-load snapshot at once rather than after the socket has connected and
+  // joined (several round trips after the layout is ready). It is a real, versioned
+  // snapshot; the join's newer one replaces it, and the map says "Loading live
+  // availability…" until then. Skipped if the join already answered. A layout effect,
+  // so that the map's first draw (in its mount effect) comes before the socket is set up.
+  useLayoutEffect(() => {
+    const store = live.store;
+    const early = earlyAvailability.current;
+    if (!store || !early) return;
+    const apply = (res: Ack<AvailabilitySnapshot> | null) => {
+      earlyAvailability.current = null;
+      if (!res?.ok || res.eventId !== eventId || store.version >= 0) return;
+      const statuses = store.index.statusesOf(res.seats);
+      if (statuses !== null) store.replaceStatuses(res.version, statuses);
+    };
+    if (early.result !== undefined) return apply(early.result);
+    let cancelled = false;
+    void early.pending.then((res) => cancelled || apply(res));
+    return () => {
+      cancelled = true;
+    };
+  }, [eventId, live.store]);
   const maxSeats = event?.maxSeatsPerBuyer ?? 0;
   const selection = useSeatSelection(index, live, maxSeats, notify);
   const [focusHoldId, setFocusHoldId] = useState<string | null>(null);

@@ -1,7 +1,7 @@
 'use client';
 // The interactive seat map: a React shell around SeatMapRenderer.
 // React renders only the frame, controls and tooltip; seats live on canvas.
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import type { SeatStatusStore } from '../../lib/client/seatStatusStore';
 import { gaAreaAccessibleName, seatAccessibleName, seatStatusText } from '../../lib/client/seatLabels';
@@ -48,8 +48,10 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
     [index, store, mineIds],
   );
 
-  // Create the renderer, keep it sized to the container, and apply live deltas.
-  useEffect(() => {
+  // Create the renderer, keep it sized to the container, and apply live deltas. A layout
+  // effect: if statuses are already known, the seats are drawn before the page's first
+  // paint instead of one frame (and the browser's whole-page layout and paint) later.
+  useLayoutEffect(() => {
     const container = containerRef.current!;
     const seatsCanvas = seatsRef.current!;
     const renderer = new SeatMapRenderer(

@@ -1,7 +1,7 @@
 // A compact, index-based view of an event's static seat layout.
 // Seats are addressed by their position in EventDetail.seats (an integer index),
 // which lets the map and the status store use typed arrays instead of 20k objects.
-import { formatPrice, type EventDetail, type SeatLayout } from '../protocol';
+import { formatPrice, SEAT_STATUS_CODES, type EventDetail, type SeatLayout, type SeatStatus } from '../protocol';
 
 export interface RowGroup {
   name: string;
@@ -87,7 +87,16 @@ export class SeatIndex {
       this.gaAreas.push(area);
     }
 
-    event.seats.forEach((seat, i) => {
+    // Seats arrive grouped by section and row, so remembering the previous seat's
+    // section and row skips most map look-ups (this loop runs for every seat on page load).
+    let lastSectionRef: string | undefined;
+    let lastGroup: SectionGroup | undefined;
+    let lastRows: Map<string, number[]> | undefined;
+    let lastRowName: string | undefined;
+    let lastRow: number[] | undefined;
+    const seats = event.seats;
+    for (let i = 0; i < seats.length; i++) {
+      const seat = seats[i];
       this.xs[i] = seat.x;
       this.ys[i] = seat.y;
       this.categoryOf[i] = categoryIndexById.get(seat.category) ?? 0;
@@ -101,33 +110,56 @@ export class SeatIndex {
         ga.seatIndices.push(i);
         this.gaAreaBySeat.set(i, ga);
       }
-      let group = sectionByRef.get(seat.section);
-      if (!group) {
-        group = { id: seat.section, name: seat.section, labelX: seat.x, labelY: seat.y, rows: [] };
-        sectionById.set(group.id, group);
-        sectionByRef.set(group.id, group);
+      if (seat.section !== lastSectionRef || !lastGroup || !lastRows) {
+        let group = sectionByRef.get(seat.section);
+        if (!group) {
+          group = { id: seat.section, name: seat.section, labelX: seat.x, labelY: seat.y, rows: [] };
+          sectionById.set(group.id, group);
+          sectionByRef.set(group.id, group);
+        }
+        let rows = rowsBySection.get(group.id);
+        if (!rows) rowsBySection.set(group.id, (rows = new Map()));
+        lastSectionRef = seat.section;
+        lastGroup = group;
+        lastRows = rows;
+        lastRowName = undefined;
       }
-      this.sectionOf[i] = group;
-      let rows = rowsBySection.get(group.id);
-      if (!rows) rowsBySection.set(group.id, (rows = new Map()));
-      const row = rows.get(seat.row);
-      if (row) row.push(i);
-      else rows.set(seat.row, [i]);
-    });
+      this.sectionOf[i] = lastGroup;
+      if (seat.row !== lastRowName || !lastRow) {
+        lastRowName = seat.row;
+        lastRow = lastRows.get(seat.row);
+        if (!lastRow) lastRows.set(seat.row, (lastRow = []));
+      }
+      lastRow.push(i);
+    }
 
+    const bySeatNumber = seatNumberComparator(seats);
     for (const [sectionId, rows] of rowsBySection) {
       const group = sectionById.get(sectionId)!;
       group.rows = [...rows.entries()]
-        .map(([name, seatIndices]) => ({
-          name,
-          seatIndices: seatIndices.sort((a, b) => collator.compare(this.seats[a].number, this.seats[b].number)),
-        }))
+        .map(([name, seatIndices]) => ({ name, seatIndices: seatIndices.sort(bySeatNumber) }))
         .sort((a, b) => collator.compare(a.name, b.name));
     }
     this.sections = [...sectionById.values()]
       .filter((s) => s.rows.length > 0 && !gaById.has(s.id))
       .sort((a, b) => collator.compare(a.name, b.name));
     this.seatRadius = estimateSeatSpacing(this.xs, this.ys) * 0.38;
+  }
+
+  /**
+   * A snapshot keyed by seat id (GET /api/events/:id/availability) as status codes in
+   * this layout's order, the form the status store takes. Null unless it names every
+   * seat of this layout: a partial snapshot must not paint seats as available.
+   */
+  statusesOf(seats: Readonly<Record<string, SeatStatus>>): string | null {
+    const codes = new Array<string>(this.count);
+    for (let i = 0; i < this.count; i++) {
+      const status = seats[this.seats[i].id];
+      const code = status === undefined ? undefined : SEAT_STATUS_CODES[status];
+      if (code === undefined) return null;
+      codes[i] = code;
+    }
+    return codes.join('');
   }
 
   sectionName(index: number): string {
@@ -158,6 +190,25 @@ export class SeatIndex {
 }
 
 /**
+ * Orders seat indices by seat number as people read them ("2" before "10"). Plain
+ * integers (nearly every seat) compare as numbers; anything else falls back to the
+ * collator, which is far slower per comparison and would dominate a 20k-seat load.
+ */
+function seatNumberComparator(seats: readonly SeatLayout[]): (a: number, b: number) => number {
+  const numeric = new Float64Array(seats.length);
+  for (let i = 0; i < seats.length; i++) {
+    const n = seats[i].number;
+    numeric[i] = /^\d{1,15}$/.test(n) && (n.length === 1 || n[0] !== '0') ? Number(n) : NaN;
+  }
+  return (a, b) => {
+    const x = numeric[a];
+    const y = numeric[b];
+    if (x === x && y === y) return x - y; // both plain integers (NaN !== NaN)
+    return collator.compare(seats[a].number, seats[b].number);
+  };
+}
+
+/**
  * Median nearest-neighbour distance over a sample of seats, using a coarse grid.
  * Good enough to size seat glyphs so that neighbours never overlap.
  */
@@ -173,30 +224,42 @@ function estimateSeatSpacing(xs: Float64Array, ys: Float64Array): number {
   }
   const area = Math.max((maxX - minX) * (maxY - minY), 1);
   const cell = Math.max(Math.sqrt(area / n) * 2, 1e-6);
-  const grid = new Map<string, number[]>();
-  const key = (cx: number, cy: number) => `${cx},${cy}`;
+  // A bucket grid in flat typed arrays (counting sort by cell): this runs once per page
+  // load on cold code, where a Map of per-cell arrays costs tens of milliseconds.
+  const cols = Math.floor((maxX - minX) / cell) + 1;
+  const rows = Math.floor((maxY - minY) / cell) + 1;
+  const cellOf = new Int32Array(n);
+  const cellStart = new Int32Array(cols * rows + 1);
   for (let i = 0; i < n; i++) {
-    const k = key(Math.floor(xs[i] / cell), Math.floor(ys[i] / cell));
-    const bucket = grid.get(k);
-    if (bucket) bucket.push(i);
-    else grid.set(k, [i]);
+    const c = Math.floor((xs[i] - minX) / cell) * rows + Math.floor((ys[i] - minY) / cell);
+    cellOf[i] = c;
+    cellStart[c + 1]++;
   }
+  for (let c = 0; c < cols * rows; c++) cellStart[c + 1] += cellStart[c];
+  const fill = cellStart.slice(0, cols * rows);
+  const members = new Int32Array(n);
+  for (let i = 0; i < n; i++) members[fill[cellOf[i]]++] = i;
+
   const step = Math.max(1, Math.floor(n / 400));
   const distances: number[] = [];
   for (let i = 0; i < n; i += step) {
-    const cx = Math.floor(xs[i] / cell);
-    const cy = Math.floor(ys[i] / cell);
+    const cx = Math.floor((xs[i] - minX) / cell);
+    const cy = Math.floor((ys[i] - minY) / cell);
     let best = Infinity;
-    for (let dx = -1; dx <= 1; dx++) {
-      for (let dy = -1; dy <= 1; dy++) {
-        for (const j of grid.get(key(cx + dx, cy + dy)) ?? []) {
+    for (let x = Math.max(0, cx - 1); x <= Math.min(cols - 1, cx + 1); x++) {
+      for (let y = Math.max(0, cy - 1); y <= Math.min(rows - 1, cy + 1); y++) {
+        const c = x * rows + y;
+        for (let k = cellStart[c]; k < cellStart[c + 1]; k++) {
+          const j = members[k];
           if (j === i) continue;
-          const d = Math.hypot(xs[i] - xs[j], ys[i] - ys[j]);
-          if (d > 0 && d < best) best = d;
+          const dx = xs[i] - xs[j];
+          const dy = ys[i] - ys[j];
+          const d2 = dx * dx + dy * dy; // squared: one sqrt per sample, not per pair
+          if (d2 > 0 && d2 < best) best = d2;
         }
       }
     }
-    if (best < Infinity) distances.push(best);
+    if (best < Infinity) distances.push(Math.sqrt(best));
   }
   if (distances.length === 0) return cell;
   distances.sort((a, b) => a - b);
