@@ -216,6 +216,7 @@ export function sections(r: BenchResults): string[] {
                 ['· layout JSON requested (ms)', fmtRange(summarize(m.runs!.map((x) => x.layoutFetchStartMs)), fmtMs)],
                 ['· layout JSON received (ms)', fmtRange(summarize(m.runs!.map((x) => x.layoutFetchEndMs)), fmtMs)],
                 ['· layout JSON size (KB, compressed if served so)', fmtRange(summarize(m.runs!.map((x) => x.layoutKb)), fmtInt)],
+                ...milestoneRows(m),
                 ['first draw itself (ms)', fmtRange(m.drawMs!, fmtMs)],
                 ['frame time p50 while streaming (ms)', fmtRange(m.frameP50!, fmtMs)],
                 ['frame time p99 while streaming (ms)', fmtRange(m.frameP99!, fmtMs)],
@@ -226,6 +227,20 @@ export function sections(r: BenchResults): string[] {
     );
   }
   return parts;
+}
+
+/** The page's own performance marks (absent from runs made before they existed). */
+function milestoneRows(m: SeatMapResult): string[][] {
+  const rows: [string, (x: NonNullable<SeatMapResult['runs']>[number]) => number][] = [
+    ['· layout JSON parsed (ms)', (x) => x.layoutParsedMs],
+    ['· availability snapshot received over HTTP (ms)', (x) => x.availabilityFetchEndMs],
+    ['· page hydrated (ms)', (x) => x.hydratedMs],
+    ['· seat index built (ms)', (x) => x.layoutIndexedMs],
+  ];
+  return rows.flatMap(([label, pick]) => {
+    const values = (m.runs ?? []).map(pick).filter((v) => Number.isFinite(v));
+    return values.length ? [[label, fmtRange(summarize(values), fmtMs)]] : [];
+  });
 }
 
 export function printTable(r: BenchResults): string {
