@@ -110,7 +110,7 @@ export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
         const canvas = document.querySelector('canvas[data-seat-count]');
         const nav = performance.getEntriesByType('navigation')[0];
         const layout = performance.getEntriesByType('resource').filter((e) => /\\/api\\/events\\/[^/]+$/.test(new URL(e.name).pathname))[0];
-        const availability = performance.getEntriesByType('resource').filter((e) => /\\/api\\/events\\/[^/]+\\/availability$/.test(new URL(e.name).pathname))[0];
+        const availability = performance.getEntriesByType('resource').filter((e) => /\\/api\\/events\\/[^/]+\\/(availability|statuses)$/.test(new URL(e.name).pathname))[0];
         const markAt = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
         return {
           htmlMs: nav ? nav.responseEnd : NaN,

@@ -277,6 +277,14 @@ export interface AvailabilitySnapshot {
   seats: Record<string, SeatStatus>;
 }
 
+/** GET /api/events/:id/statuses: the event:join snapshot over HTTP (one status code per seat in layout order). */
+export interface StatusesSnapshot {
+  eventId: string;
+  version: number;
+  layoutKey: string;
+  statuses: string;
+}
+
 // ---------- client → server payloads ----------
 
 export const joinEventSchema = z.object({ eventId: eventIdSchema });

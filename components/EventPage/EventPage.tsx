@@ -4,7 +4,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { Ack, AvailabilitySnapshot, EventDetail, Fail } from '../../lib/protocol';
+import type { Ack, EventDetail, Fail, StatusesSnapshot } from '../../lib/protocol';
 import { api } from '../../lib/client/api';
 import { SeatIndex } from '../../lib/client/seatIndex';
 import { useEventLive, type HoldGoneListener } from '../../lib/client/useEventLive';
@@ -28,8 +28,8 @@ const SALE_BLOCKED: Record<EventDetail['saleStatus'], string | null> = {
 
 /** The page-load availability request; `result` is set once it has settled. */
 interface EarlyAvailability {
-  pending: Promise<Ack<AvailabilitySnapshot> | null>;
-  result?: Ack<AvailabilitySnapshot> | null;
+  pending: Promise<Ack<StatusesSnapshot> | null>;
+  result?: Ack<StatusesSnapshot> | null;
 }
 
 export function EventPage({ eventId }: { eventId: string }) {
@@ -53,7 +53,7 @@ export function EventPage({ eventId }: { eventId: string }) {
       // On a full page load the inline script in <head> has usually fetched and parsed both already.
       if (!earlyAvailability.current) {
         // Kept across StrictMode's effect re-run in development (the preload is taken only once).
-        const early: EarlyAvailability = { pending: api.preloadedAvailability(eventId) };
+        const early: EarlyAvailability = { pending: api.preloadedStatuses(eventId) };
         void early.pending.then((res) => (early.result = res));
         earlyAvailability.current = early;
       }
@@ -102,11 +102,12 @@ export function EventPage({ eventId }: { eventId: string }) {
     const store = live.store;
     const early = earlyAvailability.current;
     if (!store || !early) return;
-    const apply = (res: Ack<AvailabilitySnapshot> | null) => {
+    const apply = (res: Ack<StatusesSnapshot> | null) => {
       earlyAvailability.current = null;
       if (!res?.ok || res.eventId !== eventId || store.version >= 0) return;
-      const statuses = store.index.statusesOf(res.seats);
-      if (statuses !== null) store.replaceStatuses(res.version, statuses);
+      // Only statuses in this layout's order (the store also refuses a wrong length or code).
+      if (res.layoutKey !== store.index.event.layoutKey) return;
+      store.replaceStatuses(res.version, res.statuses);
     };
     if (early.result !== undefined) return apply(early.result);
     let cancelled = false;

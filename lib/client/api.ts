@@ -2,7 +2,7 @@
 // non-JSON responses are folded into the same shape so callers handle one thing.
 import type {
   Ack,
-  AvailabilitySnapshot,
+  StatusesSnapshot,
   EventDetail,
   EventSummary,
   Fail,
@@ -78,7 +78,7 @@ interface PreloadedResponse {
 interface EventPreload {
   eventId: string;
   event?: Promise<PreloadedResponse>;
-  availability?: Promise<PreloadedResponse>;
+  statuses?: Promise<PreloadedResponse>;
 }
 
 type PreloadWindow = Window & { [PRELOAD_KEY]?: EventPreload };
@@ -91,7 +91,7 @@ function get(name,path,init){var p=fetch(path,init).then(function(r){var d=r.hea
 return r.json().then(function(b){performance.mark('seatline-preload-'+name);return{status:r.status,date:d,body:b}},function(){return{status:r.status,date:d,body:null}})});
 p.catch(function(){});return p}
 w.${PRELOAD_KEY}={eventId:id,event:get('event',base,{credentials:'same-origin',headers:h}),
-availability:get('availability',base+'/availability',{credentials:'same-origin',cache:'no-store',headers:h})};
+statuses:get('statuses',base+'/statuses',{credentials:'same-origin',cache:'no-store',headers:h})};
 }catch(e){}})(window);`;
 
 /**
@@ -99,7 +99,7 @@ availability:get('availability',base+'/availability',{credentials:'same-origin',
  * none: a client-side navigation (the script only runs on a full page load), another
  * event, already taken, or the early request failed (the caller then fetches normally).
  */
-async function takePreloaded<T>(eventId: string, part: 'event' | 'availability'): Promise<Ack<T> | null> {
+async function takePreloaded<T>(eventId: string, part: 'event' | 'statuses'): Promise<Ack<T> | null> {
   if (typeof window === 'undefined') return null;
   const preload = (window as PreloadWindow)[PRELOAD_KEY];
   const pending = preload?.eventId === eventId ? preload[part] : undefined;
@@ -116,12 +116,10 @@ export const api = {
   events: (signal?: AbortSignal) => getJson<{ events: EventSummary[] }>('/api/events', signal),
   event: (eventId: string, signal?: AbortSignal) =>
     getJson<{ event: EventDetail }>(`/api/events/${encodeURIComponent(eventId)}`, signal),
-  availability: (eventId: string, signal?: AbortSignal) =>
-    getJson<AvailabilitySnapshot>(`/api/events/${encodeURIComponent(eventId)}/availability`, signal),
   /** The layout and details the page's inline script requested early, or null (fetch it then). */
   preloadedEvent: (eventId: string) => takePreloaded<{ event: EventDetail }>(eventId, 'event'),
-  /** The availability snapshot the page's inline script requested early, or null. */
-  preloadedAvailability: (eventId: string) => takePreloaded<AvailabilitySnapshot>(eventId, 'availability'),
+  /** The compact availability snapshot the page's inline script requested early, or null. */
+  preloadedStatuses: (eventId: string) => takePreloaded<StatusesSnapshot>(eventId, 'statuses'),
   order: (orderId: string, signal?: AbortSignal) =>
     getJson<{ order: OrderView }>(`/api/orders/${encodeURIComponent(orderId)}`, signal),
 };

@@ -1,7 +1,7 @@
 // A compact, index-based view of an event's static seat layout.
 // Seats are addressed by their position in EventDetail.seats (an integer index),
 // which lets the map and the status store use typed arrays instead of 20k objects.
-import { formatPrice, SEAT_STATUS_CODES, type EventDetail, type SeatLayout, type SeatStatus } from '../protocol';
+import { formatPrice, type EventDetail, type SeatLayout } from '../protocol';
 
 export interface RowGroup {
   name: string;
@@ -144,22 +144,6 @@ export class SeatIndex {
       .filter((s) => s.rows.length > 0 && !gaById.has(s.id))
       .sort((a, b) => collator.compare(a.name, b.name));
     this.seatRadius = estimateSeatSpacing(this.xs, this.ys) * 0.38;
-  }
-
-  /**
-   * A snapshot keyed by seat id (GET /api/events/:id/availability) as status codes in
-   * this layout's order, the form the status store takes. Null unless it names every
-   * seat of this layout: a partial snapshot must not paint seats as available.
-   */
-  statusesOf(seats: Readonly<Record<string, SeatStatus>>): string | null {
-    const codes = new Array<string>(this.count);
-    for (let i = 0; i < this.count; i++) {
-      const status = seats[this.seats[i].id];
-      const code = status === undefined ? undefined : SEAT_STATUS_CODES[status];
-      if (code === undefined) return null;
-      codes[i] = code;
-    }
-    return codes.join('');
   }
 
   sectionName(index: number): string {

@@ -1,6 +1,6 @@
 // The public HTTP API. Mutations go through BuyerApi, i.e. through the same
 // loops, validation and error codes as the Socket.IO events.
-import { fail, orderIdSchema, invalidRequest, type EventSummary } from '../../lib/protocol';
+import { fail, orderIdSchema, invalidRequest, type EventSummary, type StatusesSnapshot } from '../../lib/protocol';
 import { loadOrder } from '../../db/eventStore';
 import type { DatabaseHandle } from '../../db/connection';
 import type { BuyerSessions } from '../buyerSession';
@@ -88,11 +88,28 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
     sendJson(res, 200, runtime.detailJson, { vary: 'accept-encoding', ...headers });
   });
 
+  // The keyed snapshot is ~0.5 MB of JSON for the arena: serialize it once per committed version.
+  const availabilityBodies = new WeakMap<EventRuntime, { version: number; body: string }>();
   router.add('GET', '/api/events/:id/availability', ({ res, params }) => {
     const runtime = registry.get(params.id);
     if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
     const snapshot = runtime.loop.snapshot();
-    sendJson(res, 200, JSON.stringify({ ok: true, eventId: runtime.eventId, version: snapshot.version, seats: snapshot.seats }));
+    let cached = availabilityBodies.get(runtime);
+    if (cached?.version !== snapshot.version) {
+      cached = { version: snapshot.version, body: JSON.stringify({ ok: true, eventId: runtime.eventId, version: snapshot.version, seats: snapshot.seats }) };
+      availabilityBodies.set(runtime, cached);
+    }
+    sendJson(res, 200, cached.body);
+  });
+
+  // The compact snapshot (the event:join statuses string, shared per version): what the event page loads first.
+  router.add('GET', '/api/events/:id/statuses', ({ res, params }) => {
+    const runtime = registry.get(params.id);
+    if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
+    const feed = runtime.seatFeed;
+    const snapshot = feed.snapshot();
+    const body: StatusesSnapshot = { eventId: runtime.eventId, version: snapshot.version, layoutKey: feed.layoutKey, statuses: snapshot.statuses };
+    sendJson(res, 200, JSON.stringify({ ok: true, ...body }));
   });
 
   router.add(

@@ -797,6 +797,31 @@ describe('live seat statuses on the wire (compact, layout order)', () => {
   });
 });
 
+describe('GET /api/events/:id/statuses (the compact snapshot over HTTP)', () => {
+  it('is the join snapshot of the same version, follows commits, and 404s for an unknown event', async () => {
+    const b = await buyer();
+    const join = await request(b.socket, 'event:join', { eventId: EVENT });
+    if (!join.ok) throw new Error(JSON.stringify(join));
+    const first = await getJson(`${server.url}/api/events/${EVENT}/statuses`);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ ok: true, eventId: EVENT, version: join.version, layoutKey: join.layoutKey, statuses: join.statuses });
+
+    const seats = freshSeats(2);
+    await hold(b.socket, seats);
+    const after = await getJson(`${server.url}/api/events/${EVENT}/statuses`);
+    expect(after.body.version).toBe(join.version + 1);
+    const { seatIds } = await layoutOf(server.url, EVENT);
+    const byId = seatStatusesOf(after.body.statuses, seatIds)!;
+    for (const s of seats) expect(byId[s]).toBe('held');
+    // The keyed HTTP snapshot (serialized once per version) agrees with it.
+    expect((await availability()).seats).toEqual(byId);
+
+    const missing = await getJson(`${server.url}/api/events/no-such-event/statuses`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not_found');
+  });
+});
+
 describe('reconnecting and releasing', () => {
   it('the join ack returns myHolds for a buyer reconnecting with the same token', async () => {
     const first = await buyer();
