@@ -301,7 +301,7 @@ function beforeAfter(r: BenchResults): string {
   if (!rows.length) return '';
   return `## Before/after the profiled fixes
 
-"Before" is the full run of ${before.startedAt.slice(0, 16).replace('T', ' ')} UTC on this machine (kept in \`bench/baseline/\`), made before the fixes listed under "Profiling" (load average at its start ${before.machine.loadAvgAtStart.join(' / ')}); "after" is this run. Both share the machine's noise, so read changes under about 1.2× as noise.
+"Before" is the full run of ${before.startedAt.slice(0, 16).replace('T', ' ')} UTC on this machine (kept in \`bench/baseline/\`), made before the fixes listed under "Profiling" (load average at its start ${before.machine.loadAvgAtStart.join(' / ')}); "after" is this run. Both share the machine's noise, so read changes under about 1.2× as noise. The baselines use the project's batch writer, so the write-path fixes made them faster too: a loop ÷ baseline ratio compares designs within one run, not across runs.
 
 ${table(['Figure', 'before', 'after', ''], rows)}
 

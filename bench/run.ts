@@ -59,7 +59,7 @@ const SIZES = smoke
       socket: { levels: [100, 1_000, 5_000], runs: 3, windowMs: 5_000, offeredRate: 20_000 },
       memory: [1_000, 10_000],
       fanout: { levels: [1_000, 10_000], runs: 3, windowMs: 5_000, churnHoldsPerSec: 220 },
-      seatmap: { runs: 3, windowMs: 5_000, seatUpdatesPerSec: 1_000 },
+      seatmap: { runs: 5, windowMs: 5_000, seatUpdatesPerSec: 1_000 },
       fixes: { commands: 600_000, auditRows: [0, 250_000, 1_000_000] },
     };
 
