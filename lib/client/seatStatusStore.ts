@@ -84,8 +84,26 @@ export class SeatStatusStore {
     return () => this.listeners.delete(listener);
   };
 
-  /** For useSyncExternalStore. */
-  subscribeRevision = (onChange: () => void): (() => void) => this.subscribe(() => onChange());
+  /**
+   * For useSyncExternalStore: at most one notification per animation frame. A busy on-sale
+   * commits hundreds of versions a second; re-rendering React components for each of them
+   * starved the browser's frames (the canvas repaints changed seats through `subscribe`).
+   */
+  subscribeRevision = (onChange: () => void): (() => void) => {
+    let frame: number | null = null;
+    const unsubscribe = this.subscribe(() => {
+      if (frame !== null) return;
+      frame = nextFrame(() => {
+        frame = null;
+        onChange();
+      });
+    });
+    return () => {
+      unsubscribe();
+      if (frame !== null) cancelFrame(frame);
+      frame = null;
+    };
+  };
   getRevision = (): number => this.revision;
 
   private emit(changed: number[] | null): void {
@@ -93,3 +111,9 @@ export class SeatStatusStore {
     for (const listener of this.listeners) listener(changed);
   }
 }
+
+// requestAnimationFrame where there is one (the browser); a timer elsewhere (tests, server rendering).
+const nextFrame = (fn: () => void): number =>
+  typeof requestAnimationFrame === 'function' ? requestAnimationFrame(fn) : (setTimeout(fn, 16) as unknown as number);
+const cancelFrame = (id: number): void =>
+  typeof cancelAnimationFrame === 'function' ? cancelAnimationFrame(id) : clearTimeout(id as unknown as ReturnType<typeof setTimeout>);

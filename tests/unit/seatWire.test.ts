@@ -1,7 +1,7 @@
 // The compact live-seat wire format (lib/protocol.ts) and the per-version join
 // snapshot cache (server/seatFeed.ts).
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   decodeSeatDelta,
   encodeSeatDelta,
@@ -100,6 +100,27 @@ describe('the browser status store decodes the wire format', () => {
     expect(store.applyDelta(2, '1h1x')).toBe(false);
     expect(store.version).toBe(1);
     expect(store.counts()).toEqual({ available: 3, held: 0, sold: 0 });
+  });
+
+  it('tells React at most once per frame however many versions arrive, and never after unsubscribing', () => {
+    vi.useFakeTimers();
+    try {
+      const store = new SeatStatusStore(index(4));
+      let renders = 0;
+      const unsubscribe = store.subscribeRevision(() => renders++);
+      store.replaceStatuses(1, 'aaaa');
+      for (let v = 2; v < 50; v++) store.applyDelta(v, `${v % 4}${v % 2 ? 'h' : 'a'}`);
+      expect(renders).toBe(0);
+      vi.advanceTimersByTime(20);
+      expect(renders).toBe(1);
+      expect(store.getRevision()).toBe(49);
+      store.applyDelta(50, '0s');
+      unsubscribe();
+      vi.advanceTimersByTime(20);
+      expect(renders).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('agrees with the store fed seat by seat (property)', () => {
