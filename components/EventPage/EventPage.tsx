@@ -69,9 +69,22 @@ export function EventPage({ eventId }: { eventId: string }) {
     return () => controller.abort();
   }, [eventId, detailsRevision]);
 
+  // Set when an organizer replaced the layout: the next details build a new seat index.
+  const layoutReplaced = useRef(false);
+  const indexRef = useRef<SeatIndex | null>(null);
   const index = useMemo(() => {
     if (!event) return null;
+    const current = indexRef.current;
+    // A details-only change (sale status, name, TTL) keeps the seat index, and with it the live
+    // store and socket: rebuilding them reconnected the socket, and an event:changed sent in
+    // that window (e.g. the sale reopening right after a pause) was missed.
+    if (current && !layoutReplaced.current && current.event.id === event.id && current.event.layoutKey === event.layoutKey) {
+      current.updateDetails(event);
+      return current;
+    }
+    layoutReplaced.current = false;
     const built = new SeatIndex(event);
+    indexRef.current = built;
     performance.mark('seatmap-layout-indexed');
     return built;
   }, [event]);
@@ -87,8 +100,9 @@ export function EventPage({ eventId }: { eventId: string }) {
   );
 
   const onEventChanged = useCallback((change: 'details' | 'layout' | 'deleted') => {
-    if (change === 'deleted') setLoadError({ code: 'not_found', message: 'This event is no longer available.' });
-    else setDetailsRevision((n) => n + 1);
+    if (change === 'deleted') return setLoadError({ code: 'not_found', message: 'This event is no longer available.' });
+    if (change === 'layout') layoutReplaced.current = true;
+    setDetailsRevision((n) => n + 1);
   }, []);
 
   const live = useEventLive(eventId, index, onHoldGone, onEventChanged);

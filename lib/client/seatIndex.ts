@@ -51,7 +51,24 @@ export class SeatIndex {
   /** Seat radius in layout units, derived from the typical spacing between seats. */
   readonly seatRadius: number;
 
-  constructor(readonly event: EventDetail) {
+  /** The event's details; replaced (not rebuilt) when only details change — see updateDetails. */
+  get event(): EventDetail {
+    return this.details;
+  }
+
+  /**
+   * Takes newer details of the same layout (same seats, prices and categories: an organizer's
+   * layout change is announced as such and builds a new index). Throws on another layout.
+   */
+  updateDetails(event: EventDetail): void {
+    if (event.id !== this.details.id || event.layoutKey !== this.details.layoutKey) throw new Error('updateDetails: another layout');
+    this.details = event;
+  }
+
+  private details: EventDetail;
+
+  constructor(event: EventDetail) {
+    this.details = event;
     this.seats = event.seats;
     this.count = event.seats.length;
     this.currency = event.currency;
