@@ -1,6 +1,6 @@
 // The public HTTP API. Mutations go through BuyerApi, i.e. through the same
 // loops, validation and error codes as the Socket.IO events.
-import { fail, orderIdSchema, invalidRequest, type EventSummary, type StatusesSnapshot } from '../../lib/protocol';
+import { fail, orderIdSchema, invalidRequest, type AvailabilitySnapshot, type EventSummary, type StatusesSnapshot } from '../../lib/protocol';
 import { loadOrder } from '../../db/eventStore';
 import type { DatabaseHandle } from '../../db/connection';
 import type { BuyerSessions } from '../buyerSession';
@@ -96,7 +96,8 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
     const snapshot = runtime.loop.snapshot();
     let cached = availabilityBodies.get(runtime);
     if (cached?.version !== snapshot.version) {
-      cached = { version: snapshot.version, body: JSON.stringify({ ok: true, eventId: runtime.eventId, version: snapshot.version, seats: snapshot.seats }) };
+      const body: AvailabilitySnapshot = { eventId: runtime.eventId, version: snapshot.version, seats: snapshot.seats };
+      cached = { version: snapshot.version, body: JSON.stringify({ ok: true, ...body }) };
       availabilityBodies.set(runtime, cached);
     }
     sendJson(res, 200, cached.body);
