@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // One PostgreSQL server for the run (tests copy template databases from it).
+    globalSetup: ['tests/support/globalSetup.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'forbidden', // authenticated, but not allowed
   'has_sales', // the event has sales or live holds, so its layout cannot change / it cannot be deleted
   'storage_unavailable', // the database refused the write; nothing changed, retry
+  'unavailable', // the event's loop is moving to another process (or none runs it yet); retry after retryAfterMs
   'internal', // a bug; nothing changed
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -79,6 +80,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   internal: 500,
   busy: 503,
   storage_unavailable: 503,
+  unavailable: 503,
 };
 
 // ---------- domain shapes on the wire ----------

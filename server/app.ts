@@ -4,9 +4,10 @@ import { createServer, ServerResponse, type IncomingMessage, type Server as Http
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Server as SocketIOServer } from 'socket.io';
-import { openDatabase, type DatabaseHandle } from '../db/connection';
+import { randomBytes } from 'node:crypto';
+import { openStore } from '../db/openStore';
 import { seedDemoIfEmpty } from '../db/seed';
-import { getOrCreateSetting, newSecret } from '../db/settings';
+import type { Store } from '../db/store';
 import { fail } from '../lib/protocol';
 import { BuyerApi } from './buyerApi';
 import { BuyerSessions } from './buyerSession';
@@ -40,7 +41,7 @@ export interface RunningApp {
   httpServer: HttpServer;
   io: BuyerServer;
   registry: EventRegistry;
-  handle: DatabaseHandle;
+  store: Store;
   metrics: Metrics;
   logger: Logger;
   close(): Promise<void>;
@@ -49,6 +50,7 @@ export interface RunningApp {
 /** Socket.IO message cap: the largest legitimate payload is a confirm, well under this. */
 const SOCKET_MAX_BYTES = 100_000;
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+const newSecret = () => randomBytes(32).toString('base64url');
 
 /** /admin and everything under it, except the login page itself. */
 function isAdminPage(pathname: string): boolean {
@@ -127,14 +129,14 @@ function trimSocketRequests(io: BuyerServer): void {
 export async function startApp(config: ServerConfig, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? Date.now;
-  const handle = openDatabase(config.databasePath, { synchronous: config.synchronous, busyTimeoutMs: config.busyTimeoutMs });
-  if (config.seedDemo && seedDemoIfEmpty(handle, clock(), config.maxSeatsPerBuyer)) {
+  const store = await openStore(config);
+  if (config.seedDemo && (await seedDemoIfEmpty(store, clock(), config.maxSeatsPerBuyer))) {
     logger.info('seeded the demo events (demo-theatre, demo-arena)');
   }
-  const sessions = new BuyerSessions(config.sessionSecret ?? getOrCreateSetting(handle, 'session_secret', newSecret));
+  const sessions = new BuyerSessions(config.sessionSecret ?? (await store.getOrCreateSetting('session_secret', newSecret)));
   const metrics = new Metrics();
   const registry = new EventRegistry({
-    handle,
+    store,
     ids: options.ids ?? cryptoIds,
     clock,
     timers: options.timers,
@@ -147,11 +149,11 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     logger,
   });
   if (config.faultKillInCommit !== undefined) logger.warn({ at: config.faultKillInCommit }, 'FAULT_KILL_IN_COMMIT is set: this process will kill itself mid-commit');
-  registry.startAll();
+  await registry.startAll();
   const buyerApi = new BuyerApi(registry);
   const adminAuth = new AdminAuth({
     password: config.adminPassword,
-    secret: getOrCreateSetting(handle, 'admin_session_secret', newSecret),
+    secret: await store.getOrCreateSetting('admin_session_secret', newSecret),
     clock,
   });
   if (adminAuth.generatedPassword) {
@@ -161,14 +163,14 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
 
   const limits = new RequestLimits(config.rateLimitSocketPerSec, config.rateLimitIpPerSec, clock);
   const router = new Router();
-  registerBuyerRoutes(router, { registry, buyerApi, sessions, handle, secureCookies: false });
+  registerBuyerRoutes(router, { registry, buyerApi, sessions, store, secureCookies: false });
   // Assigned once Socket.IO exists (below); routes only call it per request.
   let viewersOf: (eventId: string) => number = () => 0;
   registerAdminRoutes(router, {
     auth: adminAuth,
     sessions,
     registry,
-    handle,
+    store,
     maxSeatsPerBuyer: config.maxSeatsPerBuyer,
     defaultHoldTtlMs: config.holdTtlMs,
     viewersOf: (eventId) => viewersOf(eventId),
@@ -249,7 +251,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, database: config.databasePath }, 'seatline listening');
+  logger.info({ url, store: store.dialect, database: store.location }, 'seatline listening');
 
   let closed = false;
   return {
@@ -258,17 +260,17 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     httpServer,
     io,
     registry,
-    handle,
+    store,
     metrics,
     logger,
     async close() {
       if (closed) return;
       closed = true;
-      registry.stopAll();
+      await registry.stopAll();
       stopAdminGateway();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      handle.close();
+      await store.close();
     },
   };
 }

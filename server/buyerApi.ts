@@ -17,7 +17,8 @@ import { failView, holdView, orderView } from './views';
 const BUSY_RETRY_MS = 1000;
 
 function failureOf(outcome: Outcome & { ok: false }) {
-  return failView(outcome, outcome.code === 'busy' || outcome.code === 'storage_unavailable' ? BUSY_RETRY_MS : undefined);
+  const retryable = outcome.code === 'busy' || outcome.code === 'storage_unavailable' || outcome.code === 'unavailable';
+  return failView(outcome, retryable ? (outcome.retryAfterMs ?? BUSY_RETRY_MS) : undefined);
 }
 
 export class BuyerApi {
@@ -28,7 +29,7 @@ export class BuyerApi {
     if (!parsed.success) return invalidRequest(parsed.error);
     const runtime = this.registry.get(parsed.data.eventId);
     if (!runtime) return fail('not_found', 'No such event.');
-    const outcome = await runtime.loop.execute({
+    const outcome = await this.registry.execute(runtime, {
       type: 'hold',
       buyerId,
       seatIds: parsed.data.seatIds,
@@ -36,22 +37,22 @@ export class BuyerApi {
     });
     if (!outcome.ok) return failureOf(outcome);
     if (outcome.type !== 'held') return fail('internal', 'Unexpected outcome.');
-    return { ok: true, hold: holdView(outcome.hold, runtime.loop.rules.maxExtensions) };
+    return { ok: true, hold: holdView(runtime.eventId, outcome.hold, runtime.view.rules.maxExtensions) };
   }
 
   async extendHold(buyerId: string, input: unknown): Promise<HoldAck> {
-    const found = this.holdRuntime(input);
+    const found = await this.holdRuntime(input);
     if ('error' in found) return found.error;
-    const outcome = await found.runtime.loop.execute({ type: 'extend', buyerId, holdId: found.holdId });
+    const outcome = await this.registry.execute(found.runtime, { type: 'extend', buyerId, holdId: found.holdId });
     if (!outcome.ok) return failureOf(outcome);
     if (outcome.type !== 'extended') return fail('internal', 'Unexpected outcome.');
-    return { ok: true, hold: holdView(outcome.hold, found.runtime.loop.rules.maxExtensions) };
+    return { ok: true, hold: holdView(found.runtime.eventId, outcome.hold, found.runtime.view.rules.maxExtensions) };
   }
 
   async releaseHold(buyerId: string, input: unknown): Promise<ReleaseAck> {
-    const found = this.holdRuntime(input);
+    const found = await this.holdRuntime(input);
     if ('error' in found) return found.error;
-    const outcome = await found.runtime.loop.execute({ type: 'release', buyerId, holdId: found.holdId });
+    const outcome = await this.registry.execute(found.runtime, { type: 'release', buyerId, holdId: found.holdId });
     if (!outcome.ok) return failureOf(outcome);
     return { ok: true, holdId: found.holdId };
   }
@@ -59,10 +60,10 @@ export class BuyerApi {
   async confirmHold(buyerId: string, input: unknown): Promise<ConfirmAck> {
     const parsed = confirmHoldSchema.safeParse(input);
     if (!parsed.success) return invalidRequest(parsed.error);
-    const runtime = this.registry.eventOfHold(parsed.data.holdId);
+    const runtime = await this.registry.eventOfHold(parsed.data.holdId);
     if (!runtime) return fail('not_found', 'No such hold.');
     const { holdId, buyer, idempotencyKey } = parsed.data;
-    const outcome = await runtime.loop.execute({ type: 'confirm', buyerId, holdId, buyer, idempotencyKey });
+    const outcome = await this.registry.execute(runtime, { type: 'confirm', buyerId, holdId, buyer, idempotencyKey });
     if (!outcome.ok) return failureOf(outcome);
     if (outcome.type !== 'confirmed') return fail('internal', 'Unexpected outcome.');
     return {
@@ -72,10 +73,10 @@ export class BuyerApi {
     };
   }
 
-  private holdRuntime(input: unknown): { runtime: EventRuntime; holdId: string } | { error: ReturnType<typeof fail> } {
+  private async holdRuntime(input: unknown): Promise<{ runtime: EventRuntime; holdId: string } | { error: ReturnType<typeof fail> }> {
     const parsed = holdRefSchema.safeParse(input);
     if (!parsed.success) return { error: invalidRequest(parsed.error) };
-    const runtime = this.registry.eventOfHold(parsed.data.holdId);
+    const runtime = await this.registry.eventOfHold(parsed.data.holdId);
     if (!runtime) return { error: fail('not_found', 'No such hold.') };
     return { runtime, holdId: parsed.data.holdId };
   }

@@ -7,6 +7,11 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/seatline.db'),
+  /** postgres://… runs on PostgreSQL instead of the embedded SQLite file. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional(),
   /** Default hold lifetime; an event's own holdTtlMs overrides it. Any positive value (tests use seconds). */
   HOLD_TTL_MS: positiveInt.default(600_000),
   /** Seat limit per buyer for seeded and newly created events. */
@@ -46,6 +51,7 @@ export type ServerConfig = {
   port: number;
   host: string;
   databasePath: string;
+  databaseUrl?: string;
   holdTtlMs: number;
   maxSeatsPerBuyer: number;
   synchronous: 'OFF' | 'NORMAL' | 'FULL';
@@ -75,6 +81,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     holdTtlMs: e.HOLD_TTL_MS,
     maxSeatsPerBuyer: e.MAX_SEATS_PER_BUYER,
     synchronous: e.SQLITE_SYNCHRONOUS,

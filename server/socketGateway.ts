@@ -12,10 +12,10 @@ import {
   type ClientToServerEvents,
   type JoinAck,
   type LeaveAck,
-  type SeatChange,
   type SeatsUpdate,
   type ServerToClientEvents,
 } from '../lib/protocol';
+import { isNoticeToHolder, type CommitNotice } from './events/commitNotice';
 import { BUYER_COOKIE, readCookie, type BuyerSessions } from './buyerSession';
 import type { BuyerApi } from './buyerApi';
 import type { EventRegistry, EventRuntime } from './eventRegistry';
@@ -62,24 +62,24 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
   // closures and listener entries were ~1.4 KB of heap on each idle connection.
   type Handler = (socket: BuyerSocket, payload: unknown) => unknown;
   const handlers = new Map<string, Handler>([
-    ['event:join', (socket, payload): JoinAck => {
+    ['event:join', async (socket, payload): Promise<JoinAck> => {
       const parsed = joinEventSchema.safeParse(payload);
       if (!parsed.success) return invalidRequest(parsed.error);
-      const runtime = registry.get(parsed.data.eventId);
+      const runtime = await registry.settled(parsed.data.eventId);
       if (!runtime) return fail('not_found', 'No such event.');
       // Snapshot and room join happen in the same turn: no delta can fall between them.
       // The statuses string is built once per committed version and shared by every join.
       const feed = runtime.seatFeed;
       const snapshot = feed.snapshot();
       void socket.join(eventRoom(runtime.eventId));
-      const maxExtensions = runtime.loop.rules.maxExtensions;
+      const maxExtensions = runtime.view.rules.maxExtensions;
       return {
         ok: true,
         eventId: runtime.eventId,
         version: snapshot.version,
         layoutKey: feed.layoutKey,
         statuses: snapshot.statuses,
-        myHolds: runtime.loop.holdsOf(socket.data.buyerId).map((h) => holdView(h, maxExtensions)),
+        myHolds: runtime.view.holdsOf(socket.data.buyerId).map((h) => holdView(runtime.eventId, h, maxExtensions)),
       };
     }],
     ['event:leave', (socket, payload): LeaveAck => {
@@ -129,33 +129,41 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
     socket.onAny(onClientEvent);
   });
 
-  registry.onCommitted((runtime, batch) => {
-    if (batch.eventChange) {
-      io.to(eventRoom(runtime.eventId)).emit('event:changed', { eventId: runtime.eventId, change: batch.eventChange });
+  /** The last version each event's viewers were sent: a version without seat changes is folded into the next update. */
+  const broadcastVersions = new Map<string, number>();
+  registry.onCommitted((runtime, notice) => {
+    const eventId = runtime.eventId;
+    if (notice.eventChange) io.to(eventRoom(eventId)).emit('event:changed', { eventId, change: notice.eventChange });
+    if (notice.eventChange === 'deleted') broadcastVersions.delete(eventId);
+    else if (notice.eventChange === 'layout') broadcastVersions.set(eventId, notice.version);
+    else if (notice.seats.length > 0) {
+      // One frame per committed version that changed seats, no timer: under load the loop's batches
+      // already bound frames per viewer (see docs/benchmarks.md, "Fan-out"); a timer only adds delay.
+      const fromVersion = (broadcastVersions.get(eventId) ?? notice.version - 1) + 1;
+      io.to(eventRoom(eventId)).emit('seats:update', seatsUpdateOf(runtime, fromVersion, notice));
+      broadcastVersions.set(eventId, notice.version);
     }
-    if (batch.versionChanged) {
-      // One frame per committed version, no timer: under load the loop's batches already bound
-      // frames per viewer (see docs/benchmarks.md, "Fan-out"), and a timer would only add delay.
-      io.to(eventRoom(runtime.eventId)).emit('seats:update', seatsUpdateOf(runtime, batch.version, batch.changes));
-    }
-    for (const { hold, reason } of batch.endedHolds) {
-      const notice = { holdId: hold.id, eventId: hold.eventId, seatIds: hold.seatIds };
-      if (reason === 'expired') io.to(buyerRoom(hold.buyerId)).emit('hold:expired', notice);
-      else if (reason === 'admin_released') io.to(buyerRoom(hold.buyerId)).emit('hold:released', { ...notice, reason });
+    for (const ended of notice.holdsEnded) {
+      if (!isNoticeToHolder(ended.reason)) continue;
+      const holdNotice = { holdId: ended.id, eventId, seatIds: ended.seatIds };
+      if (ended.reason === 'expired') io.to(buyerRoom(ended.buyerId)).emit('hold:expired', holdNotice);
+      else io.to(buyerRoom(ended.buyerId)).emit('hold:released', { ...holdNotice, reason: ended.reason });
     }
   });
 }
 
-/** One committed version as a seats:update: the changes as a delta against the layout order. */
-export function seatsUpdateOf(runtime: EventRuntime, version: number, changes: readonly SeatChange[]): SeatsUpdate {
+const PUBLIC_CODE_OF_CORE = { a: SEAT_STATUS_CODES.available, h: SEAT_STATUS_CODES.held, s: SEAT_STATUS_CODES.sold, b: SEAT_STATUS_CODES.sold } as const;
+
+/** Committed versions `fromVersion`…`notice.version` as a seats:update: the changes as a delta against the layout order. */
+export function seatsUpdateOf(runtime: EventRuntime, fromVersion: number, notice: CommitNotice): SeatsUpdate {
   const feed = runtime.seatFeed;
   const indices: number[] = [];
   const codes: string[] = [];
-  for (const change of changes) {
-    const i = feed.indexOf(change.seatId);
+  for (const [seatId, code] of notice.seats) {
+    const i = feed.indexOf(seatId);
     if (i === undefined) continue;
     indices.push(i);
-    codes.push(SEAT_STATUS_CODES[change.status]);
+    codes.push(PUBLIC_CODE_OF_CORE[code]);
   }
-  return { eventId: runtime.eventId, fromVersion: version, version, delta: encodeSeatDelta(indices, codes) };
+  return { eventId: runtime.eventId, fromVersion, version: notice.version, delta: encodeSeatDelta(indices, codes) };
 }

@@ -2,10 +2,11 @@
 import type { ApiError, Fail, HoldView, OrderView, SeatLayout } from '../lib/protocol';
 import type { Failure, Hold, Order } from './reservations/types';
 
-export function holdView(hold: Hold, maxExtensions: number): HoldView {
+/** A hold of `eventId` (a core Hold, or a live hold of a committed view). */
+export function holdView(eventId: string, hold: Pick<Hold, 'id' | 'seatIds' | 'expiresAt' | 'extensions'>, maxExtensions: number): HoldView {
   return {
     id: hold.id,
-    eventId: hold.eventId,
+    eventId,
     seatIds: [...hold.seatIds],
     expiresAt: hold.expiresAt,
     extensionsLeft: Math.max(0, maxExtensions - hold.extensions),
@@ -21,7 +22,8 @@ export function orderView(order: Order, currency: string, seatById: ReadonlyMap<
     totalCents: order.totalCents,
     currency,
     createdAt: order.createdAt,
-    tickets: order.tickets.map((t) => {
+    // In layout order (seat ids in byte order), as the store returns an order's tickets.
+    tickets: [...order.tickets].sort((a, b) => (a.seatId < b.seatId ? -1 : a.seatId > b.seatId ? 1 : 0)).map((t) => {
       const seat = seatById.get(t.seatId);
       return {
         id: t.id,
@@ -42,6 +44,7 @@ export function failView(f: Failure, retryAfterMs?: number): Fail {
   const error: ApiError = { code: f.code, message: f.message };
   if (f.seatIds) error.seatIds = f.seatIds;
   if (f.orderId) error.orderId = f.orderId;
-  if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
+  const retry = retryAfterMs ?? f.retryAfterMs;
+  if (retry !== undefined) error.retryAfterMs = retry;
   return { ok: false, error };
 }

@@ -18,8 +18,7 @@ const watchRoom = (eventId: string) => `watch:${eventId}`;
 
 export function adminStatsOf(runtime: EventRuntime, viewers: number): AdminEventStats {
   return runtime.stats.snapshot({
-    book: runtime.loop.seatBook,
-    version: runtime.loop.version,
+    view: runtime.view,
     categories: runtime.detail.categories,
     seatById: runtime.seatById,
     viewers,

@@ -133,6 +133,8 @@ export type Failure = {
   message: string;
   seatIds?: SeatId[];
   orderId?: OrderId;
+  /** busy / unavailable: how long to wait before retrying. */
+  retryAfterMs?: number;
 };
 
 export type Outcome =

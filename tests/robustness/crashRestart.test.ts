@@ -247,7 +247,7 @@ describe('crash and restart under load', () => {
     const stoppedAt = Date.now();
 
     // ---------- the audit, on the quiescent file ----------
-    const { violations, stats } = auditDatabaseFile(dbPath);
+    const { violations, stats } = await auditDatabaseFile(dbPath);
     expect(violations).toEqual([]);
     expect(unexpected).toEqual([]);
 

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arenaLayout } from '../../db/demoVenues';
 import type { Lane, Mailbox } from '../../server/loop/mailbox';
 import { connectBuyer, getJson, request, sleep, startTestServer, type TestServer, type TestSocket } from '../server/helpers';
-import { auditDatabase } from './audit';
+import { auditStore } from './audit';
 
 const EVENT = 'demo-arena';
 const CAPACITY = 2000;
@@ -259,6 +259,6 @@ describe('flood: 20,000 hold attempts at once', () => {
     const statuses = Object.values(availability.body.seats);
     expect(statuses.filter((s) => s === 'held').length).toBe(byCode.ok + 1); // the flood's holds + the fresh one
     expect(statuses.filter((s) => s === 'sold').length).toBe(PAYERS); // 5 confirms × 2 seats; the releases freed theirs
-    expect(auditDatabase(server.handle.sqlite).violations).toEqual([]);
+    expect((await auditStore(server.store)).violations).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ import {
   type TestServer,
   type TestSocket,
 } from '../server/helpers';
-import { auditDatabase } from './audit';
+import { auditStore } from './audit';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 7_031_991);
 const TOTAL_MESSAGES = Number(process.env.FUZZ_MESSAGES ?? 4000);
@@ -473,15 +473,16 @@ describe('hostile input', () => {
     };
     const protoKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
     const arrayProtoBefore = Object.getOwnPropertyNames(Array.prototype).sort();
-    const settingsBefore = server.handle.sqlite.prepare('SELECT key, value FROM settings ORDER BY key').all();
-    const eventsBefore = server.handle.sqlite
-      .prepare('SELECT id, name, venue_name, starts_at, hold_ttl_ms, max_seats_per_buyer, max_extensions, sale_status, layout_json FROM events ORDER BY id')
-      .all();
-    const seatsBefore = server.handle.sqlite.prepare('SELECT COUNT(*) AS n FROM seats').get();
+    const sql = server.sql;
+    const settingsBefore = await sql.all('SELECT key, value FROM settings ORDER BY key');
+    const eventsBefore = await sql.all(
+      'SELECT id, name, venue_name, starts_at, hold_ttl_ms, max_seats_per_buyer, max_extensions, sale_status, layout_json FROM events ORDER BY id',
+    );
+    const seatsBefore = await sql.get('SELECT COUNT(*) AS n FROM seats');
     // Seeding wrote its own audit rows (event_created); the honest commands add to these.
-    const auditBefore = server.handle.sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS last FROM audit_log').get() as { last: number };
+    const auditBefore = (await sql.get<{ last: number }>('SELECT COALESCE(MAX(id), 0) AS last FROM audit_log'))!;
     const auditCountsBefore = Object.fromEntries(
-      (server.handle.sqlite.prepare('SELECT action, COUNT(*) AS n FROM audit_log GROUP BY action').all() as { action: string; n: number }[]).map((r) => [r.action, r.n]),
+      (await sql.all<{ action: string; n: number }>('SELECT action, COUNT(*) AS n FROM audit_log GROUP BY action')).map((r) => [r.action, r.n]),
     );
 
     // Honest buyers: one over Socket.IO, one over HTTP (with a socket for its out-of-order probes).
@@ -720,41 +721,37 @@ describe('hostile input', () => {
     expect(Object.getOwnPropertyNames(Array.prototype).sort()).toEqual(arrayProtoBefore);
 
     // Storage holds exactly what the honest commands produced.
-    const db = server.handle.sqlite;
-    const holdRows = db.prepare('SELECT id, event_id, status, seat_ids_json FROM holds ORDER BY id').all() as {
-      id: string;
-      event_id: string;
-      status: string;
-      seat_ids_json: string;
-    }[];
+    const holdRows = await sql.all<{ id: string; event_id: string; status: string; seat_ids_json: string }>(
+      'SELECT id, event_id, status, seat_ids_json FROM holds ORDER BY id',
+    );
     expect(holdRows.map((h) => ({ id: h.id, eventId: h.event_id, status: h.status, seatIds: JSON.parse(h.seat_ids_json) }))).toEqual(
       [...expected.holds.entries()].map(([id, h]) => ({ id, eventId: h.eventId, status: h.status, seatIds: h.seatIds })).sort((a, b) => (a.id < b.id ? -1 : 1)),
     );
-    const heldRows = db.prepare('SELECT event_id, seat_id, hold_id FROM held_seats ORDER BY hold_id, seat_id').all();
+    const heldRows = (await sql.all('SELECT event_id, seat_id, hold_id FROM held_seats ORDER BY hold_id, seat_id'));
     const wantHeld = [...expected.holds.entries()]
       .filter(([, h]) => h.status === 'active')
       .flatMap(([id, h]) => [...h.seatIds].sort().map((seat_id) => ({ event_id: h.eventId, seat_id, hold_id: id })))
       .sort((a, b) => (a.hold_id < b.hold_id ? -1 : a.hold_id > b.hold_id ? 1 : a.seat_id < b.seat_id ? -1 : 1));
     expect(heldRows).toEqual(wantHeld);
-    expect((db.prepare('SELECT id FROM orders ORDER BY id').all() as { id: string }[]).map((o) => o.id)).toEqual([...expected.orders.keys()].sort());
-    expect((db.prepare(`SELECT id FROM tickets WHERE status = 'valid' ORDER BY id`).all() as { id: string }[]).map((t) => t.id)).toEqual(
+    expect(((await sql.all<{ id: string }>('SELECT id FROM orders ORDER BY id'))).map((o) => o.id)).toEqual([...expected.orders.keys()].sort());
+    expect(((await sql.all<{ id: string }>(`SELECT id FROM tickets WHERE status = 'valid' ORDER BY id`))).map((t) => t.id)).toEqual(
       [...expected.orders.values()].flat().sort(),
     );
-    expect(db.prepare(`SELECT COUNT(*) AS n FROM tickets WHERE status != 'valid'`).get()).toEqual({ n: 0 });
+    expect((await sql.get(`SELECT COUNT(*) AS n FROM tickets WHERE status != 'valid'`))).toEqual({ n: 0 });
     const auditCounts = Object.fromEntries(
-      (db.prepare('SELECT action, COUNT(*) AS n FROM audit_log GROUP BY action').all() as { action: string; n: number }[]).map((r) => [r.action, r.n]),
+      ((await sql.all<{ action: string; n: number }>('SELECT action, COUNT(*) AS n FROM audit_log GROUP BY action'))).map((r) => [r.action, r.n]),
     );
     expect(auditCounts).toEqual(expected.audit);
     expect(
-      db.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE id > ? AND (hold_id IS NULL OR hold_id NOT IN (SELECT id FROM holds))').get(auditBefore.last),
+      (await sql.get('SELECT COUNT(*) AS n FROM audit_log WHERE id > ? AND (hold_id IS NULL OR hold_id NOT IN (SELECT id FROM holds))', auditBefore.last)),
     ).toEqual({ n: 0 });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM blocked_seats').get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT key, value FROM settings ORDER BY key').all()).toEqual(settingsBefore);
+    expect((await sql.get('SELECT COUNT(*) AS n FROM blocked_seats'))).toEqual({ n: 0 });
+    expect((await sql.all('SELECT key, value FROM settings ORDER BY key'))).toEqual(settingsBefore);
     expect(
-      db.prepare('SELECT id, name, venue_name, starts_at, hold_ttl_ms, max_seats_per_buyer, max_extensions, sale_status, layout_json FROM events ORDER BY id').all(),
+      (await sql.all('SELECT id, name, venue_name, starts_at, hold_ttl_ms, max_seats_per_buyer, max_extensions, sale_status, layout_json FROM events ORDER BY id')),
     ).toEqual(eventsBefore);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM seats').get()).toEqual(seatsBefore);
-    expect(auditDatabase(db).violations).toEqual([]);
+    expect((await sql.get('SELECT COUNT(*) AS n FROM seats'))).toEqual(seatsBefore);
+    expect((await auditStore(server.store)).violations).toEqual([]);
 
     console.info(
       `fuzz seed ${SEED}: ${sent} hostile messages (${oversized} over the Socket.IO cap) in ${batch} batches, ${elapsedMs} ms; honest holds ${expected.holds.size}, ` +
@@ -833,12 +830,11 @@ describe('a confirm racing its own expiry', () => {
         }),
       );
       await sleep(1500); // every deadline has passed and been processed
-      const db = server.handle.sqlite;
       const counts = { ok: 0, expired: 0 };
       for (const o of outcomes) {
-        const row = db.prepare('SELECT status FROM holds WHERE id = ?').get(o.holdId) as { status: string };
-        const order = db.prepare('SELECT id FROM orders WHERE hold_id = ?').get(o.holdId) as { id: string } | undefined;
-        const status = server.registry.get(THEATRE)!.loop.snapshot().seats[o.seat];
+        const row = (await server.sql.get<{ status: string }>('SELECT status FROM holds WHERE id = ?', o.holdId))!;
+        const order = await server.sql.get<{ id: string }>('SELECT id FROM orders WHERE hold_id = ?', o.holdId);
+        const status = server.registry.get(THEATRE)!.view.snapshot().seats[o.seat];
         if (o.ack.ok) {
           counts.ok++;
           if (o.kind === 'hold:confirm') {
@@ -858,7 +854,7 @@ describe('a confirm racing its own expiry', () => {
         }
       }
       expect(counts.ok + counts.expired).toBe(trials);
-      expect(auditDatabase(server.handle.sqlite).violations).toEqual([]);
+      expect((await auditStore(server.store)).violations).toEqual([]);
       console.info(`expiry race: ${counts.ok} made it before the deadline, ${counts.expired} answered hold_expired`);
     } finally {
       for (const b of buyers) b.socket.close();
@@ -886,7 +882,7 @@ describe('rate limits', () => {
       const storm = await Promise.all(Array.from({ length: 30 }, (_, i) => request(noisy.socket, 'hold:create', { eventId: THEATRE, seatIds: [`SC-O-${i % 16 + 1}`] })));
       const ok = storm.filter((a) => a.ok).length;
       expect(storm.filter((a) => !a.ok && a.error.code === 'rate_limited').length).toBeGreaterThan(0);
-      const held = Object.values(server.registry.get(THEATRE)!.loop.snapshot().seats).filter((s) => s === 'held').length;
+      const held = Object.values(server.registry.get(THEATRE)!.view.snapshot().seats).filter((s) => s === 'held').length;
       expect(held).toBe(3 + ok);
       noisy.socket.close();
       quiet.socket.close();

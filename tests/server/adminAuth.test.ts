@@ -51,7 +51,7 @@ describe('authorization matrix: every admin route', () => {
   let orderId: string;
   let cases: RouteCase[];
 
-  const sql = <T = any>(query: string, ...params: unknown[]) => server.handle.sqlite.prepare(query).all(...params) as T[];
+  const sql = <T = any>(query: string, ...params: unknown[]) => server.sql.all<T>(query, ...params);
 
   /** Everything an admin route could change, read as a real organizer and straight from SQLite. */
   async function snapshot() {
@@ -68,14 +68,14 @@ describe('authorization matrix: every admin route', () => {
       adminEvents: adminEvents.body,
       publicEvents: publicEvents.body,
       perEvent,
-      events: sql('SELECT * FROM events ORDER BY id'),
-      seats: sql('SELECT event_id, count(*) AS n FROM seats GROUP BY event_id ORDER BY event_id'),
-      holds: sql('SELECT id, status, expires_at, ended_at FROM holds ORDER BY id'),
-      heldSeats: sql('SELECT * FROM held_seats ORDER BY event_id, seat_id'),
-      orders: sql('SELECT * FROM orders ORDER BY id'),
-      tickets: sql('SELECT id, seat_id, status, cancelled_at, cancel_reason FROM tickets ORDER BY id'),
-      blocked: sql('SELECT event_id, seat_id, reason FROM blocked_seats ORDER BY event_id, seat_id'),
-      audit: sql('SELECT count(*) AS n, max(id) AS last FROM audit_log'),
+      events: (await sql('SELECT * FROM events ORDER BY id')),
+      seats: (await sql('SELECT event_id, count(*) AS n FROM seats GROUP BY event_id ORDER BY event_id')),
+      holds: (await sql('SELECT id, status, expires_at, ended_at FROM holds ORDER BY id')),
+      heldSeats: (await sql('SELECT * FROM held_seats ORDER BY event_id, seat_id')),
+      orders: (await sql('SELECT * FROM orders ORDER BY id')),
+      tickets: (await sql('SELECT id, seat_id, status, cancelled_at, cancel_reason FROM tickets ORDER BY id')),
+      blocked: (await sql('SELECT event_id, seat_id, reason FROM blocked_seats ORDER BY event_id, seat_id')),
+      audit: (await sql('SELECT count(*) AS n, max(id) AS last FROM audit_log')),
     };
   }
 
@@ -142,7 +142,7 @@ describe('authorization matrix: every admin route', () => {
   });
 
   it('a token signed like the server does is accepted (so the forged/expired variants below are precise)', async () => {
-    const secret = (sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`)[0]).value;
+    const secret = ((await sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`))[0]).value;
     const body = `probe${Date.now()}.${Date.now() + 60_000}`;
     const token = `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
     const me = await call(server.url, 'GET', '/api/admin/me', { token });
@@ -151,7 +151,7 @@ describe('authorization matrix: every admin route', () => {
   });
 
   it('anonymous → 401, buyer → 403, forged / tampered / expired / logged-out organizer tokens → 401; nothing changes', async () => {
-    const secret = (sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`)[0]).value;
+    const secret = ((await sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`))[0]).value;
     const sign = (body: string) => `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
     const [sessionId, expiresAt, signature] = admin.split('.');
     const credentials: { name: string; opts: { token?: string; cookie?: string }; status: number; code: string }[] = [
@@ -187,7 +187,7 @@ describe('authorization matrix: every admin route', () => {
   });
 
   it('the /admin socket namespace refuses missing, buyer, forged, expired and logged-out tokens', async () => {
-    const secret = (sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`)[0]).value;
+    const secret = ((await sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`))[0]).value;
     const expired = (() => {
       const body = `expiredsess.${Date.now() - 1}`;
       return `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
@@ -237,8 +237,8 @@ describe('authorization matrix: every admin route', () => {
     expect(statuses.filter((s) => !s.endsWith(' ok'))).toEqual([]);
     const events = (await call(server.url, 'GET', '/api/events')).body.events.map((e: { id: string }) => e.id).sort();
     expect(events).toEqual(['matrix-new', 'matrix-one']);
-    expect(sql(`SELECT status FROM holds WHERE id = ?`, holdId)).toEqual([{ status: 'admin_released' }]);
-    expect(sql(`SELECT seat_id, status FROM tickets WHERE order_id = ? ORDER BY seat_id`, orderId)).toEqual([
+    expect(await sql(`SELECT status FROM holds WHERE id = ?`, holdId)).toEqual([{ status: 'admin_released' }]);
+    expect(await sql(`SELECT seat_id, status FROM tickets WHERE order_id = ? ORDER BY seat_id`, orderId)).toEqual([
       { seat_id: 'S-B-1', status: 'cancelled' },
       { seat_id: 'S-B-2', status: 'valid' },
     ]);
@@ -365,7 +365,7 @@ describe('generated organizer password', () => {
       expect((await call(server.url, 'POST', '/api/admin/login', { body: { password: ADMIN_PASSWORD } })).status).toBe(401);
       // Printed once, and never stored.
       expect(raw.filter((line) => line.includes(password))).toHaveLength(1);
-      const stored = server.handle.sqlite.prepare('SELECT value FROM settings').all() as { value: string }[];
+      const stored = await server.sql.all<{ value: string }>('SELECT value FROM settings');
       expect(stored.some((s) => s.value.includes(password))).toBe(false);
     } finally {
       await server.stop();

@@ -13,6 +13,7 @@ import type { VenueSpec } from '../../lib/venueLayout';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
 import type { Logger } from '../../server/logger';
+import { sqlOf, type SqlRunner } from '../support/sql';
 
 export const ADMIN_PASSWORD = 'organizer-secret-pw';
 
@@ -22,6 +23,8 @@ export type AdminSocket = Socket<AdminServerToClientEvents, AdminClientToServerE
 export interface AdminTestServer extends RunningApp {
   dir: string;
   databasePath: string;
+  /** Plain SQL on the server's database. */
+  sql: SqlRunner;
   /** Closes the server but keeps its database (for restart tests). */
   closeKeepingData(): Promise<void>;
   /** Closes the server and removes its temp directory. */
@@ -59,6 +62,7 @@ export async function startAdminServer(options: StartOptions = {}): Promise<Admi
     ...app,
     dir,
     databasePath,
+    sql: sqlOf(app.store),
     closeKeepingData: () => app.close(),
     async stop() {
       await app.close();

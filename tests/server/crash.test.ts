@@ -65,7 +65,7 @@ describe('kill -9', { timeout: 90_000 }, () => {
     dirs.push(dir);
     // No rate limits: the background noise below must not throttle itself or the recorded requests.
     const env = {
-      DATABASE_PATH: seededDatabaseCopy(dir, '8', 'crash.db'),
+      DATABASE_PATH: await seededDatabaseCopy(dir, '8', 'crash.db'),
       SQLITE_SYNCHRONOUS: 'FULL',
       HOLD_TTL_MS: '600000',
       RATE_LIMIT_SOCKET_PER_SEC: '0',
@@ -220,7 +220,7 @@ describe('kill -9', { timeout: 90_000 }, () => {
     const dir = tempDir('seatline-crash-');
     dirs.push(dir);
     const ttl = 1500;
-    const env = { DATABASE_PATH: seededDatabaseCopy(dir, '8', 'expire.db'), SQLITE_SYNCHRONOUS: 'FULL', HOLD_TTL_MS: String(ttl) };
+    const env = { DATABASE_PATH: await seededDatabaseCopy(dir, '8', 'expire.db'), SQLITE_SYNCHRONOUS: 'FULL', HOLD_TTL_MS: String(ttl) };
     const first = await child(env);
     const b = await buyer(first.url);
     const seats = ['SC-D-7', 'SC-D-8', 'SC-D-9'];
@@ -282,7 +282,7 @@ describe('restart', { timeout: 60_000 }, () => {
   it('a hold that expired before a restart still answers hold_expired (not not_found) after it', async () => {
     const dir = tempDir('seatline-restart-');
     dirs.push(dir);
-    const env = { DATABASE_PATH: seededDatabaseCopy(dir, '8', 'restart.db'), HOLD_TTL_MS: '600' };
+    const env = { DATABASE_PATH: await seededDatabaseCopy(dir, '8', 'restart.db'), HOLD_TTL_MS: '600' };
     let server = await startTestServer(env);
     let b = await buyer(server.url);
     try {

@@ -19,8 +19,9 @@ import {
   type ServerToClientEvents,
   type SeatsUpdate,
 } from '../../lib/protocol';
-import { openDatabase } from '../../db/connection';
 import { seedDemoIfEmpty } from '../../db/seed';
+import { SqliteStore } from '../../db/sqlite/sqliteStore';
+import { sqlOf, type SqlRunner } from '../support/sql';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
 
@@ -29,6 +30,8 @@ export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface TestServer extends RunningApp {
   dir: string;
   databasePath: string;
+  /** Plain SQL on the server's database. */
+  sql: SqlRunner;
   stop(): Promise<void>;
 }
 
@@ -49,7 +52,7 @@ export interface TestServerOptions {
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dir = tempDir();
   const useCopy = options.seededCopy && env.DATABASE_PATH === undefined && !['0', 'false'].includes(env.SEED_DEMO ?? '1');
-  const databasePath = env.DATABASE_PATH ?? (useCopy ? seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER) : join(dir, 'test.db'));
+  const databasePath = env.DATABASE_PATH ?? (useCopy ? await seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER) : join(dir, 'test.db'));
   const config = configFromEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -71,6 +74,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...app,
     dir,
     databasePath,
+    sql: sqlOf(app.store),
     async stop() {
       await app.close();
       rmSync(dir, { recursive: true, force: true });
@@ -409,15 +413,15 @@ const seededImages = new Map<string, Buffer>();
  * (per MAX_SEATS_PER_BUYER, which seeding stores in the events) in memory, so
  * nothing is left behind on disk.
  */
-export function seededDatabaseCopy(dir: string, maxSeatsPerBuyer = '8', name = 'test.db'): string {
+export async function seededDatabaseCopy(dir: string, maxSeatsPerBuyer = '8', name = 'test.db'): Promise<string> {
   let image = seededImages.get(maxSeatsPerBuyer);
   if (!image) {
-    const handle = openDatabase(':memory:');
+    const store = SqliteStore.open(':memory:');
     try {
-      seedDemoIfEmpty(handle, Date.now(), Number(maxSeatsPerBuyer));
-      image = handle.sqlite.serialize();
+      await seedDemoIfEmpty(store, Date.now(), Number(maxSeatsPerBuyer));
+      image = store.handle.sqlite.serialize();
     } finally {
-      handle.close();
+      await store.close();
     }
     seededImages.set(maxSeatsPerBuyer, image);
   }

@@ -1,22 +1,22 @@
-// Persists one tick's effects in ONE transaction. This is the hot path, so
-// it uses prepared statements on the raw handle instead of drizzle's query
-// builder; the tables are the ones declared in schema.ts.
+// SQLite: persists one tick's effects in ONE transaction. This is the hot
+// path, so it uses prepared statements on the raw handle instead of drizzle's
+// query builder; the tables are the ones declared in schema.ts.
 import type Database from 'better-sqlite3';
-import type { GeneratedLayout } from '../lib/venueLayout';
-import type { Effect } from '../server/reservations/types';
+import type { GeneratedLayout } from '../../lib/venueLayout';
+import type { Effect } from '../../server/reservations/types';
 import { createAuditWriter } from './auditWriter';
 
-export interface BatchWriter {
+export interface SqliteBatchWriter {
   /** Writes the effects and the event's new version atomically; throws (and rolls back) on failure. */
   write(eventId: string, effects: readonly Effect[], version: number, currency: string): void;
 }
 
-export interface BatchWriterOptions {
+export interface SqliteBatchWriterOptions {
   /** Runs inside the transaction after all writes, before COMMIT (crash tests kill the process here). */
   beforeCommit?: () => void;
 }
 
-export function createBatchWriter(sqlite: Database.Database, options: BatchWriterOptions = {}): BatchWriter {
+export function createBatchWriter(sqlite: Database.Database, options: SqliteBatchWriterOptions = {}): SqliteBatchWriter {
   const insertHold = sqlite.prepare(
     `INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, status)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'active')`,

@@ -23,7 +23,7 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+const migrationsFolder = fileURLToPath(new URL('../migrations/sqlite', import.meta.url));
 
 export function openDatabase(path: string, options: OpenOptions = {}): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -1,0 +1,190 @@
+// Drizzle schema for PostgreSQL: the same tables, keys and guarantees as the
+// SQLite schema (db/sqlite/schema.ts). Times are epoch milliseconds in
+// bigint columns (read back as JS numbers); the integrity triggers, the
+// append-only audit log and the helper functions live in the custom
+// migrations beside the generated ones (db/migrations/postgres/).
+import { sql } from 'drizzle-orm';
+import { bigint, doublePrecision, index, integer, pgSequence, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const epochMs = (name: string) => bigint(name, { mode: 'number' });
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const events = pgTable('events', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  venueName: text('venue_name').notNull(),
+  startsAt: epochMs('starts_at').notNull(),
+  currency: text('currency').notNull().default('EUR'),
+  /** Per-event override; null = the server's HOLD_TTL_MS default. */
+  holdTtlMs: epochMs('hold_ttl_ms'),
+  maxSeatsPerBuyer: integer('max_seats_per_buyer').notNull().default(8),
+  maxExtensions: integer('max_extensions').notNull().default(1),
+  saleStatus: text('sale_status', { enum: ['open', 'paused', 'closed'] }).notNull().default('open'),
+  saleOpensAt: epochMs('sale_opens_at'),
+  saleClosesAt: epochMs('sale_closes_at'),
+  /** Last committed version; deltas continue from here after a restart or a failover. */
+  version: epochMs('version').notNull().default(0),
+  /** Categories, sections, stage and bounds as JSON (static; seats live in `seats`). */
+  layoutJson: text('layout_json').notNull(),
+  createdAt: epochMs('created_at').notNull(),
+});
+
+export const seats = pgTable(
+  'seats',
+  {
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    section: text('section').notNull(),
+    row: text('row').notNull(),
+    number: text('number').notNull(),
+    category: text('category').notNull(),
+    priceCents: integer('price_cents').notNull(),
+    x: doublePrecision('x').notNull(),
+    y: doublePrecision('y').notNull(),
+    accessible: text('accessible', { enum: ['wheelchair', 'companion'] }),
+    /** General-admission area id: this row is one place in it, sold by quantity. */
+    gaArea: text('ga_area'),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.id] })],
+);
+
+export const holds = pgTable(
+  'holds',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    buyerId: text('buyer_id').notNull(),
+    seatIdsJson: text('seat_ids_json').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+    expiresAt: epochMs('expires_at').notNull(),
+    extensions: integer('extensions').notNull().default(0),
+    status: text('status', { enum: ['active', 'released', 'expired', 'confirmed', 'admin_released'] })
+      .notNull()
+      .default('active'),
+    endedAt: epochMs('ended_at'),
+  },
+  (t) => [index('holds_event_status').on(t.eventId, t.status)],
+);
+
+/** One row per seat of a live hold. The primary key forbids two holds on one seat. */
+export const heldSeats = pgTable(
+  'held_seats',
+  {
+    eventId: text('event_id').notNull(),
+    seatId: text('seat_id').notNull(),
+    holdId: text('hold_id')
+      .notNull()
+      .references(() => holds.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.seatId] }), index('held_seats_hold').on(t.holdId)],
+);
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    holdId: text('hold_id').notNull(),
+    buyerId: text('buyer_id').notNull(),
+    buyerName: text('buyer_name').notNull(),
+    buyerEmail: text('buyer_email').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    totalCents: integer('total_cents').notNull(),
+    currency: text('currency').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('orders_hold').on(t.holdId),
+    uniqueIndex('orders_idempotency').on(t.eventId, t.buyerId, t.idempotencyKey),
+    index('orders_email').on(sql`lower(${t.buyerEmail})`),
+  ],
+);
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    seatId: text('seat_id').notNull(),
+    priceCents: integer('price_cents').notNull(),
+    code: text('code').notNull(),
+    status: text('status', { enum: ['valid', 'cancelled'] })
+      .notNull()
+      .default('valid'),
+    cancelledAt: epochMs('cancelled_at'),
+    cancelReason: text('cancel_reason'),
+  },
+  (t) => [
+    // One seat, one valid ticket: a second sale of a seat cannot be stored.
+    uniqueIndex('tickets_one_sale_per_seat')
+      .on(t.eventId, t.seatId)
+      .where(sql`status = 'valid'`),
+    uniqueIndex('tickets_code').on(t.code),
+    index('tickets_order').on(t.orderId),
+  ],
+);
+
+/** Admin blocks (production holds, broken seats). They never expire. */
+export const blockedSeats = pgTable(
+  'blocked_seats',
+  {
+    eventId: text('event_id').notNull(),
+    seatId: text('seat_id').notNull(),
+    reason: text('reason'),
+    blockedAt: epochMs('blocked_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.seatId] })],
+);
+
+/** Audit ids in blocks: one nextval() reserves AUDIT_ID_BLOCK ids for a writer (db/postgres/auditIds.ts). */
+export const AUDIT_ID_BLOCK = 16_384;
+export const auditLogIdSeq = pgSequence('audit_log_id_seq', { startWith: 1, increment: AUDIT_ID_BLOCK, minValue: 1 });
+
+/**
+ * Append-only history of every seat change, written in the same transaction as the change.
+ * Ids come from audit_log_id_seq, which hands out blocks (see the custom migration): each
+ * writer assigns ids from its own block, so rows of one batch can link to each other.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' })
+      .primaryKey()
+      .default(sql`nextval('audit_log_id_seq')`),
+    eventId: text('event_id').notNull(),
+    seatId: text('seat_id'),
+    at: epochMs('at').notNull(),
+    action: text('action').notNull(),
+    holdId: text('hold_id'),
+    orderId: text('order_id'),
+    buyerId: text('buyer_id'),
+    detail: text('detail'),
+    /** The previous row of the same event and seat (null for a seat's first row); see auditSeatHeads. */
+    prevSeatEntry: bigint('prev_seat_entry', { mode: 'number' }),
+  },
+  (t) => [index('audit_event').on(t.eventId)],
+);
+
+/** The newest audit_log row of each seat that has one: the head of that seat's history chain. */
+export const auditSeatHeads = pgTable(
+  'audit_seat_heads',
+  {
+    eventId: text('event_id').notNull(),
+    seatId: text('seat_id').notNull(),
+    lastEntry: bigint('last_entry', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.seatId] })],
+);

@@ -1,0 +1,63 @@
+// Both stores for the suites that must hold on each: SQLite (a temp file or
+// memory) and PostgreSQL (a fresh database on the run's server, copied from a
+// template). `SEATLINE_TEST_POSTGRES=0` runs the SQLite half alone.
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { PostgresStore } from '../../db/postgres/postgresStore';
+import { SqliteStore } from '../../db/sqlite/sqliteStore';
+import type { Store } from '../../db/store';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+/** The stores the suites run against in this run. */
+export function storeKinds(): StoreKind[] {
+  return inject('postgresServerUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/**
+ * A fresh PostgreSQL database and its URL: migrated and empty, with the demo events, or a copy
+ * of any other database of the run's server (which must have no open connections).
+ */
+export async function freshPostgresDatabase(template: 'migrated' | 'demo' | (string & {}) = 'migrated'): Promise<{ url: string; drop(): Promise<void> }> {
+  const serverUrl = inject('postgresServerUrl');
+  if (!serverUrl) throw new Error('no PostgreSQL in this run (SEATLINE_TEST_POSTGRES=0)');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    const source = template === 'demo' ? 'seatline_demo' : template === 'migrated' ? 'seatline_migrated' : template;
+    if (!/^[a-z0-9_]+$/.test(source)) throw new Error(`bad template database ${source}`);
+    await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${source}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = `${serverUrl.replace(/\/[^/]*$/, '')}/${name}`;
+  return {
+    url,
+    async drop() {
+      const cleanup = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      try {
+        await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await cleanup.end({ timeout: 5 });
+      }
+    },
+  };
+}
+
+/** An empty store of the given kind; close() also drops a PostgreSQL database. */
+export async function openTestStore(kind: StoreKind): Promise<{ store: Store; close(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const store = SqliteStore.open(':memory:', { synchronous: 'OFF' });
+    return { store, close: () => store.close() };
+  }
+  const database = await freshPostgresDatabase();
+  const store = await PostgresStore.open(database.url);
+  return {
+    store,
+    async close() {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
