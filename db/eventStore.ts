@@ -4,6 +4,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { CategoryView, EventDetail, OrderView, SectionView, TicketView } from '../lib/protocol';
 import type { SeatSpec, RestoredState } from '../server/reservations/seatBook';
 import type { EventRules, Hold, Order } from '../server/reservations/types';
+import { loadDoorState } from './checkInStore';
 import type { DatabaseHandle } from './connection';
 import { blockedSeats, events, holds, orders, seats, tickets } from './schema';
 
@@ -46,7 +47,7 @@ export function getEventRow({ db }: DatabaseHandle, eventId: string): EventRow |
   return db.select().from(events).where(eq(events.id, eventId)).get();
 }
 
-/** Everything a loop needs to resume: rules, seats, live holds, valid sales, blocks. */
+/** Everything a loop needs to resume: rules, seats, live holds, valid sales, blocks, the door's state. */
 export function loadLoopState(handle: DatabaseHandle, eventId: string, defaultHoldTtlMs: number): LoopState | null {
   const { db } = handle;
   const event = getEventRow(handle, eventId);
@@ -117,6 +118,7 @@ export function loadLoopState(handle: DatabaseHandle, eventId: string, defaultHo
       orders: liveOrders,
       blockedSeatIds: blocked.map((b) => b.seatId),
       endedHolds: endedRows.reverse().map((h) => ({ id: h.id, buyerId: h.buyer_id, reason: h.status })),
+      ...loadDoorState(handle, eventId),
     },
   };
 }

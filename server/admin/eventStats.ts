@@ -6,6 +6,7 @@ import type { CommittedBatch } from '../loop/reservationLoop';
 import type { SeatBook } from '../reservations/seatBook';
 import type { CategoryView, SeatLayout } from '../../lib/protocol';
 import type { AdminEventStats } from '../../lib/adminProtocol';
+import { doorCountsOf } from './checkIn';
 
 const MINUTE_MS = 60_000;
 const HISTORY_MINUTES = 180;
@@ -122,6 +123,7 @@ export class EventStats {
         list: holds.slice(0, MAX_LISTED_HOLDS).map((h) => ({ id: h.id, buyerId: h.buyerId, seatIds: h.seatIds, createdAt: h.createdAt, expiresAt: h.expiresAt })),
       },
       blockedSeatIds,
+      checkIn: doorCountsOf(book),
       lastMinute: { created: last.created, expired: last.expired, confirmed: last.confirmed, released: last.released },
       conversion: {
         lastHour: hourCreated ? hourConfirmed / hourCreated : null,
