@@ -32,7 +32,7 @@ describe('reservation loop vs reference model (fc.asyncModelRun)', () => {
     );
     expect(stats.restarts).toBeGreaterThan(10);
     // The generator really exercised the loop (each of these comes up dozens of times per run).
-    for (const label of ['held', 'extended', 'released', 'confirmed', 'confirmed:replayed', 'blocked', 'tickets_cancelled', 'seats_unavailable', 'hold_expired']) {
+    for (const label of ['held', 'extended', 'released', 'confirmed', 'confirmed:replayed', 'blocked', 'tickets_cancelled', 'seats_unavailable', 'hold_expired', 'checked_in', 'already_checked_in']) {
       expect(stats.seen, `outcome ${label} never reached`).toContain(label);
     }
   });
