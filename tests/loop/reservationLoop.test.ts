@@ -60,6 +60,7 @@ function setup(opts: { capacity?: number; maxBatch?: number; seats?: number } = 
     observer: { onCommitted: (b) => committed.push(b) },
   });
   const runTicks = () => { while (scheduled.length) scheduled.shift()!(); };
+  const runOneTick = () => scheduled.shift()?.();
   runTicks(); // the start-up tick
   const submit = (command: Command) => {
     const box: { outcome?: Outcome } = {};
@@ -68,7 +69,7 @@ function setup(opts: { capacity?: number; maxBatch?: number; seats?: number } = 
   };
   const seat = (i: number) => `S-A-${i}`;
   const dbSeatRows = (sql: string) => handle.sqlite.prepare(sql).all();
-  return { handle, loop, clock, timers, runTicks, submit, seat, writer, committed, dbSeatRows };
+  return { handle, loop, clock, timers, runTicks, runOneTick, submit, seat, writer, committed, dbSeatRows };
 }
 
 describe('ReservationLoop', () => {
@@ -108,6 +109,28 @@ describe('ReservationLoop', () => {
     // The release ran before the queued hold on the same seat, so that hold now succeeds.
     expect(low1.outcome).toMatchObject({ ok: true, type: 'held' });
     expect(low2.outcome).toMatchObject({ ok: true, type: 'held' });
+  });
+
+  it('check-ins ride the high lane: a door scan behind a hold storm is answered in the next tick; it moves no version', () => {
+    const t = setup({ capacity: 50, maxBatch: 1 });
+    const h = t.submit({ type: 'hold', buyerId: 'b1', seatIds: [t.seat(1)] });
+    t.runTicks();
+    const holdId = (h.outcome as Extract<Outcome, { type: 'held' }>).hold.id;
+    const c = t.submit({ type: 'confirm', buyerId: 'b1', holdId, idempotencyKey: 'key-door-1', buyer: { name: 'Ada', email: 'ada@example.com' } });
+    t.runTicks();
+    const { code } = (c.outcome as Extract<Outcome, { type: 'confirmed' }>).order.tickets[0];
+    const version = t.loop.version;
+
+    const storm = Array.from({ length: 40 }, (_, i) => t.submit({ type: 'hold', buyerId: `storm-${i}`, seatIds: [t.seat(2 + (i % 9))] }));
+    const scan = t.submit({ type: 'check_in', code, door: 'North', actor: 'organizer' });
+    t.runOneTick(); // one command per tick: the high lane goes first
+    expect(scan.outcome).toMatchObject({ ok: true, type: 'checked_in', ticket: { seatId: t.seat(1), buyerName: 'Ada', checkIn: { door: 'North' } } });
+    expect(storm.every((s) => s.outcome === undefined)).toBe(true);
+    expect(t.loop.version).toBe(version); // no seat changed: no seats:update
+    expect(t.committed.at(-1)).toMatchObject({ versionChanged: false, effects: [{ kind: 'ticket_checked_in', seatId: t.seat(1), door: 'North' }] });
+    expect(t.handle.sqlite.prepare('SELECT checked_in_door FROM tickets WHERE code = ?').all(code)).toEqual([{ checked_in_door: 'North' }]);
+    t.runTicks();
+    expect(storm.every((s) => s.outcome !== undefined)).toBe(true);
   });
 
   it('expires holds from its own timer and publishes the release', () => {
