@@ -41,6 +41,14 @@ export interface TicketInsert {
   code: string;
   cancelledAt: number | null;
   cancelReason: string | null;
+  checkIn: DoorAdmission | null;
+}
+
+/** An admission at the door. */
+export interface DoorAdmission {
+  at: number;
+  door: string | null;
+  by: string;
 }
 
 export interface BatchPlan {
@@ -48,6 +56,8 @@ export interface BatchPlan {
   endedHolds: { id: string; status: HoldEndReason; endedAt: number; expiresAt: number | null; extensions: number | null }[];
   /** Holds that existed before and were extended (and did not end). */
   extendedHolds: { id: string; expiresAt: number; extensions: number }[];
+  /** Tickets that existed before and were admitted at the door (before any cancellation in the batch). */
+  admittedTickets: ({ ticketId: string } & DoorAdmission)[];
   /** Tickets that existed before and were cancelled. */
   cancelledTickets: { orderId: string; seatId: string; at: number; reason: string }[];
   /** Blocks that existed before and were lifted (or replaced) in the batch. */
@@ -118,6 +128,18 @@ export function auditRowsOf(effect: Effect): AuditEntry[] {
     }
     case 'event_retired':
       return [{ seatId: null, at: effect.at, action: 'event_deleted', holdId: null, orderId: null, buyerId: null, detail: detailOf(effect.actor, null) }];
+    case 'ticket_checked_in':
+      return [
+        {
+          seatId: effect.seatId,
+          at: effect.at,
+          action: 'checked_in',
+          holdId: null,
+          orderId: effect.orderId,
+          buyerId: effect.buyerId,
+          detail: JSON.stringify(effect.door ? { by: effect.actor, door: effect.door } : { by: effect.actor }),
+        },
+      ];
     default: {
       const unknown: never = effect;
       throw new Error(`auditRowsOf: unknown effect ${JSON.stringify(unknown)}`);
@@ -130,6 +152,7 @@ export function planBatch(effects: readonly Effect[]): BatchPlan {
   const plan: BatchPlan = {
     endedHolds: [],
     extendedHolds: [],
+    admittedTickets: [],
     cancelledTickets: [],
     liftedBlocks: [],
     newHolds: [],
@@ -179,6 +202,7 @@ export function planBatch(effects: readonly Effect[]): BatchPlan {
             code: t.code,
             cancelledAt: null,
             cancelReason: null,
+            checkIn: null,
           });
         }
         break;
@@ -193,6 +217,13 @@ export function planBatch(effects: readonly Effect[]): BatchPlan {
           }
         }
         break;
+      case 'ticket_checked_in': {
+        const created = newTickets.get(`${effect.orderId}\0${effect.seatId}`);
+        const admission = { at: effect.at, door: effect.door, by: effect.actor };
+        if (created) created.checkIn = admission;
+        else plan.admittedTickets.push({ ticketId: effect.ticketId, ...admission });
+        break;
+      }
       case 'seats_blocked':
         for (const seatId of effect.seatIds) {
           const entry = blocks.get(seatId) ?? { existedBefore: false, final: null };

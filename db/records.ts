@@ -158,6 +158,20 @@ export interface LoopRows {
   /** Newest ended holds first (the core remembers a bounded number of them). */
   endedHolds: readonly { id: string; buyer_id: string; status: Exclude<HoldEndReason, 'confirmed'> }[];
   blockedSeatIds: readonly string[];
+  /** Valid tickets admitted at the door. */
+  checkIns: readonly { ticket_id: string; checked_in_at: number; checked_in_door: string | null; checked_in_by: string | null }[];
+  /** Cancelled tickets (the door says "cancelled", not "unknown"). */
+  cancelledTickets: readonly {
+    code: string;
+    id: string;
+    order_id: string;
+    seat_id: string;
+    buyer_name: string;
+    cancelled_at: number | null;
+    checked_in_at: number | null;
+    checked_in_door: string | null;
+    checked_in_by: string | null;
+  }[];
 }
 
 export function loopStateOf(event: EventRecord, rows: LoopRows, defaultHoldTtlMs: number): LoopState {
@@ -203,6 +217,16 @@ export function loopStateOf(event: EventRecord, rows: LoopRows, defaultHoldTtlMs
       blockedSeatIds: [...rows.blockedSeatIds],
       // Handed over oldest first.
       endedHolds: [...rows.endedHolds].reverse().map((h) => ({ id: h.id, buyerId: h.buyer_id, reason: h.status })),
+      checkIns: rows.checkIns.map((c) => ({ ticketId: c.ticket_id, at: c.checked_in_at, door: c.checked_in_door, actor: c.checked_in_by ?? 'admin' })),
+      cancelledTickets: rows.cancelledTickets.map((t) => ({
+        code: t.code,
+        ticketId: t.id,
+        orderId: t.order_id,
+        seatId: t.seat_id,
+        buyerName: t.buyer_name,
+        cancelledAt: t.cancelled_at ?? 0,
+        checkIn: t.checked_in_at === null ? null : { at: t.checked_in_at, door: t.checked_in_door, actor: t.checked_in_by ?? 'admin' },
+      })),
     },
   };
 }

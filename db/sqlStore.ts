@@ -15,6 +15,7 @@ import {
   storedOrderOf,
   type EventRow,
   type HoldRow,
+  type LoopRows,
   type OrderRow,
   type SeatRow,
   type TicketRow,
@@ -31,6 +32,7 @@ import type {
   StoreDialect,
   StoredOrder,
   TicketExportRow,
+  TicketOwner,
   WriterOptions,
 } from './store';
 
@@ -152,7 +154,7 @@ export abstract class SqlStore implements Store {
   async loadLoopState(eventId: string, defaultHoldTtlMs: number): Promise<LoopState | null> {
     const event = await this.getEvent(eventId);
     if (!event) return null;
-    const [seats, liveHolds, orders, validTickets, endedHolds, blocked] = await Promise.all([
+    const [seats, liveHolds, orders, validTickets, endedHolds, blocked, checkIns, cancelledTickets] = await Promise.all([
       this.all<{ id: string; price_cents: number; ga_area: string | null }>('SELECT id, price_cents, ga_area FROM seats WHERE event_id = ?', eventId),
       this.all<HoldRow>(
         `SELECT id, buyer_id, seat_ids_json, created_at, expires_at, extensions FROM holds WHERE event_id = ? AND status = 'active'`,
@@ -165,8 +167,19 @@ export abstract class SqlStore implements Store {
         eventId,
       ),
       this.all<{ seat_id: string }>('SELECT seat_id FROM blocked_seats WHERE event_id = ?', eventId),
+      this.all<LoopRows['checkIns'][number]>(
+        `SELECT id AS ticket_id, checked_in_at, checked_in_door, checked_in_by FROM tickets
+         WHERE event_id = ? AND status = 'valid' AND checked_in_at IS NOT NULL`,
+        eventId,
+      ),
+      this.all<LoopRows['cancelledTickets'][number]>(
+        `SELECT t.code, t.id, t.order_id, t.seat_id, o.buyer_name, t.cancelled_at, t.checked_in_at, t.checked_in_door, t.checked_in_by
+         FROM tickets t JOIN orders o ON o.id = t.order_id WHERE t.event_id = ? AND t.status = 'cancelled'`,
+        eventId,
+      ),
     ]);
-    return loopStateOf(event, { seats, liveHolds, orders, validTickets, endedHolds, blockedSeatIds: blocked.map((b) => b.seat_id) }, defaultHoldTtlMs);
+    const blockedSeatIds = blocked.map((b) => b.seat_id);
+    return loopStateOf(event, { seats, liveHolds, orders, validTickets, endedHolds, blockedSeatIds, checkIns, cancelledTickets }, defaultHoldTtlMs);
   }
 
   // ---------- reads outside the loops ----------
@@ -269,6 +282,14 @@ export abstract class SqlStore implements Store {
       status: r.status,
       cancelReason: r.cancel_reason,
     }));
+  }
+
+  async eventOfTicketCode(code: string): Promise<TicketOwner | null> {
+    const row = await this.one<{ event_id: string; name: string; starts_at: number }>(
+      'SELECT t.event_id, e.name, e.starts_at FROM tickets t JOIN events e ON e.id = t.event_id WHERE t.code = ?',
+      code,
+    );
+    return row ? { eventId: row.event_id, eventName: row.name, eventStartsAt: row.starts_at } : null;
   }
 
   async salesHistory(eventId: string, sinceMs: number): Promise<SalesHistory> {

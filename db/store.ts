@@ -93,6 +93,13 @@ export interface TicketExportRow {
   cancelReason: string | null;
 }
 
+/** Which event a scanned ticket code is for. */
+export interface TicketOwner {
+  eventId: string;
+  eventName: string;
+  eventStartsAt: number;
+}
+
 /** What the organizer's charts are seeded from at start. */
 export interface SalesHistory {
   /** Every hold and order ever made for the event (conversion since records began). */
@@ -172,5 +179,7 @@ export interface Store {
   /** A seat's newest 1,000 changes, oldest first. */
   seatHistory(eventId: string, seatId: string): Promise<SeatHistoryEntry[]>;
   ticketExport(eventId: string): Promise<TicketExportRow[]>;
+  /** The event a ticket code belongs to (codes are unique across events), or null for a code no ticket has. */
+  eventOfTicketCode(code: string): Promise<TicketOwner | null>;
   salesHistory(eventId: string, sinceMs: number): Promise<SalesHistory>;
 }

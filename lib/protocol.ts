@@ -38,6 +38,10 @@ export const ERROR_CODES = [
   'unauthorized', // no valid buyer session / admin session
   'forbidden', // authenticated, but not allowed
   'has_sales', // the event has sales or live holds, so its layout cannot change / it cannot be deleted
+  'already_checked_in', // (door check-in) the ticket was admitted before; see error.ticket.checkIn
+  'ticket_cancelled', // (door check-in) the ticket was cancelled
+  'wrong_event', // (door check-in) the ticket is for another event
+  'unknown_ticket', // (door check-in) no ticket has this code: forged, mistyped or not a ticket
   'storage_unavailable', // the database refused the write; nothing changed, retry
   'unavailable', // the event's loop is moving to another process (or none runs it yet); retry after retryAfterMs
   'internal', // a bug; nothing changed
@@ -55,6 +59,10 @@ export interface ApiError {
   retryAfterMs?: number;
   /** already_confirmed: the order the hold became (only shown to its owner). */
   orderId?: string;
+  /** already_checked_in / ticket_cancelled (organizer check-in): the scanned ticket, with when and where it was admitted. */
+  ticket?: CheckInTicketView;
+  /** wrong_event (organizer check-in): the event the scanned ticket is for. */
+  ticketEvent?: { id: string; name: string; startsAt: number };
 }
 
 export type Ok<T> = { ok: true } & T;
@@ -73,6 +81,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   idempotency_conflict: 409,
   extend_limit: 409,
   has_sales: 409,
+  already_checked_in: 409,
+  wrong_event: 409,
+  ticket_cancelled: 410,
+  unknown_ticket: 404,
   sale_closed: 409,
   hold_expired: 410,
   limit_exceeded: 422,
@@ -193,6 +205,28 @@ export interface TicketView {
   code: string;
   /** Set for a general-admission place: the area's id (the ticket has no seat to find). */
   gaArea?: string;
+}
+
+/** A scanned ticket as the door sees it (organizer check-in, POST /api/admin/events/:id/check-in). */
+export interface CheckInTicketView {
+  ticketId: string;
+  orderId: string;
+  eventId: string;
+  seatId: string;
+  /** The section's (or general-admission area's) display name. */
+  section: string;
+  row: string;
+  number: string;
+  /** The price category's display name. */
+  category: string;
+  /** Set for a general-admission place: the area's id (no row or seat to find). */
+  gaArea?: string;
+  buyerName: string;
+  /** When and at which door the ticket was admitted; null if it never was. */
+  checkedInAt: number | null;
+  door: string | null;
+  /** Set when the ticket was cancelled. */
+  cancelledAt: number | null;
 }
 
 export interface OrderView {

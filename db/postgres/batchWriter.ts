@@ -119,6 +119,19 @@ export function createPostgresBatchWriter(sql: Sql, eventId: string, options: Wr
              WHERE h.id = x.id AND h.event_id = ${eventId} AND h.status = 'active' RETURNING 1)` as unknown as Query,
       );
     }
+    if (plan.admittedTickets.length) {
+      // Before cancellations: a ticket may be admitted and then cancelled in one batch, never the reverse.
+      const a = plan.admittedTickets;
+      expect(
+        `check in ${a.length} tickets`,
+        a.length,
+        tx`WITH changed AS (
+             UPDATE tickets t SET checked_in_at = x.at, checked_in_door = x.door, checked_in_by = x.by
+             FROM unnest(${a.map((t) => t.ticketId)}::text[], ${a.map((t) => t.at)}::bigint[], ${a.map((t) => t.door)}::text[], ${a.map((t) => t.by)}::text[])
+               AS x(id, at, door, by)
+             WHERE t.id = x.id AND t.event_id = ${eventId} AND t.status = 'valid' AND t.checked_in_at IS NULL RETURNING 1)` as unknown as Query,
+      );
+    }
     if (plan.cancelledTickets.length) {
       const c = plan.cancelledTickets;
       expect(
@@ -170,11 +183,13 @@ export function createPostgresBatchWriter(sql: Sql, eventId: string, options: Wr
     if (plan.newTickets.length) {
       const t = plan.newTickets;
       q.push(
-        tx`INSERT INTO tickets (id, order_id, event_id, seat_id, price_cents, code, status, cancelled_at, cancel_reason)
-           SELECT x.id, x.order_id, ${eventId}, x.seat_id, x.price, x.code, CASE WHEN x.cancelled_at IS NULL THEN 'valid' ELSE 'cancelled' END, x.cancelled_at, x.reason
+        tx`INSERT INTO tickets (id, order_id, event_id, seat_id, price_cents, code, status, cancelled_at, cancel_reason, checked_in_at, checked_in_door, checked_in_by)
+           SELECT x.id, x.order_id, ${eventId}, x.seat_id, x.price, x.code, CASE WHEN x.cancelled_at IS NULL THEN 'valid' ELSE 'cancelled' END,
+                  x.cancelled_at, x.reason, x.checked_in_at, x.door, x.by
            FROM unnest(${t.map((r) => r.id)}::text[], ${t.map((r) => r.orderId)}::text[], ${t.map((r) => r.seatId)}::text[], ${t.map((r) => r.priceCents)}::int[],
-                       ${t.map((r) => r.code)}::text[], ${t.map((r) => r.cancelledAt)}::bigint[], ${t.map((r) => r.cancelReason)}::text[])
-             AS x(id, order_id, seat_id, price, code, cancelled_at, reason)` as unknown as Query,
+                       ${t.map((r) => r.code)}::text[], ${t.map((r) => r.cancelledAt)}::bigint[], ${t.map((r) => r.cancelReason)}::text[],
+                       ${t.map((r) => r.checkIn?.at ?? null)}::bigint[], ${t.map((r) => r.checkIn?.door ?? null)}::text[], ${t.map((r) => r.checkIn?.by ?? null)}::text[])
+             AS x(id, order_id, seat_id, price, code, cancelled_at, reason, checked_in_at, door, by)` as unknown as Query,
       );
     }
     if (plan.newBlocks.length) {

@@ -126,6 +126,10 @@ export const tickets = pgTable(
       .default('valid'),
     cancelledAt: epochMs('cancelled_at'),
     cancelReason: text('cancel_reason'),
+    /** Admission at the door (set once, by the event's loop): when, at which door, by whom. */
+    checkedInAt: epochMs('checked_in_at'),
+    checkedInDoor: text('checked_in_door'),
+    checkedInBy: text('checked_in_by'),
   },
   (t) => [
     // One seat, one valid ticket: a second sale of a seat cannot be stored.

@@ -85,8 +85,13 @@ export function createBatchWriter(sqlite: Database.Database, options: SqliteBatc
   );
   const setLayout = sqlite.prepare(`UPDATE events SET layout_json = ? WHERE id = ?`);
   const deleteEvent = sqlite.prepare(`DELETE FROM events WHERE id = ?`);
+  const checkIn = sqlite.prepare(
+    `UPDATE tickets SET checked_in_at = ?, checked_in_door = ?, checked_in_by = ?
+     WHERE id = ? AND status = 'valid' AND checked_in_at IS NULL`,
+  );
 
   const detail = (actor: string, reason: string | null) => JSON.stringify(reason ? { by: actor, reason } : { by: actor });
+  const checkInDetail = (actor: string, door: string | null) => JSON.stringify(door ? { by: actor, door } : { by: actor });
 
   function mustChangeOneRow(result: Database.RunResult, what: string): void {
     if (result.changes !== 1) throw new Error(`integrity: ${what} matched ${result.changes} rows`);
@@ -197,6 +202,15 @@ export function createBatchWriter(sqlite: Database.Database, options: SqliteBatc
         deleteEvent.run(eventId);
         auditEvent(eventId, effect.at, 'event_deleted', null, null, detail(effect.actor, null));
         return;
+      case 'ticket_checked_in':
+        // Only a valid ticket that was never admitted: a second admission cannot be stored.
+        mustChangeOneRow(checkIn.run(effect.at, effect.door, effect.actor, effect.ticketId), `check in ${effect.ticketId}`);
+        auditSeat(eventId, effect.seatId, effect.at, 'checked_in', null, effect.orderId, effect.buyerId, checkInDetail(effect.actor, effect.door));
+        return;
+      default: {
+        const _exhaustive: never = effect;
+        throw new Error(`unknown effect ${JSON.stringify(_exhaustive)}`);
+      }
     }
   }
 

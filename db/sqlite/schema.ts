@@ -123,6 +123,10 @@ export const tickets = sqliteTable(
       .default('valid'),
     cancelledAt: integer('cancelled_at'),
     cancelReason: text('cancel_reason'),
+    /** Admission at the door (set once, by the event's loop): when, at which door, by whom. */
+    checkedInAt: integer('checked_in_at'),
+    checkedInDoor: text('checked_in_door'),
+    checkedInBy: text('checked_in_by'),
   },
   (t) => [
     // One seat, one valid ticket: a second sale of a seat cannot be stored.

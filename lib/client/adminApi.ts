@@ -1,8 +1,8 @@
 // The organizer API from the browser: same-origin fetch with the admin cookie.
 // Every answer is folded into an Ack so callers handle one shape; an expired
 // organizer session sends the browser back to the login page.
-import type { AdminEventStats, AdminOrderView, SeatHistoryEntry } from '../adminProtocol';
-import type { Ack, EventSummary, Fail } from '../protocol';
+import type { AdminEventStats, AdminOrderView, DoorCounts, SeatHistoryEntry } from '../adminProtocol';
+import type { Ack, CheckInTicketView, EventSummary, Fail } from '../protocol';
 import type { VenueSpec } from '../venueLayout';
 
 export type SaleStatus = 'open' | 'paused' | 'closed';
@@ -93,6 +93,8 @@ export const adminApi = {
       reason,
       ...(seatIds ? { seatIds } : {}),
     }),
+  checkIn: (id: string, code: string, door?: string) =>
+    adminRequest<{ ticket: CheckInTicketView; counts: DoorCounts }>('POST', `/api/admin/events/${enc(id)}/check-in`, { code, ...(door ? { door } : {}) }),
   ordersCsvUrl: (id: string) => `/api/admin/events/${enc(id)}/orders.csv`,
   layoutUrl: (id: string) => `/api/admin/events/${enc(id)}/layout`,
 };

@@ -5,6 +5,7 @@ import type { ZodType } from 'zod';
 import {
   adminLoginSchema,
   cancelOrderSchema,
+  checkInSchema,
   createEventSchema,
   forceReleaseSchema,
   orderSearchSchema,
@@ -22,6 +23,7 @@ import { failView } from '../views';
 import { BodyError, readJsonBody, sendAck, sendJson, type RequestContext, type Router } from '../http/router';
 import type { AdminAuth } from './adminAuth';
 import { adminStatsOf } from './adminGateway';
+import { checkInTicket } from './checkIn';
 import { ordersCsv } from './ordersCsv';
 
 export interface AdminRouteDeps {
@@ -299,6 +301,17 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
       if (!seatId.success) return sendAck(ctx.res, invalidRequest(seatId.error));
       if (!(await store.getEvent(ctx.params.id))) return sendAck(ctx.res, fail('not_found', 'No such event.'));
       sendAck(ctx.res, { ok: true, seatId: seatId.data, history: await store.seatHistory(ctx.params.id, seatId.data) });
+    }),
+  );
+
+  // Door check-in: high priority in the event's loop (door queues must not wait behind a hold storm).
+  router.add(
+    'POST',
+    '/api/admin/events/:id/check-in',
+    asAdmin(checkInSchema, async (ctx, input) => {
+      const runtime = runtimeOr404(ctx);
+      if (!runtime) return;
+      sendAck(ctx.res, await checkInTicket(store, registry, runtime, { code: input.code, door: input.door ?? null, actor: ACTOR }));
     }),
   );
 

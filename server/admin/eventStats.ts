@@ -62,7 +62,7 @@ export class EventStats {
     for (const cancelled of notice.ticketsCancelled) {
       // Sales are counted in the minute the order was placed, as the history from storage is.
       const b = this.bucket(cancelled.orderCreatedAt);
-      b.ticketsSold -= cancelled.seats;
+      b.ticketsSold -= cancelled.seatIds.length;
       b.revenueCents -= cancelled.refundedCents;
     }
   }
@@ -118,6 +118,7 @@ export class EventStats {
         list: holds.slice(0, MAX_LISTED_HOLDS).map((h) => ({ id: h.id, buyerId: h.buyerId, seatIds: h.seatIds, createdAt: h.createdAt, expiresAt: h.expiresAt })),
       },
       blockedSeatIds,
+      checkIn: view.doorCounts(),
       lastMinute: { created: last.created, expired: last.expired, confirmed: last.confirmed, released: last.released },
       conversion: {
         lastHour: hourCreated ? hourConfirmed / hourCreated : null,

@@ -50,8 +50,10 @@ export const commitNoticeSchema = z.object({
   ),
   ordersCreated: z.array(z.object({ id, buyerId: id, createdAt: epochMs, tickets: z.number().int().min(0), totalCents: z.number().int().min(0) })),
   ticketsCancelled: z.array(
-    z.object({ orderId: id, buyerId: id, seats: z.number().int().min(1), refundedCents: z.number().int().min(0), orderCreatedAt: epochMs, at: epochMs }),
+    z.object({ orderId: id, buyerId: id, seatIds: z.array(id).min(1), refundedCents: z.number().int().min(0), orderCreatedAt: epochMs, at: epochMs }),
   ),
+  /** Tickets admitted at the door. */
+  checkIns: z.array(z.object({ ticketId: id, orderId: id, seatId: id })),
   /** Rules an organizer changed in this batch (merged over the previous ones). */
   rules: rulesSchema.nullable(),
   /** The event itself changed: reload its details or layout, or forget it. */
@@ -77,6 +79,7 @@ export function noticeOf(
     holdsEnded: [],
     ordersCreated: [],
     ticketsCancelled: [],
+    checkIns: [],
     rules: null,
     eventChange: null,
   };
@@ -103,7 +106,7 @@ export function noticeOf(
         notice.ticketsCancelled.push({
           orderId: effect.orderId,
           buyerId: effect.buyerId,
-          seats: effect.seatIds.length,
+          seatIds: effect.seatIds,
           refundedCents: effect.refundedCents,
           orderCreatedAt: effect.orderCreatedAt,
           at: effect.at,
@@ -118,6 +121,9 @@ export function noticeOf(
         break;
       case 'event_retired':
         notice.eventChange = 'deleted';
+        break;
+      case 'ticket_checked_in':
+        notice.checkIns.push({ ticketId: effect.ticketId, orderId: effect.orderId, seatId: effect.seatId });
         break;
       case 'seats_blocked':
       case 'seats_unblocked':

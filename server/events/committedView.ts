@@ -14,6 +14,8 @@ export type SeatCounts = Record<CoreSeatStatus, number>;
 
 export type ApplyResult = 'applied' | 'stale' | 'gap';
 
+const doorKey = (orderId: string, seatId: string) => `${orderId}\u0000${seatId}`;
+
 export class CommittedView {
   readonly eventId: string;
   private currentVersion: number;
@@ -25,6 +27,9 @@ export class CommittedView {
   /** Valid tickets left per order: an order with none left no longer counts. */
   private readonly ticketsLeft = new Map<string, number>();
   private revenue = 0;
+  /** Valid tickets, and those of them admitted at the door (by order and seat). */
+  private validTickets = 0;
+  private readonly admitted = new Set<string>();
   private publicCache: { version: number; seats: Record<string, SeatStatus> } | null = null;
   private readonly listeners = new Set<(notice: CommitNotice | null) => void>();
 
@@ -40,8 +45,13 @@ export class CommittedView {
     for (const seat of state.seats) view.statuses.set(seat.id, 'available');
     view.counts.available = state.seats.length;
     for (const seatId of state.restored.blockedSeatIds) view.setStatus(seatId, 'blocked');
+    const admittedTickets = new Set((state.restored.checkIns ?? []).map((c) => c.ticketId));
     for (const order of state.restored.orders) {
-      for (const t of order.tickets) view.setStatus(t.seatId, 'sold');
+      view.validTickets += order.tickets.length;
+      for (const t of order.tickets) {
+        view.setStatus(t.seatId, 'sold');
+        if (admittedTickets.has(t.id)) view.admitted.add(doorKey(order.id, t.seatId));
+      }
       if (order.tickets.length > 0) {
         view.ticketsLeft.set(order.id, order.tickets.length);
         view.revenue += order.totalCents;
@@ -82,12 +92,17 @@ export class CommittedView {
     for (const order of notice.ordersCreated) {
       if (order.tickets > 0) this.ticketsLeft.set(order.id, order.tickets);
       this.revenue += order.totalCents;
+      this.validTickets += order.tickets;
     }
+    for (const checkIn of notice.checkIns) this.admitted.add(doorKey(checkIn.orderId, checkIn.seatId));
     for (const cancelled of notice.ticketsCancelled) {
-      const left = (this.ticketsLeft.get(cancelled.orderId) ?? 0) - cancelled.seats;
+      const left = (this.ticketsLeft.get(cancelled.orderId) ?? 0) - cancelled.seatIds.length;
       if (left > 0) this.ticketsLeft.set(cancelled.orderId, left);
       else this.ticketsLeft.delete(cancelled.orderId);
       this.revenue -= cancelled.refundedCents;
+      this.validTickets -= cancelled.seatIds.length;
+      // A cancelled ticket is no longer expected at the door, admitted or not.
+      for (const seatId of cancelled.seatIds) this.admitted.delete(doorKey(cancelled.orderId, seatId));
     }
     if (notice.rules) this.rules = { ...this.rules, ...notice.rules };
     this.currentVersion = notice.version;
@@ -129,6 +144,9 @@ export class CommittedView {
     this.ticketsLeft.clear();
     for (const [orderId, n] of fresh.ticketsLeft) this.ticketsLeft.set(orderId, n);
     this.revenue = fresh.revenue;
+    this.validTickets = fresh.validTickets;
+    this.admitted.clear();
+    for (const key of fresh.admitted) this.admitted.add(key);
     this.rules = fresh.rules;
     this.currentVersion = version;
     this.publicCache = null;
@@ -180,6 +198,11 @@ export class CommittedView {
   /** Orders with at least one valid ticket, and what their valid tickets cost. */
   sales(): { orders: number; revenueCents: number } {
     return { orders: this.ticketsLeft.size, revenueCents: this.revenue };
+  }
+
+  /** The door: valid tickets admitted so far, of those expected (every valid ticket). */
+  doorCounts(): { checkedIn: number; expected: number } {
+    return { checkedIn: this.admitted.size, expected: this.validTickets };
   }
 
   // ---------- internals ----------

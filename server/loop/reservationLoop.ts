@@ -83,7 +83,7 @@ interface SealedBatch extends OpenBatch {
   poisoned: boolean;
 }
 
-/** Everything but new holds: paying buyers and organizers must not starve behind a hold storm. */
+/** Everything but new holds: paying buyers, organizers and door check-ins must not starve behind a hold storm. */
 const LOW_PRIORITY: ReadonlySet<Command['type']> = new Set(['hold']);
 const laneOf = (command: Command): Lane => (LOW_PRIORITY.has(command.type) ? 'low' : 'high');
 const MAX_TIMER_MS = 2 ** 31 - 1;

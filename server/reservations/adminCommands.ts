@@ -11,6 +11,7 @@ const ADMIN_TYPES: ReadonlySet<Command['type']> = new Set([
   'configure',
   'replace_layout',
   'retire',
+  'check_in',
 ]);
 
 export function isAdminCommand(command: Command): command is AdminCommand {
@@ -70,7 +71,7 @@ export function applyAdmin(book: SeatBook, command: AdminCommand, now: number): 
       const cancelled = new Set(seatIds);
       const refundedCents = order.tickets.filter((t) => cancelled.has(t.seatId)).reduce((n, t) => n + t.priceCents, 0);
       for (const id of seatIds) book._setSeat(id, { status: 'available' });
-      book._removeTickets(order, seatIds);
+      book._removeTickets(order, seatIds, now);
       book._record({
         kind: 'tickets_cancelled',
         orderId: order.id,
@@ -123,6 +124,12 @@ export function applyAdmin(book: SeatBook, command: AdminCommand, now: number): 
       book._retire();
       book._record({ kind: 'event_retired', actor: command.actor, at: now });
       return { ok: true, type: 'retired' };
+    }
+    case 'check_in':
+      return book.tickets.checkIn(command.code, command.door, command.actor, now, (effect) => book._record(effect));
+    default: {
+      const _exhaustive: never = command;
+      throw new Error(`unknown admin command ${JSON.stringify(_exhaustive)}`);
     }
   }
 }

@@ -22,6 +22,7 @@ import type {
   SeatState,
 } from './types';
 import { applyAdmin, isAdminCommand } from './adminCommands';
+import { TicketRegister, type CancelledTicket, type RestoredCheckIn } from './ticketRegister';
 
 export type { SeatSpec } from './types';
 
@@ -31,6 +32,10 @@ export interface RestoredState {
   blockedSeatIds: SeatId[];
   /** Recently ended holds (oldest first), so late commands still hear "expired" rather than "not found". */
   endedHolds?: { id: HoldId; buyerId: BuyerId; reason: HoldEndReason }[];
+  /** Cancelled tickets, so the door can say "cancelled" rather than "unknown". */
+  cancelledTickets?: CancelledTicket[];
+  /** Admissions of valid tickets. */
+  checkIns?: RestoredCheckIn[];
 }
 
 export interface BatchResult {
@@ -76,6 +81,8 @@ export class SeatBook {
   /** General-admission areas: their units, in the order they are handed out. */
   private readonly gaUnits = new Map<string, SeatId[]>();
   private retired = false;
+  /** Valid tickets by code, cancelled codes and admissions at the door (read-only outside the core). */
+  readonly tickets = new TicketRegister();
 
   private effects: Effect[] = [];
   private batchStart = new Map<SeatId, CoreSeatStatus>();
@@ -177,6 +184,10 @@ export class SeatBook {
         return this.releaseHold(command.buyerId, command.holdId, now);
       case 'confirm':
         return this.confirmHold(command, now);
+      default: {
+        const _exhaustive: never = command;
+        throw new Error(`unknown command ${JSON.stringify(_exhaustive)}`);
+      }
     }
   }
 
@@ -407,10 +418,11 @@ export class SeatBook {
   private addOrder(order: Order): void {
     this.orders.set(order.id, order);
     this.orderByIdempotencyKey.set(idempotencyKeyOf(order.buyerId, order.idempotencyKey), order);
+    this.tickets.addOrder(order);
     this.rememberEnded(order.holdId, { reason: 'confirmed', buyerId: order.buyerId, orderId: order.id });
   }
 
-  private restore({ holds, orders, blockedSeatIds, endedHolds = [] }: RestoredState): void {
+  private restore({ holds, orders, blockedSeatIds, endedHolds = [], cancelledTickets = [], checkIns = [] }: RestoredState): void {
     for (const ended of endedHolds) this.rememberEnded(ended.id, { reason: ended.reason, buyerId: ended.buyerId });
     for (const seatId of blockedSeatIds) this.setSeat(seatId, { status: 'blocked' });
     for (const order of orders) {
@@ -422,6 +434,9 @@ export class SeatBook {
       }
       this.addOrder(order);
     }
+    this.tickets.restoreCancelled(cancelledTickets);
+    const validTicketIds = new Set(orders.flatMap((o) => o.tickets.map((t) => t.id)));
+    this.tickets.restoreCheckIns(checkIns, (ticketId) => validTicketIds.has(ticketId));
     for (const hold of holds) {
       if (this.holds.has(hold.id)) throw new Error(`restore: hold ${hold.id} appears twice`);
       for (const seatId of hold.seatIds) {
@@ -450,8 +465,9 @@ export class SeatBook {
   /** @internal */ _hasSeat(seatId: SeatId): boolean {
     return this.seats.has(seatId);
   }
-  /** @internal */ _removeTickets(order: Order, seatIds: SeatId[]): void {
+  /** @internal */ _removeTickets(order: Order, seatIds: SeatId[], now: number): void {
     const cancelled = new Set(seatIds);
+    this.tickets.cancel(order, order.tickets.filter((t) => cancelled.has(t.seatId)), now);
     order.tickets = order.tickets.filter((t) => !cancelled.has(t.seatId));
     order.totalCents = order.tickets.reduce((sum, t) => sum + t.priceCents, 0);
   }
@@ -504,6 +520,8 @@ export class SeatBook {
       if (this.seatsHeldByBuyer.get(buyerId) !== n) throw new Error(`held count of buyer ${buyerId} drifted`);
     }
     if (heldByBuyer.size !== this.seatsHeldByBuyer.size) throw new Error('held counts name a buyer with no hold');
+    this.tickets.checkInvariants(this.orders.values());
+    if (this.tickets.validCount !== this.counts.sold) throw new Error('valid tickets and sold seats differ');
   }
 }
 

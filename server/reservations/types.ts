@@ -69,6 +69,25 @@ export interface IdSource {
 
 export type HoldEndReason = 'released' | 'expired' | 'confirmed' | 'admin_released';
 
+/** A ticket's admission at the door: when, at which door (if named), by whom. */
+export interface CheckIn {
+  at: number;
+  door: string | null;
+  actor: string;
+}
+
+/** What the door learns about a scanned ticket (seat labels and the event are added at the edge). */
+export interface DoorTicket {
+  ticketId: string;
+  orderId: OrderId;
+  seatId: SeatId;
+  buyerName: string;
+  /** Set once the ticket was admitted (for a cancelled ticket: if it was admitted before the cancellation). */
+  checkIn: CheckIn | null;
+  /** Set when the ticket was cancelled. */
+  cancelledAt: number | null;
+}
+
 
 // ---------- commands ----------
 
@@ -107,7 +126,9 @@ export type AdminCommand =
       actor: string;
     }
   | { type: 'replace_layout'; seats: SeatSpec[]; layout: unknown; actor: string }
-  | { type: 'retire'; actor: string };
+  | { type: 'retire'; actor: string }
+  /** Admits a ticket at the door, once. `code` is the ticket's QR secret; `door` names the entrance, if given. */
+  | { type: 'check_in'; code: string; door: string | null; actor: string };
 
 /** Descriptive event fields that do not affect seat logic but are edited through the loop too. */
 export interface EventMeta {
@@ -135,6 +156,8 @@ export type Failure = {
   orderId?: OrderId;
   /** busy / unavailable: how long to wait before retrying. */
   retryAfterMs?: number;
+  /** check_in refusals about a real ticket (already checked in, cancelled): which ticket, and its state. */
+  ticket?: DoorTicket;
 };
 
 export type Outcome =
@@ -147,6 +170,7 @@ export type Outcome =
   | { ok: true; type: 'configured'; rules: EventRules }
   | { ok: true; type: 'layout_replaced'; seatCount: number }
   | { ok: true; type: 'retired' }
+  | { ok: true; type: 'checked_in'; ticket: DoorTicket }
   | Failure;
 
 // ---------- effects (what the loop must persist, in order) ----------
@@ -179,7 +203,17 @@ export type Effect =
       at: number;
     }
   | { kind: 'layout_replaced'; seats: SeatSpec[]; layout: unknown; actor: string; at: number }
-  | { kind: 'event_retired'; actor: string; at: number };
+  | { kind: 'event_retired'; actor: string; at: number }
+  | {
+      kind: 'ticket_checked_in';
+      ticketId: string;
+      orderId: OrderId;
+      buyerId: BuyerId;
+      seatId: SeatId;
+      at: number;
+      door: string | null;
+      actor: string;
+    };
 
 /** Public projection: buyers only see available / held / sold. */
 export function publicStatus(status: CoreSeatStatus): SeatStatus {

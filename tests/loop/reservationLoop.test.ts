@@ -57,6 +57,29 @@ describe.each(storeKinds())('ReservationLoop on %s', (kind) => {
     expect(low2.outcome).toMatchObject({ ok: true, type: 'held' });
   });
 
+  it('check-ins ride the high lane: a door scan behind a hold storm is answered in the next tick, and changes no seat', async () => {
+    const t = await setup(kind, { capacity: 50, maxBatch: 1 });
+    const h = t.submit({ type: 'hold', buyerId: 'b1', seatIds: [t.seat(1)] });
+    await t.drain();
+    const c = t.submit({ type: 'confirm', buyerId: 'b1', holdId: held(h).id, idempotencyKey: 'key-door-1', buyer: { name: 'Ada', email: 'ada@example.com' } });
+    await t.drain();
+    const { code } = (c.outcome as Extract<Outcome, { type: 'confirmed' }>).order.tickets[0];
+    const version = t.loop.version;
+
+    const storm = Array.from({ length: 40 }, (_, i) => t.submit({ type: 'hold', buyerId: `storm-${i}`, seatIds: [t.seat(2 + (i % 9))] }));
+    const scan = t.submit({ type: 'check_in', code, door: 'North', actor: 'organizer' });
+    await t.tickOnce(); // one command per tick: the high lane goes first
+    expect(scan.outcome).toMatchObject({ ok: true, type: 'checked_in', ticket: { seatId: t.seat(1), buyerName: 'Ada', checkIn: { door: 'North' } } });
+    expect(storm.every((s) => s.outcome === undefined)).toBe(true);
+    // One committed batch: the version moves on, but no seat changed (viewers get no seats:update for it).
+    expect(t.loop.version).toBe(version + 1);
+    expect(t.notices.at(-1)).toMatchObject({ seats: [], checkIns: [{ seatId: t.seat(1) }] });
+    expect(await t.sql.all('SELECT checked_in_door FROM tickets WHERE code = ?', code)).toEqual([{ checked_in_door: 'North' }]);
+    expect(t.loop.view.doorCounts()).toEqual({ checkedIn: 1, expected: 1 });
+    await t.drain();
+    expect(storm.every((s) => s.outcome !== undefined)).toBe(true);
+  });
+
   it('expires holds from its own timer and publishes the release', async () => {
     const t = await setup(kind);
     t.submit({ type: 'hold', buyerId: 'b1', seatIds: [t.seat(1), t.seat(2)] });

@@ -42,7 +42,7 @@ describe.each(storeKinds())('reservation loop on %s vs reference model (fc.async
       );
       expect(stats.restarts).toBeGreaterThan(kind === 'sqlite' ? 10 : 2);
       // The generator really exercised the loop (each of these comes up many times per run).
-      for (const label of ['held', 'extended', 'released', 'confirmed', 'blocked', 'tickets_cancelled', 'seats_unavailable', 'hold_expired', 'storage_unavailable']) {
+      for (const label of ['held', 'extended', 'released', 'confirmed', 'blocked', 'tickets_cancelled', 'seats_unavailable', 'hold_expired', 'storage_unavailable', 'checked_in', 'already_checked_in']) {
         expect(stats.seen, `outcome ${label} never reached`).toContain(label);
       }
     },

@@ -264,14 +264,23 @@ export async function expectDatabaseMatchesModel(sql: SqlRunner, eventId: string
     `${label}: DB ended holds`,
   );
   const tickets = async (status: 'valid' | 'cancelled') =>
-    (await rows<{ order_id: string; seat_id: string; price_cents: number }>(
-      'SELECT order_id, seat_id, price_cents FROM tickets WHERE event_id = ? AND status = ?',
+    (await rows<{ order_id: string; seat_id: string; price_cents: number; code: string; checked_in_at: number | null; checked_in_door: string | null }>(
+      'SELECT order_id, seat_id, price_cents, code, checked_in_at, checked_in_door FROM tickets WHERE event_id = ? AND status = ?',
       eventId,
       status,
     )).sort((a, b) => (a.order_id + ' ' + a.seat_id < b.order_id + ' ' + b.seat_id ? -1 : 1));
   const modelTickets = (pick: 'tickets' | 'cancelled') =>
     model.orders
-      .flatMap((o) => o[pick].map((t) => ({ order_id: o.id, seat_id: t.seatId, price_cents: t.priceCents })))
+      .flatMap((o) =>
+        o[pick].map((t) => ({
+          order_id: o.id,
+          seat_id: t.seatId,
+          price_cents: t.priceCents,
+          code: t.code,
+          checked_in_at: t.checkedIn?.at ?? null,
+          checked_in_door: t.checkedIn?.door ?? null,
+        })),
+      )
       .sort((a, b) => (a.order_id + ' ' + a.seat_id < b.order_id + ' ' + b.seat_id ? -1 : 1));
   expectSame(await tickets('valid'), modelTickets('tickets'), `${label}: DB valid tickets`);
   expectSame(await tickets('cancelled'), modelTickets('cancelled'), `${label}: DB cancelled tickets`);

@@ -49,6 +49,7 @@ describe('authorization matrix: every admin route', () => {
   let E2: string;
   let holdId: string;
   let orderId: string;
+  let ticketCode: string;
   let cases: RouteCase[];
 
   const sql = <T = any>(query: string, ...params: unknown[]) => server.sql.all<T>(query, ...params);
@@ -73,7 +74,7 @@ describe('authorization matrix: every admin route', () => {
       holds: (await sql('SELECT id, status, expires_at, ended_at FROM holds ORDER BY id')),
       heldSeats: (await sql('SELECT * FROM held_seats ORDER BY event_id, seat_id')),
       orders: (await sql('SELECT * FROM orders ORDER BY id')),
-      tickets: (await sql('SELECT id, seat_id, status, cancelled_at, cancel_reason FROM tickets ORDER BY id')),
+      tickets: (await sql('SELECT id, seat_id, status, cancelled_at, cancel_reason, checked_in_at, checked_in_door FROM tickets ORDER BY id')),
       blocked: (await sql('SELECT event_id, seat_id, reason FROM blocked_seats ORDER BY event_id, seat_id')),
       audit: (await sql('SELECT count(*) AS n, max(id) AS last FROM audit_log')),
     };
@@ -90,6 +91,7 @@ describe('authorization matrix: every admin route', () => {
     const bought = await buy(server.url, E1, ['S-B-1', 'S-B-2'], { name: 'Grace Hopper', email: 'Grace@Example.com' });
     sockets.push(bought.socket);
     orderId = bought.order.id;
+    ticketCode = bought.order.tickets.find((t) => t.seatId === 'S-B-2')!.code;
     const blocked = await call(server.url, 'POST', `/api/admin/events/${E1}/block`, { token: admin, body: { seatIds: ['S-C-5'], reason: 'camera' } });
     expect(blocked.status).toBe(200);
     buyerToken = (await newSession(server.url)).token;
@@ -118,6 +120,7 @@ describe('authorization matrix: every admin route', () => {
       { method: 'POST', route: '/api/admin/events/:id/sale', path: `/api/admin/events/${E1}/sale`, body: { status: 'closed' } },
       { method: 'POST', route: '/api/admin/events/:id/block', path: `/api/admin/events/${E1}/block`, body: { seatIds: ['S-C-1', 'S-C-2'], reason: 'x' } },
       { method: 'POST', route: '/api/admin/events/:id/unblock', path: `/api/admin/events/${E1}/unblock`, body: { seatIds: ['S-C-5'] } },
+      { method: 'POST', route: '/api/admin/events/:id/check-in', path: `/api/admin/events/${E1}/check-in`, body: { code: ticketCode, door: 'North' } },
       { method: 'DELETE', route: '/api/admin/holds/:id', path: `/api/admin/holds/${holdId}` },
       { method: 'POST', route: '/api/admin/orders/:id/cancel', path: `/api/admin/orders/${orderId}/cancel`, body: { seatIds: ['S-B-1'], reason: 'refund' } },
       { method: 'PUT', route: '/api/admin/events/:id/layout', path: `/api/admin/events/${E2}/layout`, body: { venue: smallVenue() } },
@@ -136,7 +139,7 @@ describe('authorization matrix: every admin route', () => {
       .map(([, method, route]) => `${method} ${route}`)
       .filter((r) => !r.endsWith('/api/admin/login') && !r.endsWith('/api/admin/logout'))
       .sort();
-    expect(registered.length).toBeGreaterThanOrEqual(18);
+    expect(registered.length).toBeGreaterThanOrEqual(19);
     expect(registered.every((r) => r.split(' ')[1].startsWith('/api/admin/'))).toBe(true);
     expect(cases.map((c) => `${c.method} ${c.route}`).sort()).toEqual(registered);
   });
@@ -238,9 +241,9 @@ describe('authorization matrix: every admin route', () => {
     const events = (await call(server.url, 'GET', '/api/events')).body.events.map((e: { id: string }) => e.id).sort();
     expect(events).toEqual(['matrix-new', 'matrix-one']);
     expect(await sql(`SELECT status FROM holds WHERE id = ?`, holdId)).toEqual([{ status: 'admin_released' }]);
-    expect(await sql(`SELECT seat_id, status FROM tickets WHERE order_id = ? ORDER BY seat_id`, orderId)).toEqual([
-      { seat_id: 'S-B-1', status: 'cancelled' },
-      { seat_id: 'S-B-2', status: 'valid' },
+    expect(await sql(`SELECT seat_id, status, checked_in_door FROM tickets WHERE order_id = ? ORDER BY seat_id`, orderId)).toEqual([
+      { seat_id: 'S-B-1', status: 'cancelled', checked_in_door: null },
+      { seat_id: 'S-B-2', status: 'valid', checked_in_door: 'North' },
     ]);
   });
 });

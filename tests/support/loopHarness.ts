@@ -79,6 +79,8 @@ export interface LoopHarness {
   submit(command: Command): { outcome?: Outcome };
   /** Runs ticks and waits for commits until nothing is scheduled or in flight. */
   drain(): Promise<void>;
+  /** Runs the one scheduled tick and waits for what it committed (later ticks stay scheduled). */
+  tickOnce(): Promise<void>;
   /** Moves fake time in steps, firing timers and draining; returns how many ticks ran. */
   advance(ms: number, stepMs?: number): Promise<number>;
   /** A new loop on the same store (a restart). */
@@ -167,6 +169,12 @@ export async function loopHarness(kind: StoreKind, opts: { capacity?: number; ma
         await h.loop.settled();
       }
       throw new Error('the loop never settled');
+    },
+    async tickOnce() {
+      scheduled.shift()?.();
+      ticks++;
+      while (h.loop.isBusy) await h.loop.settled();
+      await new Promise((resolve) => setImmediate(resolve));
     },
     async advance(ms, stepMs = 10) {
       const before = ticks;
