@@ -189,12 +189,18 @@ export async function startSecurityServer(options: SecurityServerOptions = {}): 
     DATABASE_PATH: databasePath,
   };
   const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-  const app = await startApp(configFromEnv(clean), {
-    withNext: false,
-    clock: options.clock,
-    logger: options.logger,
-    ...(options.pages === false ? {} : { pageHandler: fakeNextPages }),
-  } as AppOptions);
+  let app: RunningApp;
+  try {
+    app = await startApp(configFromEnv(clean), {
+      withNext: false,
+      clock: options.clock,
+      logger: options.logger,
+      ...(options.pages === false ? {} : { pageHandler: fakeNextPages }),
+    } as AppOptions);
+  } catch (error) {
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     ...app,
     dir,

@@ -24,7 +24,7 @@ describe('page responses over plain HTTP', () => {
   let server: SecurityServer;
   let admin: string;
   beforeAll(async () => {
-    server = await startSecurityServer();
+    server = await startSecurityServer({ env: { NODE_ENV: 'production' } });
     admin = await organizerToken(server.url);
   });
   afterAll(async () => {
@@ -99,6 +99,24 @@ describe('page responses over plain HTTP', () => {
       expect(cspOf(res.headers['content-security-policy']).get('default-src')).toEqual(["'none'"]);
       expect(cspOf(res.headers['content-security-policy']).get('frame-ancestors')).toEqual(["'none'"]);
     }
+  });
+});
+
+describe('page responses of the development server', () => {
+  let server: SecurityServer;
+  beforeAll(async () => {
+    server = await startSecurityServer({ env: { NODE_ENV: 'development' } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("allow eval (Next's dev tooling), and nothing else more", async () => {
+    const res = await raw(server.url, 'GET', '/');
+    const scriptSrc = cspOf(res.headers['content-security-policy']).get('script-src') ?? [];
+    expect(scriptSrc).toContain("'unsafe-eval'");
+    expect(scriptSrc).not.toContain("'unsafe-inline'");
+    expect(scriptSrc.some((s) => s.startsWith("'nonce-"))).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@
 // logged-out organizer tokens (401) without changing anything; the /admin
 // socket namespace does the same; login is rate limited, its cookie is
 // locked down, and a generated password is logged exactly once.
-import { createHmac } from 'node:crypto';
+import { createHmac, scryptSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,16 @@ describe('authorization matrix: every admin route', () => {
   let cases: RouteCase[];
 
   const sql = <T = any>(query: string, ...params: unknown[]) => server.handle.sqlite.prepare(query).all(...params) as T[];
+  /**
+   * Signs a token body as the server does: HMAC-SHA256 under a key bound to the session secret and
+   * to the scrypt hash of the organizer password (salt persisted), so a password change ends sessions.
+   */
+  const signLikeServer = (body: string) => {
+    const setting = (key: string) => sql<{ value: string }>(`SELECT value FROM settings WHERE key = ?`, key)[0].value;
+    const passwordHash = scryptSync(ADMIN_PASSWORD, Buffer.from(setting('admin_password_salt'), 'base64url'), 32);
+    const key = createHmac('sha256', setting('admin_session_secret')).update('seatline admin signing key\0').update(passwordHash).digest();
+    return `${body}.${createHmac('sha256', key).update(`admin:${body}`).digest('base64url')}`;
+  };
 
   /** Everything an admin route could change, read as a real organizer and straight from SQLite. */
   async function snapshot() {
@@ -142,17 +152,14 @@ describe('authorization matrix: every admin route', () => {
   });
 
   it('a token signed like the server does is accepted (so the forged/expired variants below are precise)', async () => {
-    const secret = (sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`)[0]).value;
-    const body = `probe${Date.now()}.${Date.now() + 60_000}`;
-    const token = `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
+    const token = signLikeServer(`probe${Date.now()}.${Date.now() + 60_000}`);
     const me = await call(server.url, 'GET', '/api/admin/me', { token });
     expect(me.status).toBe(200);
     expect(me.body).toEqual({ ok: true, role: 'organizer' });
   });
 
   it('anonymous → 401, buyer → 403, forged / tampered / expired / logged-out organizer tokens → 401; nothing changes', async () => {
-    const secret = (sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`)[0]).value;
-    const sign = (body: string) => `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
+    const sign = signLikeServer;
     const [sessionId, expiresAt, signature] = admin.split('.');
     const credentials: { name: string; opts: { token?: string; cookie?: string }; status: number; code: string }[] = [
       { name: 'anonymous', opts: {}, status: 401, code: 'unauthorized' },
@@ -187,11 +194,7 @@ describe('authorization matrix: every admin route', () => {
   });
 
   it('the /admin socket namespace refuses missing, buyer, forged, expired and logged-out tokens', async () => {
-    const secret = (sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`)[0]).value;
-    const expired = (() => {
-      const body = `expiredsess.${Date.now() - 1}`;
-      return `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
-    })();
+    const expired = signLikeServer(`expiredsess.${Date.now() - 1}`);
     const [sessionId, expiresAt, signature] = admin.split('.');
     const refused: { name: string; auth?: Record<string, unknown>; extraHeaders?: Record<string, string> }[] = [
       { name: 'no token' },
@@ -275,7 +278,12 @@ describe('organizer login, logout and session expiry', () => {
     expect(typeof ok.body.token).toBe('string');
     expect(ok.body.expiresAt).toBeGreaterThanOrEqual(before + ADMIN_SESSION_TTL_MS);
     expect(ok.body.expiresAt).toBeLessThanOrEqual(clock() + ADMIN_SESSION_TTL_MS);
-    const cookie = ok.headers.get('set-cookie') ?? '';
+    const cookies = ok.headers.getSetCookie();
+    // The session cookie, and the device cookie the login throttle recognises (only sent to the login route).
+    expect(cookies.map((c) => c.split('=')[0]).sort()).toEqual(['seatline_admin', 'seatline_device']);
+    const device = cookies.find((c) => c.startsWith('seatline_device='))!.split(';').map((p) => p.trim().toLowerCase());
+    expect(device).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/admin/login']));
+    const cookie = cookies.find((c) => c.startsWith('seatline_admin=')) ?? '';
     const attrs = cookie.split(';').map((p) => p.trim());
     expect(attrs[0]).toBe(`seatline_admin=${ok.body.token}`);
     expect(attrs.map((a) => a.toLowerCase())).toContain('httponly');
