@@ -1,6 +1,7 @@
 // The wire contract between browsers, non-browser clients and the server.
 // Imported by both sides: Socket.IO event maps, zod schemas for every input,
 // and the stable error codes. Event names here are public API; do not rename.
+import './zodConfig';
 import { z } from 'zod';
 
 // ---------- identifiers and limits ----------

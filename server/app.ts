@@ -1,6 +1,6 @@
 // Builds the whole server: database, one loop per event, Socket.IO gateway,
 // HTTP API and (optionally) Next.js, all on one HTTP server and one port.
-import { createServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Server as SocketIOServer } from 'socket.io';
@@ -11,7 +11,7 @@ import { fail } from '../lib/protocol';
 import { AdminAuth } from './admin/adminAuth';
 import { attachAdminGateway } from './admin/adminGateway';
 import { registerAdminRoutes } from './admin/adminRoutes';
-import { DatabaseAdminSessionStore } from './admin/adminSessionStore';
+import { DatabaseAdminSessionStore, type AdminSessionStore } from './admin/adminSessionStore';
 import { BucketLoginThrottle } from './admin/loginThrottle';
 import { BuyerApi } from './buyerApi';
 import { BuyerSessions } from './buyerSession';
@@ -21,10 +21,10 @@ import { registerBuyerRoutes } from './http/buyerRoutes';
 import { ClientInfo, isLoopback } from './http/clientInfo';
 import { onClientError } from './http/clientError';
 import { OriginPolicy } from './http/originPolicy';
-import { guardPageResponse } from './http/pageResponse';
-import { Router, sendAck, sendJson } from './http/router';
+import { pageServer, type PageHandler } from './http/pages';
+import { Router, sendAck } from './http/router';
 import { bearerToken, secretsEqual } from './http/secrets';
-import { API_CSP, newNonce, pageCsp, setBaseSecurityHeaders } from './http/securityHeaders';
+import { API_CSP, setBaseSecurityHeaders } from './http/securityHeaders';
 import { cryptoIds } from './ids';
 import { createLogger, type Logger } from './logger';
 import type { Timers } from './loop/reservationLoop';
@@ -32,8 +32,8 @@ import { Metrics } from './metrics';
 import { memoryRateLimitStores, RequestLimits, type RateLimitStores } from './rateLimiter';
 import type { IdSource } from './reservations/types';
 import { attachSocketGateway, eventRoom, type BuyerServer } from './socketGateway';
-import { handshakeFactsOf, handshakeGuard, type HandshakeFacts } from './socketHandshake';
-import type { AdminSessionStore } from './admin/adminSessionStore';
+import { handshakeFactsOf, handshakeGuard } from './socketHandshake';
+import { trimSocketRequests } from './socketRequests';
 
 export interface AppOptions {
   /** Serve the Next.js pages too (false in server tests: API + Socket.IO only). */
@@ -50,8 +50,6 @@ export interface AppOptions {
   adminSessions?: AdminSessionStore;
 }
 
-export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
 export interface RunningApp {
   url: string;
   port: number;
@@ -67,82 +65,6 @@ export interface RunningApp {
 /** Socket.IO message cap: the largest legitimate payload is a confirm, well under this. */
 const SOCKET_MAX_BYTES = 100_000;
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-
-/** /admin and everything under it, except the login page itself. */
-function isAdminPage(pathname: string): boolean {
-  return (pathname === '/admin' || pathname.startsWith('/admin/')) && pathname !== '/admin/login';
-}
-
-/** What a connection keeps of its first HTTP request (see trimSocketRequests). */
-interface TrimmedRequest {
-  headers: { cookie?: string };
-  connection: { encrypted: boolean };
-  /** Origin verdict and client address, decided from the full request (see socketHandshake.ts). */
-  seatline: HandshakeFacts;
-}
-
-/** The only parts of the request the namespaces' handshakes read: the session cookie (buyer and admin), and our verdicts. */
-function trimmedRequest(req: IncomingMessage, facts: HandshakeFacts): TrimmedRequest {
-  const cookie = req.headers.cookie;
-  return {
-    headers: cookie === undefined ? {} : { cookie },
-    // Socket.IO derives `handshake.secure` from this.
-    connection: { encrypted: (req.socket as { encrypted?: boolean } | null)?.encrypted === true },
-    seatline: facts,
-  };
-}
-
-/** engine.io's stand-in response for a WebSocket upgrade (not a ServerResponse). */
-interface UpgradeResponse {
-  req?: unknown;
-  socket: { rawListeners(event: 'close'): unknown[]; removeListener(event: 'close', listener: (...args: unknown[]) => void): unknown };
-}
-
-function isUpgradeResponse(res: unknown): res is UpgradeResponse {
-  if (res instanceof ServerResponse || typeof res !== 'object' || res === null || !('req' in res) || !('socket' in res)) return false;
-  const socket = (res as { socket: unknown }).socket;
-  return typeof socket === 'object' && socket !== null && typeof (socket as { rawListeners?: unknown }).rawListeners === 'function';
-}
-
-/**
- * Memory per idle connection (Socket.IO's "discard the initial HTTP request" tip, made effective):
- * - every engine.io connection keeps its first request for Socket.IO to build each namespace's
- *   `handshake` from, including namespaces joined later over the same connection (/admin after /).
- *   We replace it with a plain object holding only the cookie, so the IncomingMessage with all its
- *   headers, raw headers and stream state can be collected;
- * - engine.io also keeps each WebSocket upgrade request alive for the connection's lifetime: its
- *   stand-in response holds `req`, and a 'close' listener it puts on the TCP socket (only to
- *   re-emit 'close' for middlewares, of which we have none that listen) holds the response.
- *   Once the 101 headers are written (engine.io deletes the response's header store then) the
- *   response is finished, so we drop both. Without this the first step frees nothing for
- *   WebSocket clients. Measured in bench/memory.ts.
- */
-function trimSocketRequests(io: BuyerServer, factsOf: (req: IncomingMessage) => HandshakeFacts): void {
-  const upgrades = new WeakMap<IncomingMessage, { res: UpgradeResponse; onClose: unknown }>();
-  // Registered first, so it runs right after engine.io built the response: the TCP socket's
-  // newest 'close' listener is then the response's own `once` wrapper. Anything else (say a
-  // plain `on` listener of Node's http server) is left alone: then only `req` is dropped.
-  io.engine.use((req: IncomingMessage, res: unknown, next: () => void) => {
-    if (isUpgradeResponse(res)) {
-      const newest = res.socket.rawListeners('close').at(-1) as { listener?: unknown } | undefined;
-      upgrades.set(req, { res, onClose: typeof newest?.listener === 'function' ? newest : undefined });
-    }
-    next();
-  });
-  io.engine.on('headers', (_headers: unknown, req: IncomingMessage) => {
-    const upgrade = upgrades.get(req);
-    if (!upgrade) return;
-    upgrades.delete(req);
-    if (typeof upgrade.onClose === 'function') upgrade.res.socket.removeListener('close', upgrade.onClose as (...args: unknown[]) => void);
-    upgrade.res.req = undefined;
-  });
-  io.engine.on('connection', (raw: { request: unknown; remoteAddress: string }) => {
-    const facts = factsOf(raw.request as IncomingMessage);
-    raw.request = trimmedRequest(raw.request as IncomingMessage, facts);
-    // Socket.IO's `handshake.address`: the client behind trusted proxies, not the proxy.
-    raw.remoteAddress = facts.address;
-  });
-}
 
 export async function startApp(config: ServerConfig, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -257,32 +179,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   });
 
   httpServer.on('clientError', onClientError);
-
-  async function servePage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (!pageHandler) return sendJson(res, 404, JSON.stringify(fail('not_found', 'Pages are not served by this instance.')));
-    // Build output with content hashes in their names: Next's long caching stands, no cookie, no nonce.
-    if (url.pathname.startsWith('/_next/static/')) return pageHandler(req, res);
-    // Organizer pages need an organizer session; everything else is public.
-    if (isAdminPage(url.pathname) && !(await adminAuth.fromRequest(req))) {
-      res.writeHead(302, { location: `/admin/login?next=${encodeURIComponent(url.pathname + url.search)}`, 'cache-control': 'no-store' });
-      res.end();
-      return;
-    }
-    const https = clientInfo.isHttps(req);
-    // A fresh nonce per response. Next reads it from the request's CSP header and puts it on its
-    // own scripts; our root layout reads x-nonce for its inline script. Whatever the client sent
-    // in these headers is replaced.
-    const nonce = newNonce();
-    const csp = pageCsp({ nonce, https, dev: config.dev });
-    delete req.headers['content-security-policy-report-only'];
-    req.headers['content-security-policy'] = csp;
-    req.headers['x-nonce'] = nonce;
-    res.setHeader('content-security-policy', csp);
-    // Every visitor gets an anonymous buyer session on first page load; no page may be stored
-    // by a shared cache (pageResponse.ts).
-    guardPageResponse(res, { buyerCookie: sessions.fromRequest(req) ? null : sessions.cookieHeader(sessions.issue().token, https) });
-    await pageHandler(req, res);
-  }
+  const servePage = pageServer({ handler: pageHandler, adminAuth, sessions, clientInfo, dev: config.dev });
 
   const io: BuyerServer = new SocketIOServer(httpServer, {
     maxHttpBufferSize: SOCKET_MAX_BYTES,
