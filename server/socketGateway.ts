@@ -109,7 +109,7 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
       .then(
         (reply) => ack(reply),
         (error: unknown) => {
-          logger.error({ err: error, event }, 'socket handler failed');
+          logger.error({ err: error, event, address: socket.handshake.address }, 'socket handler failed');
           ack(fail('internal', 'Something went wrong on our side; nothing changed.'));
         },
       );

@@ -46,7 +46,7 @@ export function guardedMiddleware(logger: Logger, middleware: Middleware): Middl
     try {
       middleware(socket, once);
     } catch (error) {
-      logger.error({ err: error, nsp: socket.nsp.name }, 'socket handshake failed');
+      logger.error({ err: error, nsp: socket.nsp.name, address: socket.handshake.address }, 'socket handshake failed');
       once(handshakeError('internal', 'Something went wrong on our side; try again.'));
     }
   };
