@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { headers } from 'next/headers';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { EVENT_PRELOAD_SCRIPT } from '../lib/client/api';
@@ -15,12 +16,16 @@ export const viewport: Viewport = {
   themeColor: '#ffffff',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The Content-Security-Policy nonce of this response (server/http/pages.ts): Next puts it on its
+  // own scripts; our inline script needs it too. Reading headers makes every page dynamic, as a
+  // per-response nonce requires.
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
   return (
     <html lang="en">
       <head>
         {/* Starts the event page's data requests before the bundles load (see lib/client/api.ts). */}
-        <script dangerouslySetInnerHTML={{ __html: EVENT_PRELOAD_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: EVENT_PRELOAD_SCRIPT }} />
       </head>
       <body>
         <a className="skip-link" href="#main">

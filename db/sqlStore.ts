@@ -319,4 +319,17 @@ export abstract class SqlStore implements Store {
       orders: orders.map((o) => ({ createdAt: o.created_at, tickets: Number(o.tickets), revenueCents: Number(o.revenue) })),
     };
   }
+
+  // ---------- organizer sessions ----------
+
+  async revokeAdminSession(sessionId: string, expiresAt: number, nowMs: number): Promise<void> {
+    await this.atomically([
+      { sql: 'INSERT INTO admin_session_revocations (session_id, expires_at) VALUES (?, ?) ON CONFLICT (session_id) DO NOTHING', params: [sessionId, expiresAt] },
+      { sql: 'DELETE FROM admin_session_revocations WHERE expires_at <= ?', params: [nowMs] },
+    ]);
+  }
+
+  async isAdminSessionRevoked(sessionId: string): Promise<boolean> {
+    return (await this.one('SELECT 1 AS revoked FROM admin_session_revocations WHERE session_id = ?', sessionId)) !== undefined;
+  }
 }

@@ -182,4 +182,9 @@ export interface Store {
   /** The event a ticket code belongs to (codes are unique across events), or null for a code no ticket has. */
   eventOfTicketCode(code: string): Promise<TicketOwner | null>;
   salesHistory(eventId: string, sinceMs: number): Promise<SalesHistory>;
+
+  // ---------- organizer sessions ----------
+  /** Records that a session is revoked until it would have expired; drops revocations that ended by `nowMs`. */
+  revokeAdminSession(sessionId: string, expiresAt: number, nowMs: number): Promise<void>;
+  isAdminSessionRevoked(sessionId: string): Promise<boolean>;
 }

@@ -1,6 +1,7 @@
 // The wire contract between browsers, non-browser clients and the server.
 // Imported by both sides: Socket.IO event maps, zod schemas for every input,
 // and the stable error codes. Event names here are public API; do not rename.
+import './zodConfig';
 import { z } from 'zod';
 
 // ---------- identifiers and limits ----------
@@ -359,7 +360,11 @@ export const holdRefSchema = z.object({ holdId: holdIdSchema });
 
 export const buyerDetailsSchema = z.object({
   name: z.string().trim().min(1, 'enter a name').max(120),
-  email: z.email('enter a valid email address').max(254),
+  email: z
+    .email('enter a valid email address')
+    .max(254)
+    // RFC 5321: at most 64 characters before the @ (mail servers may refuse longer).
+    .refine((email) => email.lastIndexOf('@') <= 64, 'the part before the @ can be at most 64 characters'),
 });
 
 export const confirmHoldSchema = z.object({

@@ -2,6 +2,7 @@
 // seats, straight or curved, with row labels, numbering direction, aisle
 // gaps and price categories. Pure: shared by the seed, the admin layout
 // builder and its live preview.
+import './zodConfig';
 import { z } from 'zod';
 import type { CategoryView, EventDetail, SeatLayout, SectionView } from './protocol';
 

@@ -1,5 +1,6 @@
 // Server configuration from the environment, validated once at start.
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/clientInfo';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -35,6 +36,39 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Organizer password; when unset a strong one is generated at start and logged once. */
   ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').max(256).optional(),
+  /** The site's public address (https://tickets.example.com): its origin is the site's own; https means Secure cookies and HSTS. */
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      const origin = originOf(value.trim());
+      if (!origin) ctx.addIssue({ code: 'custom', message: 'PUBLIC_URL must be an absolute http(s) URL, e.g. https://tickets.example.com' });
+      return origin ?? undefined;
+    }),
+  /** More origins whose pages may call the API and open sockets with the site's sessions (comma-separated). */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const origins: string[] = [];
+      for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+        const origin = bareOriginOf(entry);
+        if (!origin) {
+          ctx.addIssue({ code: 'custom', message: `ALLOWED_ORIGINS: ${JSON.stringify(entry)} is not an origin like https://shop.example.com` });
+        } else origins.push(origin);
+      }
+      return origins;
+    }),
+  /** Which peers may set X-Forwarded-For / -Proto: a hop count, or proxy addresses / CIDRs / loopback, linklocal, uniquelocal. */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: `TRUST_PROXY: ${parsed}` });
+      return typeof parsed === 'string' ? ({ kind: 'none' } as TrustProxy) : parsed;
+    }),
   SEED_DEMO: z
     .enum(['0', '1', 'true', 'false'])
     .default('1')
@@ -64,6 +98,10 @@ export type ServerConfig = {
   sessionSecret?: string;
   metricsToken?: string;
   adminPassword?: string;
+  /** The origin of PUBLIC_URL (scheme://host[:port]), if set. */
+  publicOrigin?: string;
+  allowedOrigins: string[];
+  trustProxy: TrustProxy;
   seedDemo: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   checkInvariants: boolean;
@@ -94,9 +132,34 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     sessionSecret: e.SESSION_SECRET,
     metricsToken: e.METRICS_TOKEN,
     adminPassword: e.ADMIN_PASSWORD,
+    publicOrigin: e.PUBLIC_URL,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    trustProxy: e.TRUST_PROXY,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     checkInvariants: e.CHECK_INVARIANTS,
     dev: e.NODE_ENV !== 'production',
   };
+}
+
+/** The origin of an absolute http(s) URL, or null. */
+function originOf(value: string): string | null {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The origin of an entry that is scheme://host[:port] and nothing else (no path, query, user or wildcard), or null. */
+function bareOriginOf(entry: string): string | null {
+  if (entry.includes('*')) return null;
+  try {
+    const url = new URL(entry);
+    if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return null;
+    return originOf(entry);
+  } catch {
+    return null;
+  }
 }

@@ -22,6 +22,7 @@ import type { EventRegistry, EventRuntime } from './eventRegistry';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { RequestLimits } from './rateLimiter';
+import { guardedMiddleware, handshakeError } from './socketHandshake';
 import { holdView } from './views';
 
 export interface SocketData {
@@ -45,18 +46,16 @@ export interface GatewayDeps {
 export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
   const { registry, buyerApi, sessions, metrics, logger, limits } = deps;
 
-  io.use((socket, next) => {
-    const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    const token = typeof auth?.token === 'string' ? auth.token : readCookie(socket.handshake.headers.cookie, BUYER_COOKIE);
-    const buyerId = sessions.verify(token);
-    if (!buyerId) {
-      const error = new Error('unauthorized') as Error & { data?: unknown };
-      error.data = { code: 'unauthorized', message: 'Open the site first, or get a token from POST /api/session.' };
-      return next(error);
-    }
-    socket.data.buyerId = buyerId;
-    next();
-  });
+  io.use(
+    guardedMiddleware(logger, (socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const token = typeof auth?.token === 'string' ? auth.token : readCookie(socket.handshake.headers.cookie, BUYER_COOKIE);
+      const buyerId = sessions.verify(token);
+      if (!buyerId) return next(handshakeError('unauthorized', 'Open the site first, or get a token from POST /api/session.'));
+      socket.data.buyerId = buyerId;
+      next();
+    }),
+  );
 
   // The handlers are built once and shared by every socket (`this` is the socket): per-socket
   // closures and listener entries were ~1.4 KB of heap on each idle connection.
@@ -101,17 +100,16 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
     const ack = args[args.length - 1];
     if (!run || typeof ack !== 'function') return;
     const payload = args.length > 1 ? args[0] : undefined;
-    const waitMs = limits.take(this.handshake.address, this.id);
-    if (waitMs > 0) {
-      ack(fail('rate_limited', 'Too many requests from this connection; slow down.', { retryAfterMs: waitMs }));
-      return;
-    }
-    Promise.resolve()
-      .then(() => run(this, payload))
+    const socket = this;
+    limits
+      .take(this.handshake.address, this.id)
+      .then((waitMs) =>
+        waitMs > 0 ? fail('rate_limited', 'Too many requests from this connection; slow down.', { retryAfterMs: waitMs }) : run(socket, payload),
+      )
       .then(
         (reply) => ack(reply),
         (error: unknown) => {
-          logger.error({ err: error, event }, 'socket handler failed');
+          logger.error({ err: error, event, address: socket.handshake.address }, 'socket handler failed');
           ack(fail('internal', 'Something went wrong on our side; nothing changed.'));
         },
       );

@@ -192,3 +192,14 @@ export const auditSeatHeads = pgTable(
   },
   (t) => [primaryKey({ columns: [t.eventId, t.seatId] })],
 );
+
+/** Revoked organizer sessions (logout), until the token would have expired anyway. */
+export const adminSessionRevocations = pgTable(
+  'admin_session_revocations',
+  {
+    sessionId: text('session_id').primaryKey(),
+    /** When the revoked token expires (epoch ms): after that it is refused anyway and the row can go. */
+    expiresAt: epochMs('expires_at').notNull(),
+  },
+  (t) => [index('admin_session_revocations_expiry').on(t.expiresAt)],
+);

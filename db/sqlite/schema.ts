@@ -184,3 +184,18 @@ export const auditSeatHeads = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.eventId, t.seatId] })],
 );
+
+/**
+ * Organizer sessions ended by logout before their expiry. A token is refused while its id is
+ * here; rows are pruned once the token would have expired anyway, so the table stays as small
+ * as the number of logouts within one session lifetime (8 hours).
+ */
+export const adminSessionRevocations = sqliteTable(
+  'admin_session_revocations',
+  {
+    sessionId: text('session_id').primaryKey(),
+    /** When the revoked token expires (epoch ms): after that it is refused anyway and the row can go. */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('admin_session_revocations_expiry').on(t.expiresAt)],
+);

@@ -1,6 +1,7 @@
 // The organizer's HTTP API. Every route requires an admin session; every
 // change to an event goes into that event's loop as a high-priority command.
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { ZodType } from 'zod';
 import {
   adminLoginSchema,
@@ -16,12 +17,12 @@ import {
 import { fail, invalidRequest, orderIdSchema, seatIdSchema, type Ack } from '../../lib/protocol';
 import { buildVenue } from '../../lib/venueLayout';
 import type { Store } from '../../db/store';
-import type { BuyerSessions } from '../buyerSession';
+import { readCookie, type BuyerSessions } from '../buyerSession';
 import type { EventRegistry, EventRuntime } from '../eventRegistry';
 import type { AdminCommand, Outcome } from '../reservations/types';
 import { failView } from '../views';
 import { BodyError, readJsonBody, sendAck, sendJson, type RequestContext, type Router } from '../http/router';
-import type { AdminAuth } from './adminAuth';
+import { DEVICE_COOKIE, type AdminAuth } from './adminAuth';
 import { adminStatsOf } from './adminGateway';
 import { checkInTicket } from './checkIn';
 import { ordersCsv } from './ordersCsv';
@@ -36,7 +37,10 @@ export interface AdminRouteDeps {
   defaultHoldTtlMs: number;
   viewersOf(eventId: string): number;
   clock: () => number;
-  secureCookies: boolean;
+  /** The client's address, for the login throttle (see ClientInfo). */
+  clientAddress(req: IncomingMessage): string;
+  /** Whether this request's cookies must be Secure (the site is served over HTTPS). */
+  secureCookies(req: IncomingMessage): boolean;
 }
 
 const ACTOR = 'admin';
@@ -47,7 +51,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   /** Admin-only route: 401 without credentials, 403 for a buyer session, then validated input. */
   function asAdmin<T>(schema: ZodType<T> | null, fn: (ctx: RequestContext, input: T) => Promise<void> | void) {
     return async (ctx: RequestContext) => {
-      if (!auth.fromRequest(ctx.req)) {
+      if (!(await auth.fromRequest(ctx.req))) {
         const isBuyer = sessions.fromRequest(ctx.req) !== null;
         return sendAck(ctx.res, isBuyer ? fail('forbidden', 'Organizers only.') : fail('unauthorized', 'Sign in as an organizer.'));
       }
@@ -90,7 +94,10 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     }
     const parsed = adminLoginSchema.safeParse(body);
     if (!parsed.success) return sendAck(ctx.res, invalidRequest(parsed.error));
-    const result = auth.login(parsed.data.password, ctx.req.socket.remoteAddress ?? 'unknown');
+    const result = await auth.login(parsed.data.password, {
+      address: deps.clientAddress(ctx.req),
+      deviceToken: readCookie(ctx.req.headers.cookie, DEVICE_COOKIE),
+    });
     if (!result.ok) {
       return sendAck(
         ctx.res,
@@ -99,14 +106,15 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
           : fail('unauthorized', 'Wrong password.'),
       );
     }
+    const secure = deps.secureCookies(ctx.req);
     sendJson(ctx.res, 200, JSON.stringify({ ok: true, token: result.token, expiresAt: result.expiresAt }), {
-      'set-cookie': auth.cookieHeader(result.token, deps.secureCookies),
+      'set-cookie': [auth.cookieHeader(result.token, secure), auth.deviceCookieHeader(result.deviceToken, secure)],
     });
   });
 
-  router.add('POST', '/api/admin/logout', (ctx) => {
-    auth.logout(auth.tokenFromRequest(ctx.req));
-    sendJson(ctx.res, 200, JSON.stringify({ ok: true }), { 'set-cookie': auth.clearCookieHeader() });
+  router.add('POST', '/api/admin/logout', async (ctx) => {
+    await auth.logout(auth.tokenFromRequest(ctx.req));
+    sendJson(ctx.res, 200, JSON.stringify({ ok: true }), { 'set-cookie': auth.clearCookieHeader(deps.secureCookies(ctx.req)) });
   });
 
   router.add('GET', '/api/admin/me', asAdmin(null, (ctx) => sendAck(ctx.res, { ok: true, role: 'organizer' })));

@@ -1,5 +1,6 @@
 // The public HTTP API. Mutations go through BuyerApi, i.e. through the same
 // loops, validation and error codes as the Socket.IO events.
+import type { IncomingMessage } from 'node:http';
 import { fail, orderIdSchema, invalidRequest, type AvailabilitySnapshot, type EventSummary, type StatusesSnapshot } from '../../lib/protocol';
 import type { Store } from '../../db/store';
 import type { BuyerSessions } from '../buyerSession';
@@ -13,7 +14,8 @@ export interface BuyerRouteDeps {
   buyerApi: BuyerApi;
   sessions: BuyerSessions;
   store: Store;
-  secureCookies: boolean;
+  /** Whether this request's cookies must be Secure (the site is served over HTTPS). */
+  secureCookies(req: IncomingMessage): boolean;
 }
 
 function summaryOf(runtime: EventRuntime): EventSummary {
@@ -51,10 +53,10 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
 
   router.add('GET', '/api/health', ({ res }) => sendJson(res, 200, JSON.stringify({ status: 'ok' })));
 
-  router.add('POST', '/api/session', ({ res }) => {
+  router.add('POST', '/api/session', ({ req, res }) => {
     const { token, buyerId } = sessions.issue();
     sendJson(res, 201, JSON.stringify({ ok: true, token, buyerId }), {
-      'set-cookie': sessions.cookieHeader(token, deps.secureCookies),
+      'set-cookie': sessions.cookieHeader(token, deps.secureCookies(req)),
     });
   });
 

@@ -3,7 +3,7 @@
 // logged-out organizer tokens (401) without changing anything; the /admin
 // socket namespace does the same; login is rate limited, its cookie is
 // locked down, and a generated password is logged exactly once.
-import { createHmac } from 'node:crypto';
+import { createHmac, scryptSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,19 @@ describe('authorization matrix: every admin route', () => {
   let cases: RouteCase[];
 
   const sql = <T = any>(query: string, ...params: unknown[]) => server.sql.all<T>(query, ...params);
+  /**
+   * Signs a token body as the server does: HMAC-SHA256 under a key bound to the session secret and
+   * to the scrypt hash of the organizer password (salt persisted), so a password change ends sessions.
+   */
+  let signingKey: Buffer | null = null;
+  const signLikeServer = async (body: string) => {
+    if (!signingKey) {
+      const setting = async (key: string) => (await sql<{ value: string }>(`SELECT value FROM settings WHERE key = ?`, key))[0].value;
+      const passwordHash = scryptSync(ADMIN_PASSWORD, Buffer.from(await setting('admin_password_salt'), 'base64url'), 32);
+      signingKey = createHmac('sha256', await setting('admin_session_secret')).update('seatline admin signing key\0').update(passwordHash).digest();
+    }
+    return `${body}.${createHmac('sha256', signingKey).update(`admin:${body}`).digest('base64url')}`;
+  };
 
   /** Everything an admin route could change, read as a real organizer and straight from SQLite. */
   async function snapshot() {
@@ -145,17 +158,14 @@ describe('authorization matrix: every admin route', () => {
   });
 
   it('a token signed like the server does is accepted (so the forged/expired variants below are precise)', async () => {
-    const secret = ((await sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`))[0]).value;
-    const body = `probe${Date.now()}.${Date.now() + 60_000}`;
-    const token = `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
+    const token = await signLikeServer(`probe${Date.now()}.${Date.now() + 60_000}`);
     const me = await call(server.url, 'GET', '/api/admin/me', { token });
     expect(me.status).toBe(200);
     expect(me.body).toEqual({ ok: true, role: 'organizer' });
   });
 
   it('anonymous → 401, buyer → 403, forged / tampered / expired / logged-out organizer tokens → 401; nothing changes', async () => {
-    const secret = ((await sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`))[0]).value;
-    const sign = (body: string) => `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
+    const sign = signLikeServer;
     const [sessionId, expiresAt, signature] = admin.split('.');
     const credentials: { name: string; opts: { token?: string; cookie?: string }; status: number; code: string }[] = [
       { name: 'anonymous', opts: {}, status: 401, code: 'unauthorized' },
@@ -164,7 +174,7 @@ describe('authorization matrix: every admin route', () => {
       { name: 'forged', opts: { token: `AAAAAAAAAAAAAAAA.${Date.now() + 3_600_000}.${'A'.repeat(43)}` }, status: 401, code: 'unauthorized' },
       { name: 'tampered expiry', opts: { token: `${sessionId}.${Number(expiresAt) + 1_000_000}.${signature}` }, status: 401, code: 'unauthorized' },
       { name: 'tampered signature', opts: { token: `${sessionId}.${expiresAt}.${signature.slice(0, -2)}AA` }, status: 401, code: 'unauthorized' },
-      { name: 'expired (correctly signed)', opts: { token: sign(`expiredsess.${Date.now() - 1000}`) }, status: 401, code: 'unauthorized' },
+      { name: 'expired (correctly signed)', opts: { token: await sign(`expiredsess.${Date.now() - 1000}`) }, status: 401, code: 'unauthorized' },
       { name: 'logged out', opts: { token: loggedOut }, status: 401, code: 'unauthorized' },
       { name: 'forged cookie', opts: { cookie: `seatline_admin=${sessionId}.${Number(expiresAt) + 5}.${signature}` }, status: 401, code: 'unauthorized' },
       { name: 'oversized', opts: { token: 'x'.repeat(500) }, status: 401, code: 'unauthorized' },
@@ -190,11 +200,7 @@ describe('authorization matrix: every admin route', () => {
   });
 
   it('the /admin socket namespace refuses missing, buyer, forged, expired and logged-out tokens', async () => {
-    const secret = ((await sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`))[0]).value;
-    const expired = (() => {
-      const body = `expiredsess.${Date.now() - 1}`;
-      return `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
-    })();
+    const expired = await signLikeServer(`expiredsess.${Date.now() - 1}`);
     const [sessionId, expiresAt, signature] = admin.split('.');
     const refused: { name: string; auth?: Record<string, unknown>; extraHeaders?: Record<string, string> }[] = [
       { name: 'no token' },
@@ -278,7 +284,12 @@ describe('organizer login, logout and session expiry', () => {
     expect(typeof ok.body.token).toBe('string');
     expect(ok.body.expiresAt).toBeGreaterThanOrEqual(before + ADMIN_SESSION_TTL_MS);
     expect(ok.body.expiresAt).toBeLessThanOrEqual(clock() + ADMIN_SESSION_TTL_MS);
-    const cookie = ok.headers.get('set-cookie') ?? '';
+    const cookies = ok.headers.getSetCookie();
+    // The session cookie, and the device cookie the login throttle recognises (only sent to the login route).
+    expect(cookies.map((c) => c.split('=')[0]).sort()).toEqual(['seatline_admin', 'seatline_device']);
+    const device = cookies.find((c) => c.startsWith('seatline_device='))!.split(';').map((p) => p.trim().toLowerCase());
+    expect(device).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/admin/login']));
+    const cookie = cookies.find((c) => c.startsWith('seatline_admin=')) ?? '';
     const attrs = cookie.split(';').map((p) => p.trim());
     expect(attrs[0]).toBe(`seatline_admin=${ok.body.token}`);
     expect(attrs.map((a) => a.toLowerCase())).toContain('httponly');
