@@ -379,8 +379,11 @@ export class SeatBook {
     this.endHold(hold, 'confirmed', now, order.id);
     for (const seatId of hold.seatIds) this.setSeat(seatId, { status: 'sold', orderId: order.id });
     this.addOrder(order);
-    this.effects.push({ kind: 'order_created', order });
-    return { ok: true, type: 'confirmed', order: copyOrder(order), replayed: false };
+    // One copy serves the effect and the reply: a later command of the same batch (an organizer
+    // cancelling some of its tickets) changes the book's order, never what this batch writes.
+    const copy = copyOrder(order);
+    this.effects.push({ kind: 'order_created', order: copy });
+    return { ok: true, type: 'confirmed', order: copy, replayed: false };
   }
 
   // ---------- state transitions ----------
