@@ -92,6 +92,14 @@ async function inPostgresSnapshot<T>(store: Store, read: (sql: SqlRunner) => Pro
   });
 }
 
+/** Runs reads inside one consistent snapshot of a database (see TestDatabase.snapshot). */
+export type Snapshot = <T>(read: (sql: SqlRunner) => Promise<T>) => Promise<T>;
+
+/** Audits one consistent snapshot, taken however the caller reaches the database. */
+export function auditSnapshotOf(snapshot: Snapshot): Promise<AuditResult> {
+  return snapshot(auditSnapshot);
+}
+
 /** Opens the file read-only and audits one consistent snapshot of it. */
 export async function auditDatabaseFile(path: string): Promise<AuditResult> {
   const db = new Database(path, { readonly: true, fileMustExist: true });
@@ -346,10 +354,14 @@ async function publicSeatMap(sql: SqlRunner, eventId: string): Promise<{ version
  * Both are versioned: when the versions match the maps must be identical; a commit landing
  * between the two reads just means another try. Returns the differences (empty = agree).
  */
-export async function availabilityAgrees(baseUrl: string, storage: string | Store, eventId: string, tries = 20): Promise<string[]> {
+export async function availabilityAgrees(baseUrl: string, storage: string | Store | Snapshot, eventId: string, tries = 20): Promise<string[]> {
   const file = typeof storage === 'string' ? new Database(storage, { readonly: true, fileMustExist: true }) : null;
   const readStored = () =>
-    file ? inSqliteSnapshot(file, (sql) => publicSeatMap(sql, eventId)) : inPostgresSnapshot(storage as Store, (sql) => publicSeatMap(sql, eventId));
+    file
+      ? inSqliteSnapshot(file, (sql) => publicSeatMap(sql, eventId))
+      : typeof storage === 'function'
+        ? storage((sql) => publicSeatMap(sql, eventId))
+        : inPostgresSnapshot(storage as Store, (sql) => publicSeatMap(sql, eventId));
   try {
     for (let i = 0; i < tries; i++) {
       const res = await fetch(`${baseUrl}/api/events/${eventId}/availability`);

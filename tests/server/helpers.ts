@@ -22,6 +22,7 @@ import {
 import { seedDemoIfEmpty } from '../../db/seed';
 import { SqliteStore } from '../../db/sqlite/sqliteStore';
 import { sqlOf, type SqlRunner } from '../support/sql';
+import { defaultStore, freshPostgresDatabase, type StoreKind } from '../support/stores';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
 
@@ -41,18 +42,28 @@ export function tempDir(prefix = 'seatline-test-'): string {
 
 export interface TestServerOptions {
   /**
-   * Start from a copy of a demo database seeded once per test file instead of
-   * seeding a fresh one (~0.2 s instead of ~1.5–2 s per server). Ignored when
-   * DATABASE_PATH is given or SEED_DEMO is off.
+   * Start from a copy of a demo database seeded once per test file (SQLite) or per run
+   * (PostgreSQL) instead of seeding a fresh one (~0.2 s instead of ~1.5–2 s per server).
+   * Ignored when DATABASE_PATH or DATABASE_URL is given or SEED_DEMO is off.
    */
   seededCopy?: boolean;
+  /** The store to run on (default SQLite). */
+  store?: StoreKind;
 }
 
 /** Starts a server on 127.0.0.1 and a free port, with a fresh database (or the given one). */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dir = tempDir();
-  const useCopy = options.seededCopy && env.DATABASE_PATH === undefined && !['0', 'false'].includes(env.SEED_DEMO ?? '1');
-  const databasePath = env.DATABASE_PATH ?? (useCopy ? await seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER) : join(dir, 'test.db'));
+  const given = env.DATABASE_PATH !== undefined || env.DATABASE_URL !== undefined;
+  const useCopy = options.seededCopy && !given && !['0', 'false'].includes(env.SEED_DEMO ?? '1');
+  let dropDatabase = async () => {};
+  if ((options.store ?? defaultStore()) === 'postgres' && !given) {
+    // The PostgreSQL demo template was seeded with 8 seats per buyer; other limits seed afresh.
+    const database = await freshPostgresDatabase(useCopy && (env.MAX_SEATS_PER_BUYER ?? '8') === '8' ? 'demo' : 'migrated');
+    env = { ...env, DATABASE_URL: database.url };
+    dropDatabase = database.drop;
+  }
+  const databasePath = env.DATABASE_PATH ?? (useCopy && !env.DATABASE_URL ? await seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER) : join(dir, 'test.db'));
   const config = configFromEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -68,6 +79,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     app = await startApp(config, { withNext: false });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
+    await dropDatabase();
     throw error;
   }
   return {
@@ -78,6 +90,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     async stop() {
       await app.close();
       rmSync(dir, { recursive: true, force: true });
+      await dropDatabase();
     },
   };
 }

@@ -10,6 +10,11 @@ import type { Store } from '../../db/store';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
+/** The store this file's servers run on: the `postgres` project (vitest.config.ts) runs some server suites again on PostgreSQL. */
+export function defaultStore(): StoreKind {
+  return process.env.SEATLINE_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+}
+
 /** The stores the suites run against in this run. */
 export function storeKinds(): StoreKind[] {
   return inject('postgresServerUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
