@@ -35,6 +35,7 @@ export function rulesOf(row: EventRow, defaultHoldTtlMs: number): EventRules {
     saleStatus: row.saleStatus,
     saleOpensAt: row.saleOpensAt,
     saleClosesAt: row.saleClosesAt,
+    preventOrphanSeats: row.preventOrphanSeats,
   };
 }
 
@@ -144,6 +145,7 @@ export function loadEventDetail(handle: DatabaseHandle, eventId: string, default
     priceRangeCents: [seatRows.length ? minPrice : 0, maxPrice],
     holdTtlMs: event.holdTtlMs ?? defaultHoldTtlMs,
     maxSeatsPerBuyer: event.maxSeatsPerBuyer,
+    preventOrphanSeats: event.preventOrphanSeats,
     categories: layout.categories,
     sections: layout.sections,
     bounds: layout.bounds,

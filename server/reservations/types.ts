@@ -28,6 +28,8 @@ export interface EventRules {
   /** Epoch ms; null = no bound. */
   saleOpensAt: number | null;
   saleClosesAt: number | null;
+  /** Refuse holds that would strand a single free seat in a row (see orphanRule.ts). */
+  preventOrphanSeats: boolean;
 }
 
 export interface Hold {
