@@ -16,6 +16,8 @@ export interface NewEvent {
   saleStatus?: 'open' | 'paused' | 'closed';
   saleOpensAt?: number | null;
   saleClosesAt?: number | null;
+  /** The no-orphan rule (default on). */
+  preventOrphanSeats?: boolean;
   layout: GeneratedLayout;
   /** The description the layout was generated from (kept for export and editing). */
   venueSpec?: VenueSpec;
@@ -47,6 +49,7 @@ export function createEvent({ db }: DatabaseHandle, input: NewEvent): void {
         saleStatus: input.saleStatus ?? 'open',
         saleOpensAt: input.saleOpensAt ?? null,
         saleClosesAt: input.saleClosesAt ?? null,
+        preventOrphanSeats: input.preventOrphanSeats ?? true,
         layoutJson: JSON.stringify(layoutJson),
         createdAt: input.createdAt,
       })

@@ -1,9 +1,10 @@
 // Reads that rebuild a loop's state at start, and the static / historical
 // reads that never go through a loop (event layout, orders).
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { CategoryView, EventDetail, OrderView, SectionView, TicketView } from '../lib/protocol';
+import type { CategoryView, EventDetail, OrderView, SeatLayout, SectionView, TicketView } from '../lib/protocol';
 import type { SeatSpec, RestoredState } from '../server/reservations/seatBook';
-import type { EventRules, Hold, Order } from '../server/reservations/types';
+import type { EventRules, Hold, Order, StageBox } from '../server/reservations/types';
+import { coreSeatsOf } from '../lib/venueLayout';
 import type { DatabaseHandle } from './connection';
 import { blockedSeats, events, holds, orders, seats, tickets } from './schema';
 
@@ -21,7 +22,9 @@ export interface LoopState {
   currency: string;
   version: number;
   rules: EventRules;
+  /** Every seat with where it is (best available and the orphan rule need rows and positions). */
   seats: SeatSpec[];
+  stage: StageBox;
   restored: RestoredState;
 }
 
@@ -52,11 +55,8 @@ export function loadLoopState(handle: DatabaseHandle, eventId: string, defaultHo
   const { db } = handle;
   const event = getEventRow(handle, eventId);
   if (!event) return null;
-  const seatRows = db
-    .select({ id: seats.id, priceCents: seats.priceCents, gaArea: seats.gaArea })
-    .from(seats)
-    .where(eq(seats.eventId, eventId))
-    .all();
+  const layout = JSON.parse(event.layoutJson) as EventLayoutJson;
+  const seatRows = db.select().from(seats).where(eq(seats.eventId, eventId)).all();
   const holdRows = db
     .select()
     .from(holds)
@@ -112,7 +112,8 @@ export function loadLoopState(handle: DatabaseHandle, eventId: string, defaultHo
     currency: event.currency,
     version: event.version,
     rules: rulesOf(event, defaultHoldTtlMs),
-    seats: seatRows.map((s) => (s.gaArea ? { id: s.id, priceCents: s.priceCents, gaArea: s.gaArea } : { id: s.id, priceCents: s.priceCents })),
+    seats: coreSeatsOf(seatRows.map(seatLayoutOf), layout.sections),
+    stage: layout.stage,
     restored: {
       holds: liveHolds,
       orders: liveOrders,
@@ -150,18 +151,22 @@ export function loadEventDetail(handle: DatabaseHandle, eventId: string, default
     sections: layout.sections,
     bounds: layout.bounds,
     stage: layout.stage,
-    seats: seatRows.map((s) => ({
-      id: s.id,
-      section: s.section,
-      row: s.row,
-      number: s.number,
-      category: s.category,
-      priceCents: s.priceCents,
-      x: s.x,
-      y: s.y,
-      ...(s.accessible ? { accessible: s.accessible } : {}),
-      ...(s.gaArea ? { gaArea: s.gaArea } : {}),
-    })),
+    seats: seatRows.map(seatLayoutOf),
+  };
+}
+
+function seatLayoutOf(s: typeof seats.$inferSelect): SeatLayout {
+  return {
+    id: s.id,
+    section: s.section,
+    row: s.row,
+    number: s.number,
+    category: s.category,
+    priceCents: s.priceCents,
+    x: s.x,
+    y: s.y,
+    ...(s.accessible ? { accessible: s.accessible } : {}),
+    ...(s.gaArea ? { gaArea: s.gaArea } : {}),
   };
 }
 

@@ -13,7 +13,7 @@ import {
   updateEventSchema,
 } from '../../lib/adminProtocol';
 import { fail, invalidRequest, orderIdSchema, seatIdSchema, type Ack } from '../../lib/protocol';
-import { buildVenue } from '../../lib/venueLayout';
+import { buildVenue, coreSeatsOf } from '../../lib/venueLayout';
 import { adminOrder, ordersCsv, recentOrders, searchOrders, seatHistory } from '../../db/adminQueries';
 import type { DatabaseHandle } from '../../db/connection';
 import { createEvent } from '../../db/createEvent';
@@ -125,6 +125,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
         maxSeatsPerBuyer: r.loop.rules.maxSeatsPerBuyer,
         saleOpensAt: r.loop.rules.saleOpensAt,
         saleClosesAt: r.loop.rules.saleClosesAt,
+        preventOrphanSeats: r.loop.rules.preventOrphanSeats,
         holdTtlOverride: getEventRow(handle, r.eventId)?.holdTtlMs ?? null,
         counts: r.loop.counts(),
         viewers: deps.viewersOf(r.eventId),
@@ -157,6 +158,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
         saleStatus: input.saleStatus ?? 'paused',
         saleOpensAt: input.saleOpensAt ?? null,
         saleClosesAt: input.saleClosesAt ?? null,
+        preventOrphanSeats: input.preventOrphanSeats ?? true,
         layout: venue.layout,
         venueSpec: venue.spec,
         createdAt: deps.clock(),
@@ -231,8 +233,8 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
       }
       const venue = buildVenue((body as { venue?: unknown } | null)?.venue);
       if (!venue.ok) return sendAck(ctx.res, { ok: false, error: { code: 'invalid_request', message: 'The venue layout is not valid.', issues: venue.issues } });
-      const seats = venue.layout.seats.map((s) => (s.gaArea ? { id: s.id, priceCents: s.priceCents, gaArea: s.gaArea } : { id: s.id, priceCents: s.priceCents }));
-      const outcome = await execute(runtime, { type: 'replace_layout', seats, layout: { layout: venue.layout, spec: venue.spec }, actor: ACTOR });
+      const seats = coreSeatsOf(venue.layout.seats, venue.layout.sections);
+      const outcome = await execute(runtime, { type: 'replace_layout', seats, stage: venue.layout.stage, layout: { layout: venue.layout, spec: venue.spec }, actor: ACTOR });
       reply(ctx, outcome, () => ({ ok: true, capacity: seats.length }));
     }),
   );

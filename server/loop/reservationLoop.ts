@@ -328,7 +328,7 @@ export class ReservationLoop {
 
   private rebuild(): void {
     const state = this.options.load();
-    this.book = new SeatBook(state.eventId, state.seats, state.rules, this.options.ids, state.restored);
+    this.book = new SeatBook(state.eventId, state.seats, state.rules, this.options.ids, state.restored, state.stage);
     this.currency = state.currency;
     this.committedVersion = state.version;
     this.bookUncommitted = false;

@@ -4,6 +4,7 @@
 // broadcast) into the current batch, which the loop takes after the tick.
 import { ExpiryQueue } from './expiryQueue';
 import type {
+  BestSeatsRequest,
   BuyerId,
   Command,
   CoreSeatStatus,
@@ -20,8 +21,12 @@ import type {
   SeatId,
   SeatSpec,
   SeatState,
+  StageBox,
 } from './types';
 import { applyAdmin, isAdminCommand } from './adminCommands';
+import { pickBestSeats } from './bestAvailable';
+import { strandedSeats } from './orphanRule';
+import { VenueRows } from './venueRows';
 
 export type { SeatSpec } from './types';
 
@@ -75,26 +80,37 @@ export class SeatBook {
   private readonly counts: SeatCounts = { available: 0, held: 0, sold: 0, blocked: 0 };
   /** General-admission areas: their units, in the order they are handed out. */
   private readonly gaUnits = new Map<string, SeatId[]>();
+  /** Seat index (the order the seats were given in) for best available and the orphan rule. */
+  private readonly seatIndex = new Map<SeatId, number>();
+  private seatIdAt: SeatId[] = [];
+  /** 1 where the seat at that index is available, kept in step with `seats` by setSeat. */
+  private free = new Uint8Array(0);
+  private rows!: VenueRows;
   private retired = false;
 
   private effects: Effect[] = [];
   private batchStart = new Map<SeatId, CoreSeatStatus>();
 
-  constructor(eventId: string, seats: SeatSpec[], rules: EventRules, ids: IdSource, restored?: RestoredState) {
+  /** `stage`: the venue's stage, whose centre is the focal point best available measures from. */
+  constructor(eventId: string, seats: SeatSpec[], rules: EventRules, ids: IdSource, restored?: RestoredState, stage?: StageBox) {
     this.eventId = eventId;
     this.rules = rules;
     this.ids = ids;
-    this.loadSeats(seats);
+    this.loadSeats(seats, stage);
     if (restored) this.restore(restored);
   }
 
-  private loadSeats(seats: SeatSpec[]): void {
+  private loadSeats(seats: SeatSpec[], stage: StageBox | undefined): void {
     this.seats.clear();
     this.priceCents.clear();
     this.gaUnits.clear();
+    this.seatIndex.clear();
+    this.seatIdAt = seats.map((seat) => seat.id);
+    this.free = new Uint8Array(seats.length).fill(1);
     for (const seat of seats) {
       if (this.seats.has(seat.id)) throw new Error(`duplicate seat id ${seat.id}`);
       this.seats.set(seat.id, AVAILABLE);
+      this.seatIndex.set(seat.id, this.seatIndex.size);
       this.priceCents.set(seat.id, seat.priceCents);
       if (seat.gaArea) {
         const units = this.gaUnits.get(seat.gaArea) ?? [];
@@ -104,6 +120,7 @@ export class SeatBook {
     }
     this.counts.available = seats.length;
     this.counts.held = this.counts.sold = this.counts.blocked = 0;
+    this.rows = new VenueRows(seats, stage);
   }
 
   // ---------- reads ----------
@@ -170,6 +187,10 @@ export class SeatBook {
     if (isAdminCommand(command)) return applyAdmin(this, command, now);
     switch (command.type) {
       case 'hold':
+        if (command.best) {
+          if (command.seatIds.length > 0 || command.gaRequests?.length) return failure('invalid_request', 'Ask for the best seats or name seats, not both.');
+          return this.createBestHold(command.buyerId, command.best, now);
+        }
         return this.createHold(command.buyerId, command.seatIds, now, command.gaRequests);
       case 'extend':
         return this.extendHold(command.buyerId, command.holdId, now);
@@ -274,6 +295,50 @@ export class SeatBook {
       );
     }
 
+    if (this.rules.preventOrphanSeats) {
+      const stranded = this.strandedBy(seatIds);
+      if (stranded.length) {
+        return failure(
+          'orphan_seat',
+          stranded.length === 1
+            ? 'This choice would leave a single empty seat on its own in the row: include it, or leave it a free neighbour.'
+            : 'This choice would leave single empty seats on their own: include them, or leave each a free neighbour.',
+          { seatIds: stranded },
+        );
+      }
+    }
+    return this.placeHold(buyerId, seatIds, alreadyHeld, now);
+  }
+
+  /** Best available: picks with bestAvailable.ts and holds in this same command. */
+  private createBestHold(buyerId: BuyerId, request: BestSeatsRequest, now: number): Outcome {
+    const closed = this.saleClosedReason(now);
+    if (closed) return failure('sale_closed', closed);
+    const alreadyHeld = this.seatsHeldByBuyer.get(buyerId) ?? 0;
+    const max = this.rules.maxSeatsPerBuyer;
+    if (alreadyHeld + request.quantity > max) {
+      return failure('limit_exceeded', `You may hold at most ${max} seats for this event (you already hold ${alreadyHeld}).`);
+    }
+    const pick = pickBestSeats(this.rows, this.free, request, this.rules.preventOrphanSeats);
+    if (!pick.ok) return pick;
+    const seatIds = pick.seats.map((i) => this.seatIdAt[i]);
+    if (seatIds.length !== request.quantity || seatIds.some((id) => this.seats.get(id)?.status !== 'available')) {
+      throw new Error(`best available picked ${seatIds.length} seats for ${request.quantity}, or a taken one`);
+    }
+    if (this.rules.preventOrphanSeats && this.strandedBy(seatIds).length) {
+      throw new Error(`best available picked seats the no-orphan rule refuses: ${seatIds.join(',')}`);
+    }
+    return this.placeHold(buyerId, seatIds, alreadyHeld, now);
+  }
+
+  /** Seats (ids) a hold of these free seats would strand where the no-orphan rule does not excuse it. */
+  private strandedBy(seatIds: SeatId[]): SeatId[] {
+    if (this.rows.rowCount === 0) return [];
+    const indices = seatIds.map((id) => this.seatIndex.get(id)!);
+    return strandedSeats(this.rows, this.free, indices).map((i) => this.seatIdAt[i]);
+  }
+
+  private placeHold(buyerId: BuyerId, seatIds: SeatId[], alreadyHeld: number, now: number): Outcome {
     const hold: Hold = {
       id: this.ids.holdId(),
       eventId: this.eventId,
@@ -402,6 +467,7 @@ export class SeatBook {
     this.counts[current.status] -= 1;
     this.counts[next.status] += 1;
     this.seats.set(seatId, next);
+    this.free[this.seatIndex.get(seatId)!] = next.status === 'available' ? 1 : 0;
   }
 
   private addOrder(order: Order): void {
@@ -455,10 +521,10 @@ export class SeatBook {
     order.tickets = order.tickets.filter((t) => !cancelled.has(t.seatId));
     order.totalCents = order.tickets.reduce((sum, t) => sum + t.priceCents, 0);
   }
-  /** @internal */ _replaceSeats(seats: SeatSpec[]): void {
+  /** @internal */ _replaceSeats(seats: SeatSpec[], stage: StageBox | undefined): void {
     if (this.holds.size > 0 || this.counts.sold > 0) throw new Error('replace_layout with live holds or sales');
     for (const seatId of this.seats.keys()) if (!this.batchStart.has(seatId)) this.batchStart.set(seatId, this.seats.get(seatId)!.status);
-    this.loadSeats(seats);
+    this.loadSeats(seats, stage);
   }
   /** @internal */ _retire(): void {
     this.retired = true;
@@ -496,6 +562,9 @@ export class SeatBook {
         throw new Error(`seat ${seatId} sold without a matching ticket`);
       }
       if (seat.status !== 'sold' && soldBy.has(seatId)) throw new Error(`seat ${seatId} has a ticket but is ${seat.status}`);
+    }
+    for (const [seatId, seat] of this.seats) {
+      if (this.free[this.seatIndex.get(seatId)!] !== (seat.status === 'available' ? 1 : 0)) throw new Error(`free flag of ${seatId} drifted`);
     }
     for (const status of Object.keys(counted) as CoreSeatStatus[]) {
       if (counted[status] !== this.counts[status]) throw new Error(`count of ${status} drifted`);

@@ -81,6 +81,8 @@ export type Command =
       seatIds: SeatId[];
       /** General admission: this many places in an area, picked by the loop. */
       gaRequests?: { areaId: string; quantity: number }[];
+      /** Best available instead of named seats: the book picks and holds in this one command. */
+      best?: BestSeatsRequest;
     }
   | { type: 'extend'; buyerId: BuyerId; holdId: HoldId }
   | { type: 'release'; buyerId: BuyerId; holdId: HoldId }
@@ -108,7 +110,7 @@ export type AdminCommand =
       meta: Partial<EventMeta>;
       actor: string;
     }
-  | { type: 'replace_layout'; seats: SeatSpec[]; layout: unknown; actor: string }
+  | { type: 'replace_layout'; seats: SeatSpec[]; stage?: StageBox; layout: unknown; actor: string }
   | { type: 'retire'; actor: string };
 
 /** Descriptive event fields that do not affect seat logic but are edited through the loop too. */
@@ -123,6 +125,37 @@ export interface SeatSpec {
   priceCents: number;
   /** General-admission area this unit belongs to (sold by quantity), if any. */
   gaArea?: string;
+  /** Where the seat is: needed by best available and the orphan rule (a seat without it takes part in neither). */
+  place?: SeatPlace;
+}
+
+/** Where a seat is (reserved seats and general-admission places alike); see venueRows.ts. */
+export interface SeatPlace {
+  /** The section's (or general-admission area's) id. */
+  sectionId: string;
+  row: string;
+  number: string;
+  category: string;
+  x: number;
+  y: number;
+  accessible?: 'wheelchair' | 'companion';
+}
+
+/** The stage's box, layout units: its centre is the venue's focal point. */
+export interface StageBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Best available: what the buyer asked for (validated at the edge; see lib/protocol.ts bestRequestSchema). */
+export interface BestSeatsRequest {
+  quantity: number;
+  categoryIds?: string[];
+  maxPriceCents?: number;
+  sectionIds?: string[];
+  accessible?: boolean;
 }
 
 export type CommandType = Command['type'];
