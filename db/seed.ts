@@ -8,7 +8,8 @@ import { events } from './schema';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export function seedDemoIfEmpty(handle: DatabaseHandle, nowMs: number, maxSeatsPerBuyer: number): boolean {
+/** `preventOrphanSeats`: the events' no-orphan rule (on, as for any new reserved-seating event, unless a test says otherwise). */
+export function seedDemoIfEmpty(handle: DatabaseHandle, nowMs: number, maxSeatsPerBuyer: number, options: { preventOrphanSeats?: boolean } = {}): boolean {
   const existing = handle.db.select({ n: count() }).from(events).get()?.n ?? 0;
   if (existing > 0) return false;
   const evening = (days: number) => {
@@ -22,6 +23,7 @@ export function seedDemoIfEmpty(handle: DatabaseHandle, nowMs: number, maxSeatsP
     venueName: 'Royal Court Theatre',
     startsAt: evening(21),
     maxSeatsPerBuyer,
+    preventOrphanSeats: options.preventOrphanSeats ?? true,
     layout: generateLayout(theatreVenue()),
     venueSpec: theatreVenue(),
     createdAt: nowMs,
@@ -32,6 +34,7 @@ export function seedDemoIfEmpty(handle: DatabaseHandle, nowMs: number, maxSeatsP
     venueName: 'Riverside Arena',
     startsAt: evening(45),
     maxSeatsPerBuyer,
+    preventOrphanSeats: options.preventOrphanSeats ?? true,
     layout: generateLayout(arenaVenue()),
     venueSpec: arenaVenue(),
     createdAt: nowMs,

@@ -7,8 +7,10 @@
 // A *run* is a maximal sequence of physically adjacent seats in one row: an
 // aisle gap, or a seat missing from the layout, ends it. Two neighbours in a
 // row are adjacent when their numbers are consecutive (when the row is
-// numbered) and they are at most 1.5× the row's smallest seat spacing apart
-// (an aisle leaves at least one seat's width). Best available and the orphan
+// numbered) and they are at most 1.5× the seat spacing apart (an aisle leaves
+// at least one seat's width). The spacing is the row's smallest, or the
+// section's typical one when that is smaller (a row of single seats between
+// aisles has no spacing of its own). Best available and the orphan
 // rule read only these typed arrays; nothing here allocates per command.
 //
 // The order of `order` is canonical (independent of the order the seats were
@@ -94,6 +96,8 @@ export class VenueRows {
     this.categoryIds.forEach((id, i) => this.categoryIndex.set(id, i));
 
     const focal = focalFrame(seats, stage);
+    // Seat numbers as integers (NaN when a number is not one), parsed once.
+    const numbers = Float64Array.from(seats, (seat) => (seat.place && /^\d{1,9}$/.test(seat.place.number) ? Number(seat.place.number) : NaN));
     const gaSeats = new Map<number, number[]>();
     // Rows: section index → row label → seat indices.
     const rowsBySection: Map<string, number[]>[] = this.sectionIds.map(() => new Map());
@@ -139,15 +143,20 @@ export class VenueRows {
     rowsBySection.forEach((rows, s) => {
       this.sectionFirstRow[s] = rowFirstRun.length;
       const labels = [...rows.keys()].sort(compareRowLabels);
-      for (const label of labels) {
+      const alongRows = labels.map((label) => alongTheRow(rows.get(label)!, seats, numbers));
+      // A row whose seats are all single (every neighbour across an aisle) has no true seat
+      // spacing of its own: measure against the section's typical one as well.
+      const smallest = alongRows.map((along) => smallestSpacing(along, seats));
+      const typical = median(smallest.filter(Number.isFinite));
+      labels.forEach((label, w) => {
         const row = rowFirstRun.length;
-        const along = alongTheRow(rows.get(label)!, seats);
+        const along = alongRows[w];
         rowFirstRun.push(runStart.length);
         rowSection.push(s);
         this.rowLabels.push(label);
-        const spacing = smallestSpacing(along, seats);
+        const spacing = Math.min(smallest[w], typical);
         for (let k = 0; k < along.length; k++) {
-          if (k === 0 || !adjacent(seats[along[k - 1]], seats[along[k]], spacing)) {
+          if (k === 0 || !adjacent(along[k - 1], along[k], seats, numbers, spacing)) {
             if (k > 0) runEnd.push(order.length);
             runStart.push(order.length);
             runRow.push(row);
@@ -158,7 +167,7 @@ export class VenueRows {
         }
         runEnd.push(order.length);
         rowEndRun.push(runStart.length);
-      }
+      });
       this.sectionEndRow[s] = rowFirstRun.length;
     });
     this.order = Int32Array.from(order);
@@ -205,29 +214,29 @@ export class VenueRows {
   }
 }
 
-/** The focal point (the stage's centre) and the centre line (from it towards the audience). */
+/**
+ * The focal point and the centre line. The audience sits on the side of the stage where the
+ * seats' centroid is (below it, unless the seats are mostly beside or above it); the focal
+ * point is the middle of the stage's edge facing them, and the centre line runs from there
+ * straight into the audience, perpendicular to that edge. Without a stage: (0, 0), facing down.
+ */
 function focalFrame(seats: readonly SeatSpec[], stage: StageBox | undefined) {
-  const fx = stage ? stage.x + stage.width / 2 : 0;
-  const fy = stage ? stage.y + stage.height / 2 : 0;
+  const cx = stage ? stage.x + stage.width / 2 : 0;
+  const cy = stage ? stage.y + stage.height / 2 : 0;
   let sx = 0;
   let sy = 0;
   let count = 0;
   for (const seat of seats) {
     if (!seat.place || seat.gaArea !== undefined) continue;
-    sx += seat.place.x;
-    sy += seat.place.y;
+    sx += seat.place.x - cx;
+    sy += seat.place.y - cy;
     count++;
   }
-  let dx = count ? sx / count - fx : 0;
-  let dy = count ? sy / count - fy : 1;
-  const length = Math.hypot(dx, dy);
-  if (length < 1e-9) {
-    dx = 0;
-    dy = 1;
-  } else {
-    dx /= length;
-    dy /= length;
-  }
+  const sideways = count > 0 && Math.abs(sx) > Math.abs(sy);
+  const dx = sideways ? Math.sign(sx) : 0;
+  const dy = sideways ? 0 : sy < 0 ? -1 : 1;
+  const fx = cx + (dx * (stage?.width ?? 0)) / 2;
+  const fy = cy + (dy * (stage?.height ?? 0)) / 2;
   return {
     cost(x: number, y: number): number {
       const px = x - fx;
@@ -239,9 +248,9 @@ function focalFrame(seats: readonly SeatSpec[], stage: StageBox | undefined) {
 }
 
 /** Seats of one row in the order they sit: by number when every number is an integer, else left to right. */
-function alongTheRow(indices: number[], seats: readonly SeatSpec[]): number[] {
-  const numbered = indices.every((i) => /^\d{1,9}$/.test(seats[i].place!.number));
-  if (numbered) return [...indices].sort((a, b) => Number(seats[a].place!.number) - Number(seats[b].place!.number) || compareStrings(seats[a].id, seats[b].id));
+function alongTheRow(indices: number[], seats: readonly SeatSpec[], numbers: Float64Array): number[] {
+  const numbered = indices.every((i) => !Number.isNaN(numbers[i]));
+  if (numbered) return [...indices].sort((a, b) => numbers[a] - numbers[b] || compareStrings(seats[a].id, seats[b].id));
   return [...indices].sort((a, b) => seats[a].place!.x - seats[b].place!.x || seats[a].place!.y - seats[b].place!.y || compareStrings(seats[a].id, seats[b].id));
 }
 
@@ -251,11 +260,15 @@ function smallestSpacing(along: number[], seats: readonly SeatSpec[]): number {
   return smallest;
 }
 
-function adjacent(a: SeatSpec, b: SeatSpec, spacing: number): boolean {
-  const na = a.place!.number;
-  const nb = b.place!.number;
-  if (/^\d{1,9}$/.test(na) && /^\d{1,9}$/.test(nb) && Number(nb) - Number(na) !== 1) return false;
-  return distance(a, b) <= spacing * AISLE_FACTOR + 1e-9;
+function median(values: number[]): number {
+  if (values.length === 0) return Infinity;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+function adjacent(a: number, b: number, seats: readonly SeatSpec[], numbers: Float64Array, spacing: number): boolean {
+  if (numbers[b] - numbers[a] !== 1 && !Number.isNaN(numbers[a]) && !Number.isNaN(numbers[b])) return false;
+  return distance(seats[a], seats[b]) <= spacing * AISLE_FACTOR + 1e-9;
 }
 
 function distance(a: SeatSpec, b: SeatSpec): number {

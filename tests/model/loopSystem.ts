@@ -147,6 +147,7 @@ function seedTemplate(): { image: Buffer; events: EventSetup[] } {
       startsAt: T0 + 86_400_000,
       holdTtlMs: TTL,
       maxSeatsPerBuyer: v.maxSeatsPerBuyer,
+      preventOrphanSeats: false, // the reference model does not model the no-orphan rule (tested in tests/core)
       layout: generateLayout(v.venue),
       createdAt: T0,
     });

@@ -27,6 +27,7 @@ import {
   tempDir,
   type ChildServer,
   type TestSocket,
+  seededDatabaseCopy,
 } from '../server/helpers';
 import { auditDatabaseFile, availabilityAgrees } from './audit';
 
@@ -98,7 +99,8 @@ interface Downtime {
 }
 
 const dir = tempDir('seatline-crash-restart-');
-const dbPath = join(dir, 'crash.db');
+// Seeded up front with the no-orphan rule off: the workload names seats at random (the rule is tested elsewhere).
+const dbPath = seededDatabaseCopy(dir, String(MAX_SEATS), 'crash.db', { preventOrphanSeats: false });
 const env = {
   DATABASE_PATH: dbPath,
   SQLITE_SYNCHRONOUS: 'FULL',

@@ -63,7 +63,7 @@ async function startFaultServer(env: Record<string, string>, prepare?: (sqlite: 
   if (prepare) {
     // Seed the demo events first, then adjust them before the server loads them.
     const handle = openDatabase(dbPath, { synchronous: 'NORMAL' });
-    seedDemoIfEmpty(handle, Date.now(), 50);
+    seedDemoIfEmpty(handle, Date.now(), 50, { preventOrphanSeats: false }); // these tests name seats freely
     prepare(handle.sqlite);
     handle.close();
   }
@@ -337,6 +337,7 @@ function loopSetup() {
     startsAt: 0,
     holdTtlMs: LOOP_TTL,
     maxSeatsPerBuyer: 4,
+    preventOrphanSeats: false, // these tests name seats freely; the rule has its own tests
     layout: generateLayout({
       categories: [{ id: 'c', name: 'C', priceCents: 1000, color: '#000000' }],
       sections: [{ kind: 'straight', id: 'S', name: 'S', rows: 1, seatsPerRow: 10, x: 0, y: 0, rowCategories: ['c'] }],

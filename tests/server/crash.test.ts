@@ -23,6 +23,8 @@ import {
 } from './helpers';
 
 const EVENT = 'demo-theatre';
+/** Random seat picks: the no-orphan rule (tested elsewhere) would refuse some. */
+const NO_ORPHAN_RULE = { preventOrphanSeats: false };
 const BUYER_DETAILS = { name: 'Crash Tester', email: 'crash@example.com' };
 
 let children: ChildServer[] = [];
@@ -65,7 +67,7 @@ describe('kill -9', { timeout: 90_000 }, () => {
     dirs.push(dir);
     // No rate limits: the background noise below must not throttle itself or the recorded requests.
     const env = {
-      DATABASE_PATH: seededDatabaseCopy(dir, '8', 'crash.db'),
+      DATABASE_PATH: seededDatabaseCopy(dir, '8', 'crash.db', NO_ORPHAN_RULE),
       SQLITE_SYNCHRONOUS: 'FULL',
       HOLD_TTL_MS: '600000',
       RATE_LIMIT_SOCKET_PER_SEC: '0',
@@ -220,7 +222,7 @@ describe('kill -9', { timeout: 90_000 }, () => {
     const dir = tempDir('seatline-crash-');
     dirs.push(dir);
     const ttl = 1500;
-    const env = { DATABASE_PATH: seededDatabaseCopy(dir, '8', 'expire.db'), SQLITE_SYNCHRONOUS: 'FULL', HOLD_TTL_MS: String(ttl) };
+    const env = { DATABASE_PATH: seededDatabaseCopy(dir, '8', 'expire.db', NO_ORPHAN_RULE), SQLITE_SYNCHRONOUS: 'FULL', HOLD_TTL_MS: String(ttl) };
     const first = await child(env);
     const b = await buyer(first.url);
     const seats = ['SC-D-7', 'SC-D-8', 'SC-D-9'];
@@ -282,7 +284,7 @@ describe('restart', { timeout: 60_000 }, () => {
   it('a hold that expired before a restart still answers hold_expired (not not_found) after it', async () => {
     const dir = tempDir('seatline-restart-');
     dirs.push(dir);
-    const env = { DATABASE_PATH: seededDatabaseCopy(dir, '8', 'restart.db'), HOLD_TTL_MS: '600' };
+    const env = { DATABASE_PATH: seededDatabaseCopy(dir, '8', 'restart.db', NO_ORPHAN_RULE), HOLD_TTL_MS: '600' };
     let server = await startTestServer(env);
     let b = await buyer(server.url);
     try {

@@ -43,13 +43,21 @@ export interface TestServerOptions {
    * DATABASE_PATH is given or SEED_DEMO is off.
    */
   seededCopy?: boolean;
+  /**
+   * false: the demo events start with the no-orphan rule off (it is on in production). For
+   * tests that name seats at random and whose checks do not model the rule; the rule has
+   * its own tests (tests/core/orphanRule*, tests/server/bestAvailable.test.ts). Implies a
+   * seeded copy.
+   */
+  preventOrphanSeats?: boolean;
 }
 
 /** Starts a server on 127.0.0.1 and a free port, with a fresh database (or the given one). */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dir = tempDir();
-  const useCopy = options.seededCopy && env.DATABASE_PATH === undefined && !['0', 'false'].includes(env.SEED_DEMO ?? '1');
-  const databasePath = env.DATABASE_PATH ?? (useCopy ? seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER) : join(dir, 'test.db'));
+  const useCopy = (options.seededCopy || options.preventOrphanSeats === false) && env.DATABASE_PATH === undefined && !['0', 'false'].includes(env.SEED_DEMO ?? '1');
+  const databasePath =
+    env.DATABASE_PATH ?? (useCopy ? seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER, 'test.db', { preventOrphanSeats: options.preventOrphanSeats }) : join(dir, 'test.db'));
   const config = configFromEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -409,17 +417,19 @@ const seededImages = new Map<string, Buffer>();
  * (per MAX_SEATS_PER_BUYER, which seeding stores in the events) in memory, so
  * nothing is left behind on disk.
  */
-export function seededDatabaseCopy(dir: string, maxSeatsPerBuyer = '8', name = 'test.db'): string {
-  let image = seededImages.get(maxSeatsPerBuyer);
+export function seededDatabaseCopy(dir: string, maxSeatsPerBuyer = '8', name = 'test.db', options: { preventOrphanSeats?: boolean } = {}): string {
+  const preventOrphanSeats = options.preventOrphanSeats ?? true;
+  const key = `${maxSeatsPerBuyer}/${preventOrphanSeats}`;
+  let image = seededImages.get(key);
   if (!image) {
     const handle = openDatabase(':memory:');
     try {
-      seedDemoIfEmpty(handle, Date.now(), Number(maxSeatsPerBuyer));
+      seedDemoIfEmpty(handle, Date.now(), Number(maxSeatsPerBuyer), { preventOrphanSeats });
       image = handle.sqlite.serialize();
     } finally {
       handle.close();
     }
-    seededImages.set(maxSeatsPerBuyer, image);
+    seededImages.set(key, image);
   }
   const path = join(dir, name);
   writeFileSync(path, image);
