@@ -126,6 +126,8 @@ export class VenueRows {
       else rows.set(place.row, [i]);
     });
     for (const [s, list] of gaSeats) {
+      // Handed out by place number (then id), whatever order the places were loaded in.
+      list.sort((a, b) => (numbers[a] - numbers[b] || 0) || compareStrings(seats[a].id, seats[b].id));
       this.gaAreaSeats.set(s, Int32Array.from(list));
       this.gaAreaCost.set(s, list.reduce((sum, i) => sum + this.costOf[i], 0) / list.length);
     }
