@@ -85,7 +85,7 @@ export function BestSeatsPanel({ index, live, heldCount, maxSeats, blockedReason
       return;
     }
     const minutes = Math.max(1, Math.round(index.event.holdTtlMs / 60_000));
-    const text = `Found ${describeSeatGroup(index, res.hold.seatIds)}. They’re held for you for ${pluralize(minutes, 'minute')}; not right? Release them and pick on the map.`;
+    const text = `Found ${describeSeatGroup(index, res.hold.seatIds)}. They’re held for you for ${pluralize(minutes, 'minute')}. Not right? Release them and pick on the map.`;
     setAnnouncement(text);
     notify('success', text);
     onHeld(res.hold);
