@@ -3,7 +3,7 @@
 // canonical order that does not depend on how the seats were loaded.
 import { describe, expect, it } from 'vitest';
 import { arenaVenue, theatreVenue } from '../../db/demoVenues';
-import { coreSeatsOf, generateLayout, type VenueSpec } from '../../lib/venueLayout';
+import { buildVenue, coreSeatsOf, generateLayout, type VenueSpec } from '../../lib/venueLayout';
 import { VenueRows, compareRowLabels } from '../../server/reservations/venueRows';
 import { seededRandom } from '../support/random';
 
@@ -75,6 +75,15 @@ describe('row runs from layouts', () => {
     expect(cost('SC-A-8')).toBeLessThan(cost('SC-A-1'));
     expect(cost('SC-A-8')).toBeLessThan(cost('SC-B-8'));
     expect(cost('SC-P-8')).toBeLessThan(cost('BA-H-16'));
+  });
+
+  it('a venue description may not give two sections one name (seats are stored with the name)', () => {
+    const venue = theatreVenue();
+    const twice = { ...venue, sections: venue.sections.map((s) => (s.id === 'SR' ? { ...s, name: 'Stalls Left' } : s)) };
+    const result = buildVenue(twice);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues.map((i) => i.message)).toContain('section names must be unique');
+    expect(buildVenue(venue).ok).toBe(true);
   });
 
   it('row labels sort front to back', () => {
