@@ -188,6 +188,31 @@ describe('the no-orphan rule over Socket.IO and HTTP', () => {
   });
 });
 
+describe('after an organizer replaces the layout', () => {
+  it('best available and the rule work on the new rows', async () => {
+    const { id } = await createEvent(server.url, admin, { id: 'best-relayout' });
+    // Tier T: rows A and B of 6 seats with an aisle after seat 3, the stage in front.
+    const res = await call(server.url, 'PUT', `/api/admin/events/${id}/layout`, {
+      token: admin,
+      body: {
+        venue: {
+          categories: [{ id: 'std', name: 'Standard', priceCents: 4000, color: '#d97706' }],
+          sections: [{ kind: 'straight', id: 'T', name: 'Tier', rows: 2, seatsPerRow: 6, x: 0, y: 40, aisleAfter: [3], rowCategories: ['std'] }],
+          stage: { x: 0, y: 0, width: 60, height: 20, label: 'STAGE' },
+        },
+      },
+    });
+    expect(res.status).toBe(200);
+    const socket = await buyerSocket();
+    // Each row is two runs of 3 (an aisle after seat 3): 3 fits one run exactly.
+    const best = await ask<HoldAck>(socket, 'hold:create', { eventId: id, best: { quantity: 3 } });
+    expect(best.ok && best.hold.seatIds).toEqual(['T-A-1', 'T-A-2', 'T-A-3']);
+    // T-A-5 alone would strand T-A-4 (against the aisle) and T-A-6 (the row end).
+    const refused = await ask<HoldAck>(socket, 'hold:create', { eventId: id, seatIds: ['T-A-5'] });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'orphan_seat', seatIds: ['T-A-4', 'T-A-6'] } });
+  });
+});
+
 describe('the per-event setting', () => {
   it('is on by default, shown to buyers, switched by PATCH (live), set at creation, validated, and survives a restart', async () => {
     const { id } = await createEvent(server.url, admin, { id: 'orphan-setting' });
