@@ -82,22 +82,29 @@ class RowBlocks {
         while (p < end && free[order[p]]) p++;
         const gap = p - gapStart;
         if (gap === size || gap >= size + 2) excused = false;
-        for (let start = gapStart; start + size <= p; start++) {
-          let ok = true;
-          let cost = 0;
-          for (let q = start; q < start + size && ok; q++) {
-            ok = this.filter.matches(order[q]);
-            cost += costOf[order[q]];
+        if (gap < size) continue;
+        // A window of `size` slides over the gap: its cost, and how many of its seats do not match.
+        let cost = 0;
+        let misses = 0;
+        for (let q = gapStart; q < gapStart + size; q++) {
+          cost += costOf[order[q]];
+          if (!this.filter.matches(order[q])) misses++;
+        }
+        for (let start = gapStart; ; start++) {
+          if (misses === 0) {
+            const strands = start - gapStart === 1 || p - start - size === 1;
+            if (!strands && cost < cleanCost) {
+              cleanCost = cost;
+              clean = start;
+            } else if (strands && cost < strandingCost) {
+              strandingCost = cost;
+              stranding = start;
+            }
           }
-          if (!ok) continue;
-          const strands = start - gapStart === 1 || p - start - size === 1;
-          if (!strands && cost < cleanCost) {
-            cleanCost = cost;
-            clean = start;
-          } else if (strands && cost < strandingCost) {
-            strandingCost = cost;
-            stranding = start;
-          }
+          if (start + size >= p) break;
+          cost += costOf[order[start + size]] - costOf[order[start]];
+          if (!this.filter.matches(order[start])) misses--;
+          if (!this.filter.matches(order[start + size])) misses++;
         }
       }
     }
@@ -109,11 +116,12 @@ class RowBlocks {
 /** Tier 4: k seats as one block per row in consecutive rows of one section, or null. */
 export function splitInSection(rows: VenueRows, free: Uint8Array, filter: SeatFilter, k: number, preventOrphans: boolean): number[] | null {
   const blocks = new RowBlocks(rows, free, filter, preventOrphans);
-  const walk = (first: number, end: number, take?: number[]): { rows: number; cost: number } | null => {
+  /** The greedy walk from row `first`; gives up after `maxRows` rows (a longer walk cannot win). */
+  const walk = (first: number, end: number, maxRows: number, take?: number[]): { rows: number; cost: number } | null => {
     let need = k;
     let cost = 0;
     let row = first;
-    for (; row < end && need > 0; row++) {
+    for (; row < end && need > 0 && row - first < maxRows; row++) {
       const size = blocks.largest(row, need);
       if (size === 0) break;
       const start = blocks.best(row, size);
@@ -130,7 +138,7 @@ export function splitInSection(rows: VenueRows, free: Uint8Array, filter: SeatFi
     if (!filter.sectionOk(s)) continue;
     const end = rows.sectionEndRow[s];
     for (let first = rows.sectionFirstRow[s]; first < end; first++) {
-      const result = walk(first, end);
+      const result = walk(first, end, bestRows);
       if (result && (result.rows < bestRows || (result.rows === bestRows && result.cost < bestCost))) {
         bestFirst = first;
         bestRows = result.rows;
@@ -140,7 +148,7 @@ export function splitInSection(rows: VenueRows, free: Uint8Array, filter: SeatFi
   }
   if (bestFirst < 0) return null;
   const seats: number[] = [];
-  walk(bestFirst, rows.sectionEndRow[rows.rowSection[bestFirst]], seats);
+  walk(bestFirst, rows.sectionEndRow[rows.rowSection[bestFirst]], bestRows, seats);
   return seats;
 }
 

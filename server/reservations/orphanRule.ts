@@ -49,7 +49,7 @@ export function strandedSeats(rows: VenueRows, free: Uint8Array, hold: ArrayLike
     const run = runOf[seat];
     if (run < 0) continue;
     const pos = posOf[seat];
-    for (const next of [pos - 1, pos + 1]) {
+    for (let next = pos - 1; next <= pos + 1; next += 2) {
       if (next < runStart[run] || next >= runEnd[run]) continue;
       const neighbour = order[next];
       // It was free and beside a free seat (this one), so it was not isolated before.
