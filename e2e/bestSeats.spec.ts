@@ -82,3 +82,36 @@ for (const device of VIEWPORTS) {
     });
   });
 }
+
+test('the organizer turns the single-seat rule off in the event form, and a lone-seat choice is then held', async ({ browser, baseURL }) => {
+  const { E2E_ADMIN_PASSWORD } = await import('./global-setup');
+  const admin = await (await browser.newContext({ baseURL })).newPage();
+  await admin.goto(`/admin/login?next=${encodeURIComponent('/admin/events/e2e-quick/edit')}`);
+  await admin.getByLabel('Password').fill(E2E_ADMIN_PASSWORD);
+  await admin.getByRole('button', { name: 'Sign in' }).click();
+  await admin.waitForURL((url) => url.pathname === '/admin/events/e2e-quick/edit');
+  const rule = admin.getByRole('checkbox', { name: 'Don’t leave single empty seats' });
+  await expect(rule).toBeChecked();
+  const setRule = async (on: boolean) => {
+    await rule.setChecked(on);
+    await admin.getByRole('button', { name: 'Save changes' }).click();
+    await expect(admin.getByTestId('toast').filter({ hasText: 'Saved details.' }).last()).toBeVisible();
+  };
+  await setRule(false);
+
+  const buyer = await (await browser.newContext({ baseURL })).newPage();
+  try {
+    expect((await (await buyer.request.get('/api/events/e2e-quick')).json()).event.preventOrphanSeats).toBe(false);
+    await openEvent(buyer, 'e2e-quick');
+    await showRow(buyer, 'Studio', 'C');
+    await seatCheckbox(buyer, 'S-C-2').check();
+    await holdButton(buyer).click();
+    await expect(holdPanel(buyer).getByRole('heading', { name: 'Your seat is held' })).toBeVisible();
+    await holdPanel(buyer).getByRole('button', { name: 'Release' }).click();
+    await expect(holdPanel(buyer)).toHaveCount(0);
+  } finally {
+    await admin.reload();
+    await setRule(true);
+  }
+  expect((await (await buyer.request.get('/api/events/e2e-quick')).json()).event.preventOrphanSeats).toBe(true);
+});
