@@ -68,7 +68,6 @@ export class SeatBook {
   readonly eventId: string;
   rules: EventRules;
   private readonly ids: IdSource;
-  private readonly seats = new Map<SeatId, SeatState>();
   private readonly priceCents = new Map<SeatId, number>();
   private readonly holds = new Map<HoldId, Hold>();
   private readonly orders = new Map<OrderId, Order>();
@@ -80,10 +79,14 @@ export class SeatBook {
   private readonly counts: SeatCounts = { available: 0, held: 0, sold: 0, blocked: 0 };
   /** General-admission areas: their units, in the order they are handed out. */
   private readonly gaUnits = new Map<string, SeatId[]>();
-  /** Seat index (the order the seats were given in) for best available and the orphan rule. */
+  /**
+   * Seats by index (the order they were given in): id → index, and per index the id, the
+   * state, and a free-seat bitmap (1 = available) kept in step by setSeat for best
+   * available and the orphan rule. One hash look-up per seat change, as with a Map of states.
+   */
   private readonly seatIndex = new Map<SeatId, number>();
   private seatIdAt: SeatId[] = [];
-  /** 1 where the seat at that index is available, kept in step with `seats` by setSeat. */
+  private states: SeatState[] = [];
   private free = new Uint8Array(0);
   private rows!: VenueRows;
   private retired = false;
@@ -101,15 +104,14 @@ export class SeatBook {
   }
 
   private loadSeats(seats: SeatSpec[], stage: StageBox | undefined): void {
-    this.seats.clear();
     this.priceCents.clear();
     this.gaUnits.clear();
     this.seatIndex.clear();
     this.seatIdAt = seats.map((seat) => seat.id);
+    this.states = seats.map(() => AVAILABLE);
     this.free = new Uint8Array(seats.length).fill(1);
     for (const seat of seats) {
-      if (this.seats.has(seat.id)) throw new Error(`duplicate seat id ${seat.id}`);
-      this.seats.set(seat.id, AVAILABLE);
+      if (this.seatIndex.has(seat.id)) throw new Error(`duplicate seat id ${seat.id}`);
       this.seatIndex.set(seat.id, this.seatIndex.size);
       this.priceCents.set(seat.id, seat.priceCents);
       if (seat.gaArea) {
@@ -126,7 +128,7 @@ export class SeatBook {
   // ---------- reads ----------
 
   get capacity(): number {
-    return this.seats.size;
+    return this.states.length;
   }
 
   seatCounts(): Readonly<SeatCounts> {
@@ -134,11 +136,16 @@ export class SeatBook {
   }
 
   seatState(seatId: SeatId): SeatState | undefined {
-    return this.seats.get(seatId);
+    return this.stateOf(seatId);
   }
 
-  seatEntries(): IterableIterator<[SeatId, SeatState]> {
-    return this.seats.entries();
+  *seatEntries(): IterableIterator<[SeatId, SeatState]> {
+    for (let i = 0; i < this.states.length; i++) yield [this.seatIdAt[i], this.states[i]];
+  }
+
+  private stateOf(seatId: SeatId): SeatState | undefined {
+    const i = this.seatIndex.get(seatId);
+    return i === undefined ? undefined : this.states[i];
   }
 
   hold(holdId: HoldId): Hold | undefined {
@@ -219,7 +226,7 @@ export class SeatBook {
   takeBatch(): BatchResult {
     const changes = new Map<SeatId, CoreSeatStatus>();
     for (const [seatId, before] of this.batchStart) {
-      const after = this.seats.get(seatId)?.status; // undefined: removed by a layout change
+      const after = this.stateOf(seatId)?.status; // undefined: removed by a layout change
       if (after !== undefined && after !== before) changes.set(seatId, after);
     }
     const result = { effects: this.effects, changes };
@@ -247,9 +254,9 @@ export class SeatBook {
     for (const { areaId, quantity } of gaRequests) {
       const units = this.gaUnits.get(areaId);
       if (!units) return failure('not_found', 'No such general-admission area in this event.', { seatIds: [areaId] });
-      const free = units.filter((u) => !named.has(u) && this.seats.get(u)!.status === 'available').slice(0, quantity);
+      const free = units.filter((u) => !named.has(u) && this.stateOf(u)!.status === 'available').slice(0, quantity);
       if (free.length < quantity) {
-        const left = units.length - units.filter((u) => this.seats.get(u)!.status !== 'available').length;
+        const left = units.length - units.filter((u) => this.stateOf(u)!.status !== 'available').length;
         return failure('seats_unavailable', `Only ${left} places are left in this area.`, { seatIds: [areaId] });
       }
       for (const u of free) named.add(u);
@@ -272,15 +279,15 @@ export class SeatBook {
     // One pass without allocating on the common path (every seat known and free).
     let allFree = true;
     for (const id of namedSeatIds) {
-      if (this.seats.get(id)?.status !== 'available') {
+      if (this.stateOf(id)?.status !== 'available') {
         allFree = false;
         break;
       }
     }
     if (!allFree) {
-      const unknown = namedSeatIds.filter((id) => !this.seats.has(id));
+      const unknown = namedSeatIds.filter((id) => !this.seatIndex.has(id));
       if (unknown.length) return failure('not_found', 'Some seats do not exist in this event.', { seatIds: unknown });
-      const taken = namedSeatIds.filter((id) => this.seats.get(id)!.status !== 'available');
+      const taken = namedSeatIds.filter((id) => this.stateOf(id)!.status !== 'available');
       return failure('seats_unavailable', 'Some seats are no longer available.', { seatIds: taken });
     }
     const seatIds = this.withGaUnits(namedSeatIds, gaRequests);
@@ -322,7 +329,7 @@ export class SeatBook {
     const pick = pickBestSeats(this.rows, this.free, request, this.rules.preventOrphanSeats);
     if (!pick.ok) return pick;
     const seatIds = pick.seats.map((i) => this.seatIdAt[i]);
-    if (seatIds.length !== request.quantity || seatIds.some((id) => this.seats.get(id)?.status !== 'available')) {
+    if (seatIds.length !== request.quantity || seatIds.some((id) => this.stateOf(id)?.status !== 'available')) {
       throw new Error(`best available picked ${seatIds.length} seats for ${request.quantity}, or a taken one`);
     }
     if (this.rules.preventOrphanSeats && this.strandedBy(seatIds).length) {
@@ -461,13 +468,14 @@ export class SeatBook {
   }
 
   private setSeat(seatId: SeatId, next: SeatState): void {
-    const current = this.seats.get(seatId);
-    if (!current) throw new Error(`unknown seat ${seatId}`);
+    const i = this.seatIndex.get(seatId);
+    if (i === undefined) throw new Error(`unknown seat ${seatId}`);
+    const current = this.states[i];
     if (!this.batchStart.has(seatId)) this.batchStart.set(seatId, current.status);
     this.counts[current.status] -= 1;
     this.counts[next.status] += 1;
-    this.seats.set(seatId, next);
-    this.free[this.seatIndex.get(seatId)!] = next.status === 'available' ? 1 : 0;
+    this.states[i] = next;
+    this.free[i] = next.status === 'available' ? 1 : 0;
   }
 
   private addOrder(order: Order): void {
@@ -482,7 +490,7 @@ export class SeatBook {
     for (const order of orders) {
       if (this.orders.has(order.id)) throw new Error(`restore: order ${order.id} appears twice`);
       for (const ticket of order.tickets) {
-        const seat = this.seats.get(ticket.seatId);
+        const seat = this.stateOf(ticket.seatId);
         if (!seat || seat.status !== 'available') throw new Error(`restore: seat ${ticket.seatId} sold twice`);
         this.setSeat(ticket.seatId, { status: 'sold', orderId: order.id });
       }
@@ -491,7 +499,7 @@ export class SeatBook {
     for (const hold of holds) {
       if (this.holds.has(hold.id)) throw new Error(`restore: hold ${hold.id} appears twice`);
       for (const seatId of hold.seatIds) {
-        const seat = this.seats.get(seatId);
+        const seat = this.stateOf(seatId);
         if (!seat || seat.status !== 'available') throw new Error(`restore: seat ${seatId} held twice`);
         this.setSeat(seatId, { status: 'held', holdId: hold.id });
       }
@@ -514,7 +522,7 @@ export class SeatBook {
     this.endHold(hold, reason, now, undefined, detail);
   }
   /** @internal */ _hasSeat(seatId: SeatId): boolean {
-    return this.seats.has(seatId);
+    return this.seatIndex.has(seatId);
   }
   /** @internal */ _removeTickets(order: Order, seatIds: SeatId[]): void {
     const cancelled = new Set(seatIds);
@@ -523,7 +531,9 @@ export class SeatBook {
   }
   /** @internal */ _replaceSeats(seats: SeatSpec[], stage: StageBox | undefined): void {
     if (this.holds.size > 0 || this.counts.sold > 0) throw new Error('replace_layout with live holds or sales');
-    for (const seatId of this.seats.keys()) if (!this.batchStart.has(seatId)) this.batchStart.set(seatId, this.seats.get(seatId)!.status);
+    this.seatIdAt.forEach((seatId, i) => {
+      if (!this.batchStart.has(seatId)) this.batchStart.set(seatId, this.states[i].status);
+    });
     this.loadSeats(seats, stage);
   }
   /** @internal */ _retire(): void {
@@ -549,11 +559,11 @@ export class SeatBook {
     for (const hold of this.holds.values()) {
       heldByBuyer.set(hold.buyerId, (heldByBuyer.get(hold.buyerId) ?? 0) + hold.seatIds.length);
       for (const seatId of hold.seatIds) {
-        const seat = this.seats.get(seatId);
+        const seat = this.stateOf(seatId);
         if (seat?.status !== 'held' || seat.holdId !== hold.id) throw new Error(`hold ${hold.id} lost seat ${seatId}`);
       }
     }
-    for (const [seatId, seat] of this.seats) {
+    for (const [seatId, seat] of this.seatEntries()) {
       counted[seat.status] += 1;
       if (seat.status === 'held' && !this.holds.get(seat.holdId)?.seatIds.includes(seatId)) {
         throw new Error(`seat ${seatId} held by missing hold ${seat.holdId}`);
@@ -563,7 +573,7 @@ export class SeatBook {
       }
       if (seat.status !== 'sold' && soldBy.has(seatId)) throw new Error(`seat ${seatId} has a ticket but is ${seat.status}`);
     }
-    for (const [seatId, seat] of this.seats) {
+    for (const [seatId, seat] of this.seatEntries()) {
       if (this.free[this.seatIndex.get(seatId)!] !== (seat.status === 'available' ? 1 : 0)) throw new Error(`free flag of ${seatId} drifted`);
     }
     for (const status of Object.keys(counted) as CoreSeatStatus[]) {

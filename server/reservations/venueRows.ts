@@ -230,8 +230,9 @@ function focalFrame(seats: readonly SeatSpec[], stage: StageBox | undefined) {
   let count = 0;
   for (const seat of seats) {
     if (!seat.place || seat.gaArea !== undefined) continue;
-    sx += seat.place.x - cx;
-    sy += seat.place.y - cy;
+    // Whole thousandths: the sums are exact, so the side does not depend on the seats' order.
+    sx += Math.round((seat.place.x - cx) * 1000);
+    sy += Math.round((seat.place.y - cy) * 1000);
     count++;
   }
   const sideways = count > 0 && Math.abs(sx) > Math.abs(sy);

@@ -175,8 +175,9 @@ export function modelStranded(venue: RowVenue, taken: ReadonlySet<string>, hold:
 export function referenceCost(venue: RowVenue, id: string): number {
   const { stage } = venue;
   const placed = venue.seats.filter((s) => s.place && !s.gaArea);
-  const mx = placed.reduce((n, s) => n + s.place!.x, 0) / placed.length - (stage.x + stage.width / 2);
-  const my = placed.reduce((n, s) => n + s.place!.y, 0) / placed.length - (stage.y + stage.height / 2);
+  // Sums of the seats' offsets from the stage's centre in whole thousandths (exact; a tie faces down).
+  const mx = placed.reduce((n, s) => n + Math.round((s.place!.x - (stage.x + stage.width / 2)) * 1000), 0);
+  const my = placed.reduce((n, s) => n + Math.round((s.place!.y - (stage.y + stage.height / 2)) * 1000), 0);
   // The audience faces the stage edge on the centroid's side; the focal point is that edge's middle.
   const sideways = Math.abs(mx) > Math.abs(my);
   const fx = sideways ? (mx > 0 ? stage.x + stage.width : stage.x) : stage.x + stage.width / 2;
