@@ -114,6 +114,7 @@ export function driveCore(workload: Workload, opts: DriveOptions, ids: IdSource)
     saleStatus: 'open',
     saleOpensAt: null,
     saleClosesAt: null,
+    preventOrphanSeats: false, // these seats carry no places, as in the loop designs' bench arena (rule off)
   }, ids);
   const { intents } = workload;
   const counter = new Counter();

@@ -2,7 +2,8 @@
 // dialect's SQL and hands the rows (snake_case, as the tables name them) to
 // these functions, so SQLite and PostgreSQL cannot drift in what they return.
 import type { AdminOrderView } from '../lib/adminProtocol';
-import type { EventDetail, TicketView } from '../lib/protocol';
+import type { EventDetail, SeatLayout, TicketView } from '../lib/protocol';
+import { coreSeatsOf } from '../lib/venueLayout';
 import type { EventRules, Hold, HoldEndReason, Order, SaleStatus } from '../server/reservations/types';
 import type { EventLayoutJson, EventRecord, LoopState, StoredOrder } from './store';
 
@@ -15,6 +16,8 @@ export interface EventRow {
   hold_ttl_ms: number | null;
   max_seats_per_buyer: number;
   max_extensions: number;
+  /** A boolean column: SQLite answers 0 / 1, PostgreSQL true / false. */
+  prevent_orphan_seats: boolean | number;
   sale_status: SaleStatus;
   sale_opens_at: number | null;
   sale_closes_at: number | null;
@@ -93,6 +96,7 @@ export function eventRecordOf(row: EventRow): EventRecord {
     holdTtlMs: row.hold_ttl_ms,
     maxSeatsPerBuyer: row.max_seats_per_buyer,
     maxExtensions: row.max_extensions,
+    preventOrphanSeats: Boolean(row.prevent_orphan_seats),
     saleStatus: row.sale_status,
     saleOpensAt: row.sale_opens_at,
     saleClosesAt: row.sale_closes_at,
@@ -110,6 +114,7 @@ export function rulesOf(event: EventRecord, defaultHoldTtlMs: number): EventRule
     saleStatus: event.saleStatus,
     saleOpensAt: event.saleOpensAt,
     saleClosesAt: event.saleClosesAt,
+    preventOrphanSeats: event.preventOrphanSeats,
   };
 }
 
@@ -131,27 +136,32 @@ export function eventDetailOf(event: EventRecord, seats: readonly SeatRow[], def
     priceRangeCents: [seats.length ? minPrice : 0, maxPrice],
     holdTtlMs: event.holdTtlMs ?? defaultHoldTtlMs,
     maxSeatsPerBuyer: event.maxSeatsPerBuyer,
+    preventOrphanSeats: event.preventOrphanSeats,
     categories: event.layout.categories,
     sections: event.layout.sections,
     bounds: event.layout.bounds,
     stage: event.layout.stage,
-    seats: seats.map((s) => ({
-      id: s.id,
-      section: s.section,
-      row: s.row,
-      number: s.number,
-      category: s.category,
-      priceCents: s.price_cents,
-      x: s.x,
-      y: s.y,
-      ...(s.accessible ? { accessible: s.accessible } : {}),
-      ...(s.ga_area ? { gaArea: s.ga_area } : {}),
-    })),
+    seats: seats.map(seatLayoutOf),
+  };
+}
+
+export function seatLayoutOf(s: SeatRow): SeatLayout {
+  return {
+    id: s.id,
+    section: s.section,
+    row: s.row,
+    number: s.number,
+    category: s.category,
+    priceCents: s.price_cents,
+    x: s.x,
+    y: s.y,
+    ...(s.accessible ? { accessible: s.accessible } : {}),
+    ...(s.ga_area ? { gaArea: s.ga_area } : {}),
   };
 }
 
 export interface LoopRows {
-  seats: readonly { id: string; price_cents: number; ga_area: string | null }[];
+  seats: readonly SeatRow[];
   liveHolds: readonly HoldRow[];
   orders: readonly OrderRow[];
   validTickets: readonly TicketRow[];
@@ -210,7 +220,8 @@ export function loopStateOf(event: EventRecord, rows: LoopRows, defaultHoldTtlMs
     currency: event.currency,
     version: event.version,
     rules: rulesOf(event, defaultHoldTtlMs),
-    seats: rows.seats.map((s) => (s.ga_area ? { id: s.id, priceCents: s.price_cents, gaArea: s.ga_area } : { id: s.id, priceCents: s.price_cents })),
+    seats: coreSeatsOf(rows.seats.map(seatLayoutOf), event.layout.sections),
+    stage: event.layout.stage,
     restored: {
       holds: liveHolds,
       orders,

@@ -5,7 +5,8 @@ import type { Store } from './store';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export async function seedDemoIfEmpty(store: Store, nowMs: number, maxSeatsPerBuyer: number): Promise<boolean> {
+/** `preventOrphanSeats`: the events' no-orphan rule (on, as for any new reserved-seating event, unless a test says otherwise). */
+export async function seedDemoIfEmpty(store: Store, nowMs: number, maxSeatsPerBuyer: number, options: { preventOrphanSeats?: boolean } = {}): Promise<boolean> {
   if ((await store.listEvents()).length > 0) return false;
   const evening = (days: number) => {
     const d = new Date(nowMs + days * DAY_MS);
@@ -18,6 +19,7 @@ export async function seedDemoIfEmpty(store: Store, nowMs: number, maxSeatsPerBu
     venueName: 'Royal Court Theatre',
     startsAt: evening(21),
     maxSeatsPerBuyer,
+    preventOrphanSeats: options.preventOrphanSeats ?? true,
     layout: generateLayout(theatreVenue()),
     venueSpec: theatreVenue(),
     createdAt: nowMs,
@@ -28,6 +30,7 @@ export async function seedDemoIfEmpty(store: Store, nowMs: number, maxSeatsPerBu
     venueName: 'Riverside Arena',
     startsAt: evening(45),
     maxSeatsPerBuyer,
+    preventOrphanSeats: options.preventOrphanSeats ?? true,
     layout: generateLayout(arenaVenue()),
     venueSpec: arenaVenue(),
     createdAt: nowMs,

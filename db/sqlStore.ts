@@ -67,6 +67,8 @@ export abstract class SqlStore implements Store {
   protected abstract all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
   /** Runs the statements in one transaction: all of them, or none. */
   protected abstract atomically(statements: readonly Statement[]): Promise<void>;
+  /** A boolean as this engine binds it (SQLite has no boolean type: 1 / 0). */
+  protected abstract bool(value: boolean): unknown;
 
   protected async one<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     return (await this.all<T>(sql, ...params))[0];
@@ -117,6 +119,7 @@ export abstract class SqlStore implements Store {
       input.holdTtlMs ?? null,
       input.maxSeatsPerBuyer ?? 8,
       input.maxExtensions ?? 1,
+      this.bool(input.preventOrphanSeats ?? true),
       input.saleStatus ?? 'open',
       input.saleOpensAt ?? null,
       input.saleClosesAt ?? null,
@@ -128,7 +131,23 @@ export abstract class SqlStore implements Store {
     await this.atomically([
       ...insertStatements(
         'events',
-        ['id', 'name', 'venue_name', 'starts_at', 'currency', 'hold_ttl_ms', 'max_seats_per_buyer', 'max_extensions', 'sale_status', 'sale_opens_at', 'sale_closes_at', 'version', 'layout_json', 'created_at'],
+        [
+          'id',
+          'name',
+          'venue_name',
+          'starts_at',
+          'currency',
+          'hold_ttl_ms',
+          'max_seats_per_buyer',
+          'max_extensions',
+          'prevent_orphan_seats',
+          'sale_status',
+          'sale_opens_at',
+          'sale_closes_at',
+          'version',
+          'layout_json',
+          'created_at',
+        ],
         [event],
       ),
       ...insertStatements('seats', ['event_id', 'id', 'section', 'row', 'number', 'category', 'price_cents', 'x', 'y', 'accessible', 'ga_area'], seats),
@@ -155,7 +174,7 @@ export abstract class SqlStore implements Store {
     const event = await this.getEvent(eventId);
     if (!event) return null;
     const [seats, liveHolds, orders, validTickets, endedHolds, blocked, checkIns, cancelledTickets] = await Promise.all([
-      this.all<{ id: string; price_cents: number; ga_area: string | null }>('SELECT id, price_cents, ga_area FROM seats WHERE event_id = ?', eventId),
+      this.all<SeatRow>('SELECT id, section, row, number, category, price_cents, x, y, accessible, ga_area FROM seats WHERE event_id = ?', eventId),
       this.all<HoldRow>(
         `SELECT id, buyer_id, seat_ids_json, created_at, expires_at, extensions FROM holds WHERE event_id = ? AND status = 'active'`,
         eventId,

@@ -7,7 +7,7 @@ import type { AdminOrderView, SeatHistoryEntry } from '../lib/adminProtocol';
 import type { CategoryView, EventDetail, OrderView, SectionView } from '../lib/protocol';
 import type { GeneratedLayout, VenueSpec } from '../lib/venueLayout';
 import type { RestoredState, SeatSpec } from '../server/reservations/seatBook';
-import type { Effect, EventRules, SaleStatus } from '../server/reservations/types';
+import type { Effect, EventRules, SaleStatus, StageBox } from '../server/reservations/types';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -32,6 +32,8 @@ export interface EventRecord {
   holdTtlMs: number | null;
   maxSeatsPerBuyer: number;
   maxExtensions: number;
+  /** The no-orphan rule (on by default for reserved seating). */
+  preventOrphanSeats: boolean;
   saleStatus: SaleStatus;
   saleOpensAt: number | null;
   saleClosesAt: number | null;
@@ -54,6 +56,8 @@ export interface NewEvent {
   saleStatus?: SaleStatus;
   saleOpensAt?: number | null;
   saleClosesAt?: number | null;
+  /** The no-orphan rule (default on). */
+  preventOrphanSeats?: boolean;
   layout: GeneratedLayout;
   /** The description the layout was generated from (kept for export and editing). */
   venueSpec?: VenueSpec;
@@ -68,7 +72,9 @@ export interface LoopState {
   currency: string;
   version: number;
   rules: EventRules;
+  /** Every seat with where it is (best available and the orphan rule need rows and positions). */
   seats: SeatSpec[];
+  stage: StageBox;
   restored: RestoredState;
 }
 

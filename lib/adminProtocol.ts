@@ -18,10 +18,12 @@ export const eventFieldsSchema = z.object({
   saleStatus: z.enum(['open', 'paused', 'closed']),
   saleOpensAt: epochMs.nullable(),
   saleClosesAt: epochMs.nullable(),
+  /** The no-orphan rule: refuse holds that would strand a single seat in a row. */
+  preventOrphanSeats: z.boolean(),
 });
 
 export const createEventSchema = eventFieldsSchema
-  .partial({ holdTtlMs: true, maxSeatsPerBuyer: true, saleStatus: true, saleOpensAt: true, saleClosesAt: true })
+  .partial({ holdTtlMs: true, maxSeatsPerBuyer: true, saleStatus: true, saleOpensAt: true, saleClosesAt: true, preventOrphanSeats: true })
   .extend({
     id: eventIdSchema.optional(),
     /** A venue description (see lib/venueLayout.ts venueSpecSchema); validated there. */

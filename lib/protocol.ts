@@ -26,7 +26,8 @@ export const idempotencyKeySchema = z
 export const ERROR_CODES = [
   'invalid_request', // the payload failed validation; nothing changed
   'not_found', // unknown event, hold, order or seat
-  'seats_unavailable', // at least one requested seat is not free (see seatIds)
+  'seats_unavailable', // at least one requested seat is not free (see seatIds), or best available found nothing that fits
+  'orphan_seat', // the hold would leave a single free seat stranded (see seatIds: the seat(s) it would strand)
   'hold_expired', // the hold's deadline passed; its seats went back to the pool
   'not_hold_owner', // the hold or order belongs to another buyer
   'limit_exceeded', // the buyer would hold more seats than the event allows
@@ -52,7 +53,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ApiError {
   code: ErrorCode;
   message: string;
-  /** seats_unavailable / not_found: exactly the offending seats. */
+  /** seats_unavailable / not_found: exactly the offending seats. orphan_seat: the seat(s) the hold would strand. */
   seatIds?: string[];
   /** invalid_request: what was wrong, field by field. */
   issues?: { path: string; message: string }[];
@@ -78,6 +79,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   seats_unavailable: 409,
+  orphan_seat: 409,
   already_confirmed: 409,
   idempotency_conflict: 409,
   extend_limit: 409,
@@ -298,6 +300,12 @@ export interface EventDetail extends Omit<EventSummary, 'counts'> {
   layoutKey?: string;
   holdTtlMs: number;
   maxSeatsPerBuyer: number;
+  /**
+   * The no-orphan rule: when true, a hold (picked by hand or best available) that would leave
+   * one free seat stranded in a row is refused with `orphan_seat`, unless no block of that many
+   * seats in that row could avoid it. Never applies to general-admission areas.
+   */
+  preventOrphanSeats: boolean;
   categories: CategoryView[];
   sections: SectionView[];
   /** Bounding box of the seats, layout units, for fitting the map. */
@@ -332,29 +340,78 @@ export const gaRequestSchema = z.object({
   quantity: z.number().int().min(1).max(MAX_SEATS_PER_REQUEST),
 });
 
+/** Category ids are the venue description's codes (see lib/venueLayout.ts). */
+const categoryIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -');
+
+/**
+ * Best available: the loop picks `quantity` seats and holds them in one command (see
+ * docs/architecture.md for what "best" means). Filters narrow the seats considered;
+ * `sectionIds` may name general-admission areas, which are otherwise never picked.
+ */
+export const bestRequestSchema = z.strictObject({
+  quantity: z.number().int().min(1, 'ask for at least 1 seat').max(MAX_SEATS_PER_REQUEST, `at most ${MAX_SEATS_PER_REQUEST} seats per request`),
+  /** Only seats of these price categories. */
+  categoryIds: z
+    .array(categoryIdSchema)
+    .min(1, 'name at least one category, or leave categoryIds out')
+    .max(50)
+    .refine((ids) => new Set(ids).size === ids.length, 'name each category once')
+    .optional(),
+  /** Only seats costing at most this much (per seat). */
+  maxPriceCents: z.number().int().min(0).max(100_000_000).optional(),
+  /** Only seats in these sections / general-admission areas (SectionView ids). */
+  sectionIds: z
+    .array(z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits, _ or -'))
+    .min(1, 'name at least one section, or leave sectionIds out')
+    .max(500)
+    .refine((ids) => new Set(ids).size === ids.length, 'name each section once')
+    .optional(),
+  /** true: only wheelchair or companion seats. Otherwise those seats are left for buyers who ask. */
+  accessible: z.boolean().optional(),
+});
+export type BestRequest = z.infer<typeof bestRequestSchema>;
+
+const holdSeatsSchema = z
+  .array(seatIdSchema)
+  .max(MAX_SEATS_PER_REQUEST, `at most ${MAX_SEATS_PER_REQUEST} seats per request`)
+  .refine((ids) => new Set(ids).size === ids.length, 'seatIds must not repeat a seat');
+
+/** General admission: places by quantity, e.g. [{ areaId: 'GA', quantity: 2 }]. */
+const holdGaSchema = z
+  .array(gaRequestSchema)
+  .max(10)
+  .refine((r) => new Set(r.map((x) => x.areaId)).size === r.length, 'name each area once');
+
+/**
+ * Either named seats and/or general-admission quantities (`seatIds`, `ga`), or `best`:
+ * never both. Output: `seatIds` is always an array (empty with `best`).
+ */
 export const createHoldSchema = z
   .object({
     eventId: eventIdSchema,
-    seatIds: z
-      .array(seatIdSchema)
-      .max(MAX_SEATS_PER_REQUEST, `at most ${MAX_SEATS_PER_REQUEST} seats per request`)
-      .refine((ids) => new Set(ids).size === ids.length, 'seatIds must not repeat a seat')
-      .default([]),
-    /** General admission: places by quantity, e.g. [{ areaId: 'GA', quantity: 2 }]. */
-    ga: z
-      .array(gaRequestSchema)
-      .max(10)
-      .refine((r) => new Set(r.map((x) => x.areaId)).size === r.length, 'name each area once')
-      .optional(),
+    seatIds: holdSeatsSchema.optional(),
+    ga: holdGaSchema.optional(),
+    best: bestRequestSchema.optional(),
   })
-  .refine((v) => v.seatIds.length + (v.ga ?? []).reduce((n, r) => n + r.quantity, 0) > 0, {
-    message: 'name at least one seat (seatIds) or a general-admission quantity (ga)',
-    path: ['seatIds'],
+  .superRefine((v, ctx) => {
+    if (v.best) {
+      if (v.seatIds !== undefined || v.ga !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['best'], message: 'send either best or seatIds/ga, not both' });
+      }
+      return;
+    }
+    const total = (v.seatIds ?? []).length + (v.ga ?? []).reduce((n, r) => n + r.quantity, 0);
+    if (total === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['seatIds'],
+        message: 'name at least one seat (seatIds), a general-admission quantity (ga), or ask for the best seats (best)',
+      });
+    } else if (total > MAX_SEATS_PER_REQUEST) {
+      ctx.addIssue({ code: 'custom', path: ['seatIds'], message: `at most ${MAX_SEATS_PER_REQUEST} seats per request` });
+    }
   })
-  .refine((v) => v.seatIds.length + (v.ga ?? []).reduce((n, r) => n + r.quantity, 0) <= MAX_SEATS_PER_REQUEST, {
-    message: `at most ${MAX_SEATS_PER_REQUEST} seats per request`,
-    path: ['seatIds'],
-  });
+  .transform((v) => ({ ...v, seatIds: v.seatIds ?? [] }));
 
 export const holdRefSchema = z.object({ holdId: holdIdSchema });
 
@@ -376,6 +433,8 @@ export const confirmHoldBodySchema = z.object({ buyer: buyerDetailsSchema });
 
 export type JoinEventInput = z.infer<typeof joinEventSchema>;
 export type CreateHoldInput = z.infer<typeof createHoldSchema>;
+/** What a client sends as hold:create (seatIds may be left out). */
+export type CreateHoldPayload = z.input<typeof createHoldSchema>;
 export type HoldRefInput = z.infer<typeof holdRefSchema>;
 export type ConfirmHoldInput = z.infer<typeof confirmHoldSchema>;
 export type BuyerDetails = z.infer<typeof buyerDetailsSchema>;

@@ -34,6 +34,7 @@ export class BuyerApi {
       buyerId,
       seatIds: parsed.data.seatIds,
       gaRequests: parsed.data.ga,
+      best: parsed.data.best,
     });
     if (!outcome.ok) return failureOf(outcome);
     if (outcome.type !== 'held') return fail('internal', 'Unexpected outcome.');

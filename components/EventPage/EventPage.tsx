@@ -4,17 +4,20 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { Ack, EventDetail, Fail, StatusesSnapshot } from '../../lib/protocol';
+import type { Ack, EventDetail, Fail, HoldView, StatusesSnapshot } from '../../lib/protocol';
 import { api } from '../../lib/client/api';
 import { SeatIndex } from '../../lib/client/seatIndex';
 import { useEventLive, type HoldGoneListener } from '../../lib/client/useEventLive';
 import { Legend } from '../SeatMap/Legend';
 import { SeatMap } from '../SeatMap/SeatMap';
+import { BestSeatsPanel } from './BestSeatsPanel';
 import { EventHeader } from './EventHeader';
 import { GaPanel, gaQuantityInputId } from './GaPanel';
 import { HoldPanel } from './HoldPanel';
 import { MobileActionBar } from './MobileActionBar';
 import { NoticeBanner, type Notice } from './NoticeBanner';
+import { OrphanFix } from './OrphanFix';
+import { seatMapHints } from './seatMapHints';
 import { SeatListPicker } from './SeatListPicker';
 import { SelectionPanel } from './SelectionPanel';
 import { useSeatSelection, type Notify } from './useSeatSelection';
@@ -133,6 +136,12 @@ export function EventPage({ eventId }: { eventId: string }) {
   const maxSeats = event?.maxSeatsPerBuyer ?? 0;
   const selection = useSeatSelection(index, live, maxSeats, notify);
   const [focusHoldId, setFocusHoldId] = useState<string | null>(null);
+  /** The seats best available last held, while that hold lives: the map zooms to them. */
+  const [bestSeatIds, setBestSeatIds] = useState<readonly string[] | null>(null);
+  const onBestHeld = useCallback((hold: HoldView) => {
+    setFocusHoldId(hold.id);
+    setBestSeatIds(hold.seatIds);
+  }, []);
   const holdSelected = useCallback(async () => {
     const hold = await selection.holdSelected();
     if (hold) setFocusHoldId(hold.id);
@@ -167,6 +176,8 @@ export function EventPage({ eventId }: { eventId: string }) {
 
   const saleBlocked = SALE_BLOCKED[event.saleStatus];
   const blockedReason = saleBlocked ?? (live.connection === 'live' ? null : 'Reconnecting to live availability…');
+  const bestStillHeld = bestSeatIds !== null && live.holds.some((h) => h.seatIds[0] === bestSeatIds[0]);
+  const mapHints = seatMapHints(bestStillHeld ? bestSeatIds : null, selection.stranded);
 
   return (
     <div className="page">
@@ -182,6 +193,7 @@ export function EventPage({ eventId }: { eventId: string }) {
             mineIds={selection.mineIds}
             onToggleSeat={selection.toggleSeat}
             onPickArea={pickArea}
+            {...mapHints}
           />
           {!live.synced && <p className={styles.mapLoading}>Loading live availability…</p>}
           <Legend categories={event.categories} currency={event.currency} />
@@ -200,6 +212,17 @@ export function EventPage({ eventId }: { eventId: string }) {
               autoFocus={hold.id === focusHoldId}
             />
           ))}
+          {index.sections.length > 0 && (
+            <BestSeatsPanel
+              index={index}
+              live={live}
+              heldCount={selection.mineIds.size}
+              maxSeats={maxSeats}
+              blockedReason={blockedReason}
+              notify={notify}
+              onHeld={onBestHeld}
+            />
+          )}
           {index.gaAreas.length > 0 && (
             <GaPanel
               index={index}
@@ -211,6 +234,9 @@ export function EventPage({ eventId }: { eventId: string }) {
               notify={notify}
               onHeld={(hold) => setFocusHoldId(hold.id)}
             />
+          )}
+          {selection.stranded.length > 0 && (
+            <OrphanFix index={index} store={live.store} stranded={selection.stranded} onToggleSeat={selection.toggleSeat} notify={notify} />
           )}
           <SelectionPanel
             index={index}

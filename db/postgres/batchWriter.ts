@@ -217,6 +217,7 @@ export function createPostgresBatchWriter(sql: Sql, eventId: string, options: Wr
                hold_ttl_ms = CASE WHEN ${effect.holdTtlOverride !== undefined} THEN ${effect.holdTtlOverride ?? null}::bigint ELSE hold_ttl_ms END,
                max_seats_per_buyer = COALESCE(${r.maxSeatsPerBuyer ?? null}::int, max_seats_per_buyer),
                max_extensions = COALESCE(${r.maxExtensions ?? null}::int, max_extensions),
+               prevent_orphan_seats = COALESCE(${r.preventOrphanSeats ?? null}::boolean, prevent_orphan_seats),
                sale_status = COALESCE(${r.saleStatus ?? null}::text, sale_status),
                sale_opens_at = CASE WHEN ${'saleOpensAt' in r} THEN ${r.saleOpensAt ?? null}::bigint ELSE sale_opens_at END,
                sale_closes_at = CASE WHEN ${'saleClosesAt' in r} THEN ${r.saleClosesAt ?? null}::bigint ELSE sale_closes_at END

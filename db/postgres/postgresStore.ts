@@ -36,6 +36,10 @@ export class PostgresStore extends SqlStore {
     await this.sql.begin((tx) => statements.map(({ sql, params }) => tx.unsafe(dollarParams(sql), params as never[], { prepare: true })));
   }
 
+  protected bool(value: boolean): boolean {
+    return value;
+  }
+
   batchWriter(eventId: string, options: WriterOptions = {}): BatchWriter {
     return createPostgresBatchWriter(this.sql, eventId, options);
   }

@@ -4,7 +4,7 @@
 // append-only audit log and the helper functions live in the custom
 // migrations beside the generated ones (db/migrations/postgres/).
 import { sql } from 'drizzle-orm';
-import { bigint, doublePrecision, index, integer, pgSequence, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, index, integer, pgSequence, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const epochMs = (name: string) => bigint(name, { mode: 'number' });
 
@@ -23,6 +23,8 @@ export const events = pgTable('events', {
   holdTtlMs: epochMs('hold_ttl_ms'),
   maxSeatsPerBuyer: integer('max_seats_per_buyer').notNull().default(8),
   maxExtensions: integer('max_extensions').notNull().default(1),
+  /** The no-orphan rule: refuse holds that would strand a single seat (see server/reservations/orphanRule.ts). */
+  preventOrphanSeats: boolean('prevent_orphan_seats').notNull().default(true),
   saleStatus: text('sale_status', { enum: ['open', 'paused', 'closed'] }).notNull().default('open'),
   saleOpensAt: epochMs('sale_opens_at'),
   saleClosesAt: epochMs('sale_closes_at'),

@@ -72,6 +72,7 @@ export function createBatchWriter(sqlite: Database.Database, options: SqliteBatc
        hold_ttl_ms = CASE WHEN @setTtl THEN @holdTtlMs ELSE hold_ttl_ms END,
        max_seats_per_buyer = coalesce(@maxSeatsPerBuyer, max_seats_per_buyer),
        max_extensions = coalesce(@maxExtensions, max_extensions),
+       prevent_orphan_seats = coalesce(@preventOrphanSeats, prevent_orphan_seats),
        sale_status = coalesce(@saleStatus, sale_status),
        sale_opens_at = CASE WHEN @setOpens THEN @saleOpensAt ELSE sale_opens_at END,
        sale_closes_at = CASE WHEN @setCloses THEN @saleClosesAt ELSE sale_closes_at END
@@ -176,6 +177,7 @@ export function createBatchWriter(sqlite: Database.Database, options: SqliteBatc
           holdTtlMs: effect.holdTtlOverride ?? null,
           maxSeatsPerBuyer: r.maxSeatsPerBuyer ?? null,
           maxExtensions: r.maxExtensions ?? null,
+          preventOrphanSeats: r.preventOrphanSeats === undefined ? null : r.preventOrphanSeats ? 1 : 0,
           saleStatus: r.saleStatus ?? null,
           setOpens: 'saleOpensAt' in r ? 1 : 0,
           saleOpensAt: r.saleOpensAt ?? null,

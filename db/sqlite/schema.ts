@@ -22,6 +22,8 @@ export const events = sqliteTable('events', {
   saleStatus: text('sale_status', { enum: ['open', 'paused', 'closed'] }).notNull().default('open'),
   saleOpensAt: integer('sale_opens_at'),
   saleClosesAt: integer('sale_closes_at'),
+  /** The no-orphan rule (docs/architecture.md): refuse holds that strand one free seat in a row. */
+  preventOrphanSeats: integer('prevent_orphan_seats', { mode: 'boolean' }).notNull().default(true),
   /** Last committed seat-map version; deltas continue from here after a restart. */
   version: integer('version').notNull().default(0),
   /** Categories, sections, stage and bounds as JSON (static; seats live in `seats`). */

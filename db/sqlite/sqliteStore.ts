@@ -45,6 +45,10 @@ export class SqliteStore extends SqlStore {
     })();
   }
 
+  protected bool(value: boolean): number {
+    return value ? 1 : 0;
+  }
+
   batchWriter(eventId: string, options: WriterOptions = {}): BatchWriter {
     const writer = createBatchWriter(this.handle.sqlite, { beforeCommit: options.beforeCommit });
     return {

@@ -15,6 +15,7 @@ export interface AdminEventListItem extends Omit<EventSummary, 'counts'> {
   maxSeatsPerBuyer: number;
   saleOpensAt: number | null;
   saleClosesAt: number | null;
+  preventOrphanSeats: boolean;
   viewers: number;
 }
 
@@ -27,6 +28,8 @@ export interface EventFields {
   saleStatus: SaleStatus;
   saleOpensAt: number | null;
   saleClosesAt: number | null;
+  /** The no-orphan rule (docs/architecture.md). */
+  preventOrphanSeats: boolean;
 }
 
 function failure(message: string): Fail {

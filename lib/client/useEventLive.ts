@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type {
+  BestRequest,
   BuyerDetails,
   ClientToServerEvents,
   ConfirmAck,
@@ -195,6 +196,16 @@ export function useEventLive(
     [call, eventId, upsertHold],
   );
 
+  /** Best available: the server picks and holds `best.quantity` seats in one step. */
+  const createBestHold = useCallback(
+    async (best: BestRequest): Promise<HoldAck> => {
+      const res = await call((s) => s.emitWithAck('hold:create', { eventId, best }));
+      if (res.ok) upsertHold(res.hold);
+      return res;
+    },
+    [call, eventId, upsertHold],
+  );
+
   const extendHold = useCallback(
     async (holdId: string): Promise<HoldAck> => {
       const res = await call((s) => s.emitWithAck('hold:extend', { holdId }));
@@ -224,7 +235,7 @@ export function useEventLive(
     [call, dropHold],
   );
 
-  return { store, connection, synced, holds, createHold, extendHold, releaseHold, confirmHold };
+  return { store, connection, synced, holds, createHold, createBestHold, extendHold, releaseHold, confirmHold };
 }
 
 export type EventLive = ReturnType<typeof useEventLive>;

@@ -15,7 +15,7 @@ import {
   updateEventSchema,
 } from '../../lib/adminProtocol';
 import { fail, invalidRequest, orderIdSchema, seatIdSchema, type Ack } from '../../lib/protocol';
-import { buildVenue } from '../../lib/venueLayout';
+import { buildVenue, coreSeatsOf } from '../../lib/venueLayout';
 import type { Store } from '../../db/store';
 import { readCookie, type BuyerSessions } from '../buyerSession';
 import type { EventRegistry, EventRuntime } from '../eventRegistry';
@@ -134,6 +134,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
         maxSeatsPerBuyer: r.view.rules.maxSeatsPerBuyer,
         saleOpensAt: r.view.rules.saleOpensAt,
         saleClosesAt: r.view.rules.saleClosesAt,
+        preventOrphanSeats: r.view.rules.preventOrphanSeats,
         holdTtlOverride: records.get(r.eventId)?.holdTtlMs ?? null,
         counts: r.view.publicCounts(),
         viewers: deps.viewersOf(r.eventId),
@@ -166,6 +167,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
         saleStatus: input.saleStatus ?? 'paused',
         saleOpensAt: input.saleOpensAt ?? null,
         saleClosesAt: input.saleClosesAt ?? null,
+        preventOrphanSeats: input.preventOrphanSeats ?? true,
         layout: venue.layout,
         venueSpec: venue.spec,
         createdAt: deps.clock(),
@@ -239,8 +241,8 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
       }
       const venue = buildVenue((body as { venue?: unknown } | null)?.venue);
       if (!venue.ok) return sendAck(ctx.res, { ok: false, error: { code: 'invalid_request', message: 'The venue layout is not valid.', issues: venue.issues } });
-      const seats = venue.layout.seats.map((s) => (s.gaArea ? { id: s.id, priceCents: s.priceCents, gaArea: s.gaArea } : { id: s.id, priceCents: s.priceCents }));
-      const outcome = await execute(runtime, { type: 'replace_layout', seats, layout: { layout: venue.layout, spec: venue.spec }, actor: ACTOR });
+      const seats = coreSeatsOf(venue.layout.seats, venue.layout.sections);
+      const outcome = await execute(runtime, { type: 'replace_layout', seats, stage: venue.layout.stage, layout: { layout: venue.layout, spec: venue.spec }, actor: ACTOR });
       reply(ctx, outcome, () => ({ ok: true, capacity: seats.length }));
     }),
   );

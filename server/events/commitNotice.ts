@@ -32,6 +32,7 @@ const rulesSchema = z
     saleStatus: z.enum(['open', 'paused', 'closed']),
     saleOpensAt: epochMs.nullable(),
     saleClosesAt: epochMs.nullable(),
+    preventOrphanSeats: z.boolean(),
   })
   .partial();
 

@@ -428,7 +428,7 @@ export class ReservationLoop {
   }
 
   private bookOf(state: LoopState): SeatBook {
-    return new SeatBook(state.eventId, state.seats, state.rules, this.options.ids, state.restored);
+    return new SeatBook(state.eventId, state.seats, state.rules, this.options.ids, state.restored, state.stage);
   }
 
   private notifyIdle(): void {

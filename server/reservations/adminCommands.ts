@@ -111,7 +111,7 @@ export function applyAdmin(book: SeatBook, command: AdminCommand, now: number): 
       }
       const ids = new Set(command.seats.map((s) => s.id));
       if (ids.size !== command.seats.length) return failure('invalid_request', 'The layout names a seat twice.');
-      book._replaceSeats(command.seats);
+      book._replaceSeats(command.seats, command.stage);
       book._record({ kind: 'layout_replaced', seats: command.seats, layout: command.layout, actor: command.actor, at: now });
       return { ok: true, type: 'layout_replaced', seatCount: command.seats.length };
     }

@@ -4,6 +4,7 @@
 // broadcast) into the current batch, which the loop takes after the tick.
 import { ExpiryQueue } from './expiryQueue';
 import type {
+  BestSeatsRequest,
   BuyerId,
   Command,
   CoreSeatStatus,
@@ -20,9 +21,13 @@ import type {
   SeatId,
   SeatSpec,
   SeatState,
+  StageBox,
 } from './types';
 import { applyAdmin, isAdminCommand } from './adminCommands';
 import { TicketRegister, type CancelledTicket, type RestoredCheckIn } from './ticketRegister';
+import { pickBestSeats } from './bestAvailable';
+import { strandedSeats } from './orphanRule';
+import { VenueRows } from './venueRows';
 
 export type { SeatSpec } from './types';
 
@@ -68,7 +73,6 @@ export class SeatBook {
   readonly eventId: string;
   rules: EventRules;
   private readonly ids: IdSource;
-  private readonly seats = new Map<SeatId, SeatState>();
   private readonly priceCents = new Map<SeatId, number>();
   private readonly holds = new Map<HoldId, Hold>();
   private readonly orders = new Map<OrderId, Order>();
@@ -80,6 +84,16 @@ export class SeatBook {
   private readonly counts: SeatCounts = { available: 0, held: 0, sold: 0, blocked: 0 };
   /** General-admission areas: their units, in the order they are handed out. */
   private readonly gaUnits = new Map<string, SeatId[]>();
+  /**
+   * Seats by index (the order they were given in): id → index, and per index the id, the
+   * state, and a free-seat bitmap (1 = available) kept in step by setSeat for best
+   * available and the orphan rule. One hash look-up per seat change, as with a Map of states.
+   */
+  private readonly seatIndex = new Map<SeatId, number>();
+  private seatIdAt: SeatId[] = [];
+  private states: SeatState[] = [];
+  private free = new Uint8Array(0);
+  private rows!: VenueRows;
   private retired = false;
   /** Valid tickets by code, cancelled codes and admissions at the door (read-only outside the core). */
   readonly tickets = new TicketRegister();
@@ -87,21 +101,25 @@ export class SeatBook {
   private effects: Effect[] = [];
   private batchStart = new Map<SeatId, CoreSeatStatus>();
 
-  constructor(eventId: string, seats: SeatSpec[], rules: EventRules, ids: IdSource, restored?: RestoredState) {
+  /** `stage`: the venue's stage, whose centre is the focal point best available measures from. */
+  constructor(eventId: string, seats: SeatSpec[], rules: EventRules, ids: IdSource, restored?: RestoredState, stage?: StageBox) {
     this.eventId = eventId;
     this.rules = rules;
     this.ids = ids;
-    this.loadSeats(seats);
+    this.loadSeats(seats, stage);
     if (restored) this.restore(restored);
   }
 
-  private loadSeats(seats: SeatSpec[]): void {
-    this.seats.clear();
+  private loadSeats(seats: SeatSpec[], stage: StageBox | undefined): void {
     this.priceCents.clear();
     this.gaUnits.clear();
+    this.seatIndex.clear();
+    this.seatIdAt = seats.map((seat) => seat.id);
+    this.states = seats.map(() => AVAILABLE);
+    this.free = new Uint8Array(seats.length).fill(1);
     for (const seat of seats) {
-      if (this.seats.has(seat.id)) throw new Error(`duplicate seat id ${seat.id}`);
-      this.seats.set(seat.id, AVAILABLE);
+      if (this.seatIndex.has(seat.id)) throw new Error(`duplicate seat id ${seat.id}`);
+      this.seatIndex.set(seat.id, this.seatIndex.size);
       this.priceCents.set(seat.id, seat.priceCents);
       if (seat.gaArea) {
         const units = this.gaUnits.get(seat.gaArea) ?? [];
@@ -111,12 +129,13 @@ export class SeatBook {
     }
     this.counts.available = seats.length;
     this.counts.held = this.counts.sold = this.counts.blocked = 0;
+    this.rows = new VenueRows(seats, stage);
   }
 
   // ---------- reads ----------
 
   get capacity(): number {
-    return this.seats.size;
+    return this.states.length;
   }
 
   seatCounts(): Readonly<SeatCounts> {
@@ -124,11 +143,16 @@ export class SeatBook {
   }
 
   seatState(seatId: SeatId): SeatState | undefined {
-    return this.seats.get(seatId);
+    return this.stateOf(seatId);
   }
 
-  seatEntries(): IterableIterator<[SeatId, SeatState]> {
-    return this.seats.entries();
+  *seatEntries(): IterableIterator<[SeatId, SeatState]> {
+    for (let i = 0; i < this.states.length; i++) yield [this.seatIdAt[i], this.states[i]];
+  }
+
+  private stateOf(seatId: SeatId): SeatState | undefined {
+    const i = this.seatIndex.get(seatId);
+    return i === undefined ? undefined : this.states[i];
   }
 
   hold(holdId: HoldId): Hold | undefined {
@@ -177,6 +201,10 @@ export class SeatBook {
     if (isAdminCommand(command)) return applyAdmin(this, command, now);
     switch (command.type) {
       case 'hold':
+        if (command.best) {
+          if (command.seatIds.length > 0 || command.gaRequests?.length) return failure('invalid_request', 'Ask for the best seats or name seats, not both.');
+          return this.createBestHold(command.buyerId, command.best, now);
+        }
         return this.createHold(command.buyerId, command.seatIds, now, command.gaRequests);
       case 'extend':
         return this.extendHold(command.buyerId, command.holdId, now);
@@ -209,7 +237,7 @@ export class SeatBook {
   takeBatch(): BatchResult {
     const changes = new Map<SeatId, CoreSeatStatus>();
     for (const [seatId, before] of this.batchStart) {
-      const after = this.seats.get(seatId)?.status; // undefined: removed by a layout change
+      const after = this.stateOf(seatId)?.status; // undefined: removed by a layout change
       if (after !== undefined && after !== before) changes.set(seatId, after);
     }
     const result = { effects: this.effects, changes };
@@ -237,9 +265,9 @@ export class SeatBook {
     for (const { areaId, quantity } of gaRequests) {
       const units = this.gaUnits.get(areaId);
       if (!units) return failure('not_found', 'No such general-admission area in this event.', { seatIds: [areaId] });
-      const free = units.filter((u) => !named.has(u) && this.seats.get(u)!.status === 'available').slice(0, quantity);
+      const free = units.filter((u) => !named.has(u) && this.stateOf(u)!.status === 'available').slice(0, quantity);
       if (free.length < quantity) {
-        const left = units.length - units.filter((u) => this.seats.get(u)!.status !== 'available').length;
+        const left = units.length - units.filter((u) => this.stateOf(u)!.status !== 'available').length;
         return failure('seats_unavailable', `Only ${left} places are left in this area.`, { seatIds: [areaId] });
       }
       for (const u of free) named.add(u);
@@ -262,15 +290,15 @@ export class SeatBook {
     // One pass without allocating on the common path (every seat known and free).
     let allFree = true;
     for (const id of namedSeatIds) {
-      if (this.seats.get(id)?.status !== 'available') {
+      if (this.stateOf(id)?.status !== 'available') {
         allFree = false;
         break;
       }
     }
     if (!allFree) {
-      const unknown = namedSeatIds.filter((id) => !this.seats.has(id));
+      const unknown = namedSeatIds.filter((id) => !this.seatIndex.has(id));
       if (unknown.length) return failure('not_found', 'Some seats do not exist in this event.', { seatIds: unknown });
-      const taken = namedSeatIds.filter((id) => this.seats.get(id)!.status !== 'available');
+      const taken = namedSeatIds.filter((id) => this.stateOf(id)!.status !== 'available');
       return failure('seats_unavailable', 'Some seats are no longer available.', { seatIds: taken });
     }
     const seatIds = this.withGaUnits(namedSeatIds, gaRequests);
@@ -285,6 +313,50 @@ export class SeatBook {
       );
     }
 
+    if (this.rules.preventOrphanSeats) {
+      const stranded = this.strandedBy(seatIds);
+      if (stranded.length) {
+        return failure(
+          'orphan_seat',
+          stranded.length === 1
+            ? 'This choice would leave a single empty seat on its own in the row: include it, or leave it a free neighbour.'
+            : 'This choice would leave single empty seats on their own: include them, or leave each a free neighbour.',
+          { seatIds: stranded },
+        );
+      }
+    }
+    return this.placeHold(buyerId, seatIds, alreadyHeld, now);
+  }
+
+  /** Best available: picks with bestAvailable.ts and holds in this same command. */
+  private createBestHold(buyerId: BuyerId, request: BestSeatsRequest, now: number): Outcome {
+    const closed = this.saleClosedReason(now);
+    if (closed) return failure('sale_closed', closed);
+    const alreadyHeld = this.seatsHeldByBuyer.get(buyerId) ?? 0;
+    const max = this.rules.maxSeatsPerBuyer;
+    if (alreadyHeld + request.quantity > max) {
+      return failure('limit_exceeded', `You may hold at most ${max} seats for this event (you already hold ${alreadyHeld}).`);
+    }
+    const pick = pickBestSeats(this.rows, this.free, request, this.rules.preventOrphanSeats);
+    if (!pick.ok) return pick;
+    const seatIds = pick.seats.map((i) => this.seatIdAt[i]);
+    if (seatIds.length !== request.quantity || seatIds.some((id) => this.stateOf(id)?.status !== 'available')) {
+      throw new Error(`best available picked ${seatIds.length} seats for ${request.quantity}, or a taken one`);
+    }
+    if (this.rules.preventOrphanSeats && this.strandedBy(seatIds).length) {
+      throw new Error(`best available picked seats the no-orphan rule refuses: ${seatIds.join(',')}`);
+    }
+    return this.placeHold(buyerId, seatIds, alreadyHeld, now);
+  }
+
+  /** Seats (ids) a hold of these free seats would strand where the no-orphan rule does not excuse it. */
+  private strandedBy(seatIds: SeatId[]): SeatId[] {
+    if (this.rows.rowCount === 0) return [];
+    const indices = seatIds.map((id) => this.seatIndex.get(id)!);
+    return strandedSeats(this.rows, this.free, indices).map((i) => this.seatIdAt[i]);
+  }
+
+  private placeHold(buyerId: BuyerId, seatIds: SeatId[], alreadyHeld: number, now: number): Outcome {
     const hold: Hold = {
       id: this.ids.holdId(),
       eventId: this.eventId,
@@ -410,12 +482,14 @@ export class SeatBook {
   }
 
   private setSeat(seatId: SeatId, next: SeatState): void {
-    const current = this.seats.get(seatId);
-    if (!current) throw new Error(`unknown seat ${seatId}`);
+    const i = this.seatIndex.get(seatId);
+    if (i === undefined) throw new Error(`unknown seat ${seatId}`);
+    const current = this.states[i];
     if (!this.batchStart.has(seatId)) this.batchStart.set(seatId, current.status);
     this.counts[current.status] -= 1;
     this.counts[next.status] += 1;
-    this.seats.set(seatId, next);
+    this.states[i] = next;
+    this.free[i] = next.status === 'available' ? 1 : 0;
   }
 
   private addOrder(order: Order): void {
@@ -431,7 +505,7 @@ export class SeatBook {
     for (const order of orders) {
       if (this.orders.has(order.id)) throw new Error(`restore: order ${order.id} appears twice`);
       for (const ticket of order.tickets) {
-        const seat = this.seats.get(ticket.seatId);
+        const seat = this.stateOf(ticket.seatId);
         if (!seat || seat.status !== 'available') throw new Error(`restore: seat ${ticket.seatId} sold twice`);
         this.setSeat(ticket.seatId, { status: 'sold', orderId: order.id });
       }
@@ -443,7 +517,7 @@ export class SeatBook {
     for (const hold of holds) {
       if (this.holds.has(hold.id)) throw new Error(`restore: hold ${hold.id} appears twice`);
       for (const seatId of hold.seatIds) {
-        const seat = this.seats.get(seatId);
+        const seat = this.stateOf(seatId);
         if (!seat || seat.status !== 'available') throw new Error(`restore: seat ${seatId} held twice`);
         this.setSeat(seatId, { status: 'held', holdId: hold.id });
       }
@@ -466,7 +540,7 @@ export class SeatBook {
     this.endHold(hold, reason, now, undefined, detail);
   }
   /** @internal */ _hasSeat(seatId: SeatId): boolean {
-    return this.seats.has(seatId);
+    return this.seatIndex.has(seatId);
   }
   /** @internal */ _removeTickets(order: Order, seatIds: SeatId[], now: number): void {
     const cancelled = new Set(seatIds);
@@ -474,10 +548,12 @@ export class SeatBook {
     order.tickets = order.tickets.filter((t) => !cancelled.has(t.seatId));
     order.totalCents = order.tickets.reduce((sum, t) => sum + t.priceCents, 0);
   }
-  /** @internal */ _replaceSeats(seats: SeatSpec[]): void {
+  /** @internal */ _replaceSeats(seats: SeatSpec[], stage: StageBox | undefined): void {
     if (this.holds.size > 0 || this.counts.sold > 0) throw new Error('replace_layout with live holds or sales');
-    for (const seatId of this.seats.keys()) if (!this.batchStart.has(seatId)) this.batchStart.set(seatId, this.seats.get(seatId)!.status);
-    this.loadSeats(seats);
+    this.seatIdAt.forEach((seatId, i) => {
+      if (!this.batchStart.has(seatId)) this.batchStart.set(seatId, this.states[i].status);
+    });
+    this.loadSeats(seats, stage);
   }
   /** @internal */ _retire(): void {
     this.retired = true;
@@ -502,11 +578,11 @@ export class SeatBook {
     for (const hold of this.holds.values()) {
       heldByBuyer.set(hold.buyerId, (heldByBuyer.get(hold.buyerId) ?? 0) + hold.seatIds.length);
       for (const seatId of hold.seatIds) {
-        const seat = this.seats.get(seatId);
+        const seat = this.stateOf(seatId);
         if (seat?.status !== 'held' || seat.holdId !== hold.id) throw new Error(`hold ${hold.id} lost seat ${seatId}`);
       }
     }
-    for (const [seatId, seat] of this.seats) {
+    for (const [seatId, seat] of this.seatEntries()) {
       counted[seat.status] += 1;
       if (seat.status === 'held' && !this.holds.get(seat.holdId)?.seatIds.includes(seatId)) {
         throw new Error(`seat ${seatId} held by missing hold ${seat.holdId}`);
@@ -515,6 +591,9 @@ export class SeatBook {
         throw new Error(`seat ${seatId} sold without a matching ticket`);
       }
       if (seat.status !== 'sold' && soldBy.has(seatId)) throw new Error(`seat ${seatId} has a ticket but is ${seat.status}`);
+    }
+    for (const [seatId, seat] of this.seatEntries()) {
+      if (this.free[this.seatIndex.get(seatId)!] !== (seat.status === 'available' ? 1 : 0)) throw new Error(`free flag of ${seatId} drifted`);
     }
     for (const status of Object.keys(counted) as CoreSeatStatus[]) {
       if (counted[status] !== this.counts[status]) throw new Error(`count of ${status} drifted`);

@@ -28,6 +28,8 @@ export interface EventRules {
   /** Epoch ms; null = no bound. */
   saleOpensAt: number | null;
   saleClosesAt: number | null;
+  /** Refuse holds that would strand a single free seat in a row (see orphanRule.ts). */
+  preventOrphanSeats: boolean;
 }
 
 export interface Hold {
@@ -98,6 +100,8 @@ export type Command =
       seatIds: SeatId[];
       /** General admission: this many places in an area, picked by the loop. */
       gaRequests?: { areaId: string; quantity: number }[];
+      /** Best available instead of named seats: the book picks and holds in this one command. */
+      best?: BestSeatsRequest;
     }
   | { type: 'extend'; buyerId: BuyerId; holdId: HoldId }
   | { type: 'release'; buyerId: BuyerId; holdId: HoldId }
@@ -125,7 +129,7 @@ export type AdminCommand =
       meta: Partial<EventMeta>;
       actor: string;
     }
-  | { type: 'replace_layout'; seats: SeatSpec[]; layout: unknown; actor: string }
+  | { type: 'replace_layout'; seats: SeatSpec[]; stage?: StageBox; layout: unknown; actor: string }
   | { type: 'retire'; actor: string }
   /** Admits a ticket at the door, once. `code` is the ticket's QR secret; `door` names the entrance, if given. */
   | { type: 'check_in'; code: string; door: string | null; actor: string };
@@ -142,6 +146,37 @@ export interface SeatSpec {
   priceCents: number;
   /** General-admission area this unit belongs to (sold by quantity), if any. */
   gaArea?: string;
+  /** Where the seat is: needed by best available and the orphan rule (a seat without it takes part in neither). */
+  place?: SeatPlace;
+}
+
+/** Where a seat is (reserved seats and general-admission places alike); see venueRows.ts. */
+export interface SeatPlace {
+  /** The section's (or general-admission area's) id. */
+  sectionId: string;
+  row: string;
+  number: string;
+  category: string;
+  x: number;
+  y: number;
+  accessible?: 'wheelchair' | 'companion';
+}
+
+/** The stage's box, layout units: its centre is the venue's focal point. */
+export interface StageBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Best available: what the buyer asked for (validated at the edge; see lib/protocol.ts bestRequestSchema). */
+export interface BestSeatsRequest {
+  quantity: number;
+  categoryIds?: string[];
+  maxPriceCents?: number;
+  sectionIds?: string[];
+  accessible?: boolean;
 }
 
 export type CommandType = Command['type'];

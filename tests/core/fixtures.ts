@@ -44,6 +44,7 @@ export function rules(overrides: Partial<EventRules> = {}): EventRules {
     saleStatus: 'open',
     saleOpensAt: null,
     saleClosesAt: null,
+    preventOrphanSeats: true,
     ...overrides,
   };
 }

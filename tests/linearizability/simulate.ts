@@ -58,7 +58,7 @@ export function simulate(seed: number, opts: SimOptions): Simulation {
   const book = new SeatBook(
     'ev',
     seatIds.map((id) => ({ id, priceCents: 100 })),
-    { holdTtlMs: opts.ttl, maxSeatsPerBuyer: 50, maxExtensions, saleStatus: 'open', saleOpensAt: null, saleClosesAt: null },
+    { holdTtlMs: opts.ttl, maxSeatsPerBuyer: 50, maxExtensions, saleStatus: 'open', saleOpensAt: null, saleClosesAt: null, preventOrphanSeats: false },
     ids,
   );
 

@@ -165,6 +165,7 @@ async function seedEvents(store: Store): Promise<EventSetup[]> {
       holdTtlMs: TTL,
       maxSeatsPerBuyer: v.maxSeatsPerBuyer,
       maxExtensions: v.maxExtensions,
+      preventOrphanSeats: false, // the reference model does not model the no-orphan rule (tested in tests/core)
       layout: generateLayout(v.venue),
       createdAt: T0,
     });

@@ -25,6 +25,7 @@ import {
   tempDir,
   type ChildServer,
   type TestSocket,
+  seededDatabaseCopy,
 } from '../server/helpers';
 import { auditSnapshotOf, availabilityAgrees } from './audit';
 import { defaultStore } from '../support/stores';
@@ -112,8 +113,8 @@ let children: ChildServer[] = [];
 let sockets: TestSocket[] = [];
 
 beforeAll(async () => {
-  // Empty: the first process seeds the demo events (with this suite's seat limit).
-  database = await testDatabase(defaultStore(), { seeded: false, dir, name: 'crash.db' });
+  // Seeded up front with the no-orphan rule off: the workload names seats at random (the rule is tested elsewhere).
+  database = await testDatabase(defaultStore(), { seeded: true, dir, name: 'crash.db', preventOrphanSeats: false });
   env = { ...env, ...database.env };
 });
 

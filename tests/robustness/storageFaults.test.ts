@@ -59,7 +59,7 @@ async function startFaultServer(env: Record<string, string>, prepare?: (sqlite: 
   if (prepare) {
     // Seed the demo events first, then adjust them before the server loads them.
     const store = SqliteStore.open(dbPath, { synchronous: 'NORMAL' });
-    await seedDemoIfEmpty(store, Date.now(), 50);
+    await seedDemoIfEmpty(store, Date.now(), 50, { preventOrphanSeats: false }); // these tests name seats freely
     prepare(store.handle.sqlite);
     await store.close();
   }

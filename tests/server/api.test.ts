@@ -49,7 +49,8 @@ const freshSeats = (n: number) => {
 };
 
 beforeAll(async () => {
-  server = await startTestServer({}, { seededCopy: true });
+  // These tests name seats freely; orphan refusals over HTTP are tested in bestAvailable.test.ts.
+  server = await startTestServer({}, { seededCopy: true, preventOrphanSeats: false });
 });
 
 afterEach(() => {

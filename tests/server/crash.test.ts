@@ -23,6 +23,8 @@ import { defaultStore } from '../support/stores';
 import { testDatabase, type TestDatabase } from '../support/testDatabase';
 
 const EVENT = 'demo-theatre';
+/** Random seat picks: the no-orphan rule (tested elsewhere) would refuse some. */
+const NO_ORPHAN_RULE = { preventOrphanSeats: false };
 const BUYER_DETAILS = { name: 'Crash Tester', email: 'crash@example.com' };
 
 let children: ChildServer[] = [];
@@ -45,7 +47,7 @@ afterEach(async () => {
 async function seededDatabase(name: string): Promise<TestDatabase> {
   const dir = tempDir('seatline-crash-');
   dirs.push(dir);
-  const db = await testDatabase(defaultStore(), { seeded: true, dir, name });
+  const db = await testDatabase(defaultStore(), { seeded: true, dir, name, ...NO_ORPHAN_RULE });
   databases.push(db);
   return db;
 }

@@ -20,6 +20,7 @@ import {
   type SeatsUpdate,
 } from '../../lib/protocol';
 import { seedDemoIfEmpty } from '../../db/seed';
+import { PostgresStore } from '../../db/postgres/postgresStore';
 import { SqliteStore } from '../../db/sqlite/sqliteStore';
 import { sqlOf, type SqlRunner } from '../support/sql';
 import { defaultStore, freshPostgresDatabase, type StoreKind } from '../support/stores';
@@ -49,21 +50,39 @@ export interface TestServerOptions {
   seededCopy?: boolean;
   /** The store to run on (default SQLite). */
   store?: StoreKind;
+  /**
+   * false: the demo events start with the no-orphan rule off (it is on in production). For
+   * tests that name seats at random and whose checks do not model the rule; the rule has
+   * its own tests (tests/core/orphanRule*, tests/server/bestAvailable.test.ts). Implies a
+   * seeded copy.
+   */
+  preventOrphanSeats?: boolean;
 }
 
 /** Starts a server on 127.0.0.1 and a free port, with a fresh database (or the given one). */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dir = tempDir();
   const given = env.DATABASE_PATH !== undefined || env.DATABASE_URL !== undefined;
-  const useCopy = options.seededCopy && !given && !['0', 'false'].includes(env.SEED_DEMO ?? '1');
+  const useCopy = (options.seededCopy || options.preventOrphanSeats === false) && !given && !['0', 'false'].includes(env.SEED_DEMO ?? '1');
   let dropDatabase = async () => {};
   if ((options.store ?? defaultStore()) === 'postgres' && !given) {
-    // The PostgreSQL demo template was seeded with 8 seats per buyer; other limits seed afresh.
-    const database = await freshPostgresDatabase(useCopy && (env.MAX_SEATS_PER_BUYER ?? '8') === '8' ? 'demo' : 'migrated');
+    // The PostgreSQL demo templates were seeded with 8 seats per buyer; other limits are seeded here.
+    const maxSeats = env.MAX_SEATS_PER_BUYER ?? '8';
+    const template = options.preventOrphanSeats === false ? 'demo-free' : 'demo';
+    const database = await freshPostgresDatabase(useCopy && maxSeats === '8' ? template : 'migrated');
+    if (useCopy && maxSeats !== '8') {
+      const store = await PostgresStore.open(database.url);
+      await seedDemoIfEmpty(store, Date.now(), Number(maxSeats), { preventOrphanSeats: options.preventOrphanSeats });
+      await store.close();
+    }
     env = { ...env, DATABASE_URL: database.url };
     dropDatabase = database.drop;
   }
-  const databasePath = env.DATABASE_PATH ?? (useCopy && !env.DATABASE_URL ? await seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER) : join(dir, 'test.db'));
+  const databasePath =
+    env.DATABASE_PATH ??
+    (useCopy && !env.DATABASE_URL
+      ? await seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER, 'test.db', { preventOrphanSeats: options.preventOrphanSeats })
+      : join(dir, 'test.db'));
   const config = configFromEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -426,17 +445,19 @@ const seededImages = new Map<string, Buffer>();
  * (per MAX_SEATS_PER_BUYER, which seeding stores in the events) in memory, so
  * nothing is left behind on disk.
  */
-export async function seededDatabaseCopy(dir: string, maxSeatsPerBuyer = '8', name = 'test.db'): Promise<string> {
-  let image = seededImages.get(maxSeatsPerBuyer);
+export async function seededDatabaseCopy(dir: string, maxSeatsPerBuyer = '8', name = 'test.db', options: { preventOrphanSeats?: boolean } = {}): Promise<string> {
+  const preventOrphanSeats = options.preventOrphanSeats ?? true;
+  const key = `${maxSeatsPerBuyer}/${preventOrphanSeats}`;
+  let image = seededImages.get(key);
   if (!image) {
     const store = SqliteStore.open(':memory:');
     try {
-      await seedDemoIfEmpty(store, Date.now(), Number(maxSeatsPerBuyer));
+      await seedDemoIfEmpty(store, Date.now(), Number(maxSeatsPerBuyer), { preventOrphanSeats });
       image = store.handle.sqlite.serialize();
     } finally {
       await store.close();
     }
-    seededImages.set(maxSeatsPerBuyer, image);
+    seededImages.set(key, image);
   }
   const path = join(dir, name);
   writeFileSync(path, image);

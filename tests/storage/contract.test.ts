@@ -42,7 +42,7 @@ function counterIds(prefix: string): IdSource {
   return { holdId: () => `h${prefix}${++n}`, orderId: () => `o${prefix}${++n}`, ticketId: () => `t${prefix}${++n}`, ticketCode: () => `c${prefix}${++n}` };
 }
 
-const rulesOf = (): EventRules => ({ holdTtlMs: TTL, maxSeatsPerBuyer: 6, maxExtensions: 2, saleStatus: 'open', saleOpensAt: null, saleClosesAt: null });
+const rulesOf = (): EventRules => ({ holdTtlMs: TTL, maxSeatsPerBuyer: 6, maxExtensions: 2, saleStatus: 'open', saleOpensAt: null, saleClosesAt: null, preventOrphanSeats: false });
 
 /** A seat book of `eventId` as the store has it, with its own ids, to make real effects. */
 async function bookOf(store: Store, eventId: string, prefix: string): Promise<SeatBook> {

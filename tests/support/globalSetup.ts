@@ -18,6 +18,8 @@ declare module 'vitest' {
 export const MIGRATED_TEMPLATE = 'seatline_migrated';
 /** Demo events seeded with MAX_SEATS_PER_BUYER 8, like the SQLite seeded copy. */
 export const DEMO_TEMPLATE = 'seatline_demo';
+/** The same with the no-orphan rule off (for workloads that name seats at random). */
+export const DEMO_FREE_TEMPLATE = 'seatline_demo_free';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.SEATLINE_TEST_POSTGRES === '0') {
@@ -31,9 +33,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const migrated = await PostgresStore.open(server.url(MIGRATED_TEMPLATE));
     await migrated.close();
     await admin.unsafe(`CREATE DATABASE ${DEMO_TEMPLATE} TEMPLATE ${MIGRATED_TEMPLATE}`);
-    const demo = await PostgresStore.open(server.url(DEMO_TEMPLATE));
-    await seedDemoIfEmpty(demo, Date.now(), 8);
-    await demo.close();
+    for (const [name, preventOrphanSeats] of [
+      [DEMO_TEMPLATE, true],
+      [DEMO_FREE_TEMPLATE, false],
+    ] as const) {
+      if (name !== DEMO_TEMPLATE) await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${MIGRATED_TEMPLATE}`);
+      const demo = await PostgresStore.open(server.url(name));
+      await seedDemoIfEmpty(demo, Date.now(), 8, { preventOrphanSeats });
+      await demo.close();
+    }
   } finally {
     await admin.end({ timeout: 5 });
   }

@@ -24,13 +24,14 @@ export function storeKinds(): StoreKind[] {
  * A fresh PostgreSQL database and its URL: migrated and empty, with the demo events, or a copy
  * of any other database of the run's server (which must have no open connections).
  */
-export async function freshPostgresDatabase(template: 'migrated' | 'demo' | (string & {}) = 'migrated'): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshPostgresDatabase(template: 'migrated' | 'demo' | 'demo-free' | (string & {}) = 'migrated'): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = inject('postgresServerUrl');
   if (!serverUrl) throw new Error('no PostgreSQL in this run (SEATLINE_TEST_POSTGRES=0)');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
-    const source = template === 'demo' ? 'seatline_demo' : template === 'migrated' ? 'seatline_migrated' : template;
+    const named: Record<string, string> = { migrated: 'seatline_migrated', demo: 'seatline_demo', 'demo-free': 'seatline_demo_free' };
+    const source = named[template] ?? template;
     if (!/^[a-z0-9_]+$/.test(source)) throw new Error(`bad template database ${source}`);
     await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${source}`);
   } finally {

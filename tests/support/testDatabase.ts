@@ -26,12 +26,15 @@ export interface TestDatabaseOptions {
   /** SQLite: the directory for the file. */
   dir: string;
   name?: string;
+  /** false: the demo events start with the no-orphan rule off (for workloads that name seats at random). */
+  preventOrphanSeats?: boolean;
 }
 
 export async function testDatabase(kind: StoreKind, options: TestDatabaseOptions): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const { seededDatabaseCopy } = await import('../server/helpers');
-    const path = options.seeded ? await seededDatabaseCopy(options.dir, '8', options.name ?? 'test.db') : join(options.dir, options.name ?? 'test.db');
+    const name = options.name ?? 'test.db';
+    const path = options.seeded ? await seededDatabaseCopy(options.dir, '8', name, { preventOrphanSeats: options.preventOrphanSeats }) : join(options.dir, name);
     let db: Database.Database | null = null;
     const open = () => {
       db ??= new Database(path, { fileMustExist: true, timeout: 5000 });
@@ -67,7 +70,7 @@ export async function testDatabase(kind: StoreKind, options: TestDatabaseOptions
       },
     };
   }
-  const database = await freshPostgresDatabase(options.seeded ? 'demo' : 'migrated');
+  const database = await freshPostgresDatabase(options.seeded ? (options.preventOrphanSeats === false ? 'demo-free' : 'demo') : 'migrated');
   const pg = postgres(database.url, {
     max: 2,
     onnotice: () => {},

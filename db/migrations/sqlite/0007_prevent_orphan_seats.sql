@@ -1,0 +1,1 @@
+ALTER TABLE `events` ADD `prevent_orphan_seats` integer DEFAULT true NOT NULL;
