@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { GeneratedLayout } from '../lib/venueLayout';
 import type { Effect } from '../server/reservations/types';
 import { createAuditWriter } from './auditWriter';
+import { createOutboxQueue } from './outbox';
 
 export interface BatchWriter {
   /** Writes the effects and the event's new version atomically; throws (and rolls back) on failure. */
@@ -47,6 +48,8 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
     `INSERT INTO tickets (id, order_id, event_id, seat_id, price_cents, code, status) VALUES (?, ?, ?, ?, ?, ?, 'valid')`,
   );
   const audit = createAuditWriter(sqlite);
+  // Emails are queued in the same transaction as what they tell (the transactional outbox).
+  const outbox = createOutboxQueue(sqlite);
   const auditSeat = (
     eventId: string,
     seatId: string | null,
@@ -139,6 +142,7 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
           insertTicket.run(t.id, o.id, eventId, t.seatId, t.priceCents, t.code);
           auditSeat(eventId, t.seatId, o.createdAt, 'sold', o.holdId, o.id, o.buyerId, null);
         }
+        outbox.orderConfirmed(o.id, o.buyer.email, o.createdAt);
         return;
       }
       case 'seats_blocked':
@@ -158,6 +162,12 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
           mustChangeOneRow(cancelTicket.run(effect.at, effect.reason, effect.orderId, seatId), `cancel ${seatId}`);
           auditSeat(eventId, seatId, effect.at, 'cancelled', null, effect.orderId, effect.buyerId, detail(effect.actor, effect.reason));
         }
+        outbox.ticketsCancelled(effect.orderId, {
+          seatIds: effect.seatIds,
+          reason: effect.reason,
+          at: effect.at,
+          refundedCents: effect.refundedCents,
+        });
         return;
       case 'event_configured': {
         const r = effect.rules;
@@ -197,6 +207,10 @@ export function createBatchWriter(sqlite: Database.Database, options: BatchWrite
         deleteEvent.run(eventId);
         auditEvent(eventId, effect.at, 'event_deleted', null, null, detail(effect.actor, null));
         return;
+      default: {
+        const _exhaustive: never = effect;
+        throw new Error(`unknown effect ${JSON.stringify(_exhaustive)}`);
+      }
     }
   }
 

@@ -2,6 +2,7 @@
 // reads that never go through a loop (event layout, orders).
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { CategoryView, EventDetail, OrderView, SectionView, TicketView } from '../lib/protocol';
+import { orderStatusOf } from '../lib/orderProtocol';
 import type { SeatSpec, RestoredState } from '../server/reservations/seatBook';
 import type { EventRules, Hold, Order } from '../server/reservations/types';
 import type { DatabaseHandle } from './connection';
@@ -163,16 +164,15 @@ export function loadEventDetail(handle: DatabaseHandle, eventId: string, default
   };
 }
 
-/** An order with its valid tickets and their seat details, plus its owner for the access check. */
+/**
+ * An order with every ticket (valid and cancelled, with when and why) and their seat
+ * details, plus its owner for the access check.
+ */
 export function loadOrder(handle: DatabaseHandle, orderId: string): (OrderView & { buyerId: string }) | null {
   const { db } = handle;
   const order = db.select().from(orders).where(eq(orders.id, orderId)).get();
   if (!order) return null;
-  const ticketRows = db
-    .select()
-    .from(tickets)
-    .where(and(eq(tickets.orderId, orderId), eq(tickets.status, 'valid')))
-    .all();
+  const ticketRows = db.select().from(tickets).where(eq(tickets.orderId, orderId)).orderBy(asc(tickets.seatId)).all();
   const seatRows = ticketRows.length
     ? db
         .select()
@@ -201,15 +201,22 @@ export function loadOrder(handle: DatabaseHandle, orderId: string): (OrderView &
       priceCents: t.priceCents,
       code: t.code,
       ...(seat?.gaArea ? { gaArea: seat.gaArea } : {}),
+      status: t.status,
+      cancelledAt: t.cancelledAt,
+      cancelReason: t.cancelReason,
     };
   });
+  const refundCents = ticketViews.reduce((sum, t) => sum + (t.status === 'cancelled' ? t.priceCents : 0), 0);
   return {
     id: order.id,
     eventId: order.eventId,
     holdId: order.holdId,
     buyerId: order.buyerId,
     buyer: { name: order.buyerName, email: order.buyerEmail },
-    totalCents: ticketViews.reduce((sum, t) => sum + t.priceCents, 0),
+    totalCents: order.totalCents - refundCents,
+    paidCents: order.totalCents,
+    refundCents,
+    status: orderStatusOf(ticketViews),
     currency: order.currency,
     createdAt: order.createdAt,
     tickets: ticketViews,

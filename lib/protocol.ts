@@ -2,6 +2,7 @@
 // Imported by both sides: Socket.IO event maps, zod schemas for every input,
 // and the stable error codes. Event names here are public API; do not rename.
 import { z } from 'zod';
+import type { OrderStatus, OrderUpdatedNotice, WatchOrderAck } from './orderProtocol';
 
 // ---------- identifiers and limits ----------
 
@@ -38,6 +39,8 @@ export const ERROR_CODES = [
   'unauthorized', // no valid buyer session / admin session
   'forbidden', // authenticated, but not allowed
   'has_sales', // the event has sales or live holds, so its layout cannot change / it cannot be deleted
+  'access_key_invalid', // the order link's key is not valid for that order (or there is no such order)
+  'access_key_revoked', // the order link was replaced by the organizer; a newer link works
   'storage_unavailable', // the database refused the write; nothing changed, retry
   'internal', // a bug; nothing changed
 ] as const;
@@ -72,6 +75,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   idempotency_conflict: 409,
   extend_limit: 409,
   has_sales: 409,
+  access_key_invalid: 403,
+  access_key_revoked: 410,
   sale_closed: 409,
   hold_expired: 410,
   limit_exceeded: 422,
@@ -191,6 +196,11 @@ export interface TicketView {
   code: string;
   /** Set for a general-admission place: the area's id (the ticket has no seat to find). */
   gaArea?: string;
+  /** 'cancelled' tickets are no longer valid at the door (an organizer cancelled them). */
+  status: 'valid' | 'cancelled';
+  /** When and why an organizer cancelled the ticket (null while it is valid). */
+  cancelledAt: number | null;
+  cancelReason: string | null;
 }
 
 export interface OrderView {
@@ -198,9 +208,17 @@ export interface OrderView {
   eventId: string;
   holdId: string;
   buyer: { name: string; email: string };
+  /** What the order's valid tickets are worth now (paidCents - refundCents). */
   totalCents: number;
+  /** What the buyer paid at checkout, for every ticket of the order. */
+  paidCents: number;
+  /** What the cancelled tickets cost: the amount to be refunded. */
+  refundCents: number;
+  /** 'confirmed' (every ticket valid), 'partially_cancelled' or 'cancelled' (no valid ticket left). */
+  status: OrderStatus;
   currency: string;
   createdAt: number;
+  /** Every ticket of the order, cancelled ones included (see `status`). */
   tickets: TicketView[];
 }
 
@@ -354,8 +372,15 @@ export type JoinAck = Ack<{
 export type HoldAck = Ack<{ hold: HoldView }>;
 export type ReleaseAck = Ack<{ holdId: string }>;
 export type ConfirmAck = Ack<{ order: OrderView; replayed: boolean }>;
-/** GET /api/orders/:id: the order plus the event it is for (null if the event was deleted). */
-export type OrderAck = Ack<{ order: OrderView; event: { id: string; name: string; venueName: string; startsAt: number } | null }>;
+/**
+ * GET /api/orders/:id: the order plus the event it is for (null if the event was deleted), and
+ * the order's current access key (`/orders/:id?key=…` opens it in any browser).
+ */
+export type OrderAck = Ack<{
+  order: OrderView;
+  event: { id: string; name: string; venueName: string; startsAt: number } | null;
+  accessKey: string;
+}>;
 export type LeaveAck = Ack<{ eventId: string }>;
 
 // ---------- Socket.IO event maps ----------
@@ -413,6 +438,8 @@ export interface ServerToClientEvents {
   'event:changed': (notice: EventChangedNotice) => void;
   'hold:expired': (notice: HoldExpiredNotice) => void;
   'hold:released': (notice: HoldReleasedNotice) => void;
+  /** To an order's room (see `order:watch`): reload the order. */
+  'order:updated': (notice: OrderUpdatedNotice) => void;
 }
 
 export interface ClientToServerEvents {
@@ -422,6 +449,9 @@ export interface ClientToServerEvents {
   'hold:extend': (payload: unknown, ack: (res: HoldAck) => void) => void;
   'hold:release': (payload: unknown, ack: (res: ReleaseAck) => void) => void;
   'hold:confirm': (payload: unknown, ack: (res: ConfirmAck) => void) => void;
+  /** Join an order's room: `{ orderId, key? }`, authorised by the session (the buyer) or the access key. */
+  'order:watch': (payload: unknown, ack: (res: WatchOrderAck) => void) => void;
+  'order:unwatch': (payload: unknown, ack: (res: WatchOrderAck) => void) => void;
 }
 
 // ---------- helpers ----------

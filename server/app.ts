@@ -13,6 +13,14 @@ import { BuyerSessions } from './buyerSession';
 import type { ServerConfig } from './config';
 import { EventRegistry } from './eventRegistry';
 import { registerBuyerRoutes } from './http/buyerRoutes';
+import { registerOrderRoutes } from './http/orderRoutes';
+import { registerOrderAccessRoutes } from './admin/orderAccessRoutes';
+import { createOutboxStore } from '../db/outbox';
+import { FindTickets } from './findTickets';
+import { createOutboxSender } from './mail/mailer';
+import type { OutboxSender } from './mail/outboxSender';
+import { OrderAccess, OrderAccessKeys } from './orderAccess';
+import { announceAccessRevoked, announceOrderChanges } from './orderWatch';
 import { AdminAuth } from './admin/adminAuth';
 import { attachAdminGateway } from './admin/adminGateway';
 import { registerAdminRoutes } from './admin/adminRoutes';
@@ -21,7 +29,7 @@ import { cryptoIds } from './ids';
 import { createLogger, type Logger } from './logger';
 import type { Timers } from './loop/reservationLoop';
 import { Metrics } from './metrics';
-import { RequestLimits } from './rateLimiter';
+import { RateLimiter, RequestLimits } from './rateLimiter';
 import type { IdSource } from './reservations/types';
 import { attachSocketGateway, eventRoom, type BuyerServer } from './socketGateway';
 
@@ -43,6 +51,12 @@ export interface RunningApp {
   handle: DatabaseHandle;
   metrics: Metrics;
   logger: Logger;
+  /** The outbox's background sender (tests await `mail.drain()`). */
+  mail: OutboxSender;
+  orderAccess: OrderAccess;
+  findTickets: FindTickets;
+  /** PUBLIC_URL, or http://localhost:<port> when it is not set. */
+  publicUrl: string;
   close(): Promise<void>;
 }
 
@@ -159,9 +173,29 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     logger.warn({ adminPassword: adminAuth.generatedPassword }, 'ADMIN_PASSWORD is not set: generated an organizer password for this run');
   }
 
+  // Links in emails need the port we actually listen on when PUBLIC_URL is not set: filled in below.
+  let publicUrl = config.publicUrl ?? '';
+  const orderAccess = new OrderAccess(handle, new OrderAccessKeys(getOrCreateSetting(handle, 'order_access_secret', newSecret), () => publicUrl));
+  const mail = createOutboxSender({ mail: config.mail, handle, keys: orderAccess.keys, publicUrl: () => publicUrl, logger, clock, faultKillMail: config.faultKillMail });
+  // Commits that queued an email wake the sender; it runs on later turns, never inside the tick.
+  registry.onCommitted((_runtime, batch) => {
+    if (batch.effects.some((e) => e.kind === 'order_created' || e.kind === 'tickets_cancelled')) mail.nudge();
+  });
+  const perHour = (n: number) => new RateLimiter({ ratePerSecond: n / 3600, burst: n }, clock);
+  const findTickets = new FindTickets({
+    handle,
+    outbox: createOutboxStore(handle.sqlite),
+    perClientAddress: perHour(config.findTicketsPerAddressPerHour),
+    perEmail: perHour(config.findTicketsPerEmailPerHour),
+    clock,
+    logger,
+    queued: () => mail.nudge(),
+  });
+
   const limits = new RequestLimits(config.rateLimitSocketPerSec, config.rateLimitIpPerSec, clock);
   const router = new Router();
-  registerBuyerRoutes(router, { registry, buyerApi, sessions, handle, secureCookies: false });
+  registerBuyerRoutes(router, { registry, buyerApi, sessions, secureCookies: false });
+  registerOrderRoutes(router, { registry, sessions, handle, access: orderAccess, findTickets });
   // Assigned once Socket.IO exists (below); routes only call it per request.
   let viewersOf: (eventId: string) => number = () => 0;
   registerAdminRoutes(router, {
@@ -174,6 +208,17 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     viewersOf: (eventId) => viewersOf(eventId),
     clock,
     secureCookies: false,
+  });
+  // Assigned once Socket.IO exists (below).
+  let revoked: (orderId: string) => Promise<void> = async () => {};
+  registerOrderAccessRoutes(router, {
+    auth: adminAuth,
+    sessions,
+    handle,
+    access: orderAccess,
+    clock,
+    queued: () => mail.nudge(),
+    revoked: (orderId) => revoked(orderId),
   });
   router.add('GET', '/metrics', async ({ req, res }) => {
     const authorized = config.metricsToken
@@ -239,7 +284,9 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     perMessageDeflate: false,
   });
   trimSocketRequests(io);
-  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits });
+  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits, orderAccess });
+  announceOrderChanges(io, registry);
+  revoked = (orderId) => announceAccessRevoked(io, orderId);
   viewersOf = (eventId) => io.of('/').adapter.rooms.get(eventRoom(eventId))?.size ?? 0;
   const stopAdminGateway = attachAdminGateway(io as never, { auth: adminAuth, registry, viewersOf, logger });
 
@@ -249,7 +296,10 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, database: config.databasePath }, 'seatline listening');
+  publicUrl ||= `http://localhost:${port}`;
+  logger.info({ url, publicUrl, database: config.databasePath }, 'seatline listening');
+  // Also sends whatever was queued and not sent before a restart.
+  mail.start();
 
   let closed = false;
   return {
@@ -261,10 +311,16 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     handle,
     metrics,
     logger,
+    mail,
+    orderAccess,
+    findTickets,
+    publicUrl,
     async close() {
       if (closed) return;
       closed = true;
       registry.stopAll();
+      await findTickets.settled();
+      await mail.stop();
       stopAdminGateway();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

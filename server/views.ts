@@ -19,6 +19,10 @@ export function orderView(order: Order, currency: string, seatById: ReadonlyMap<
     holdId: order.holdId,
     buyer: { ...order.buyer },
     totalCents: order.totalCents,
+    // A just-confirmed order: nothing cancelled yet.
+    paidCents: order.totalCents,
+    refundCents: 0,
+    status: 'confirmed',
     currency,
     createdAt: order.createdAt,
     tickets: order.tickets.map((t) => {
@@ -33,6 +37,9 @@ export function orderView(order: Order, currency: string, seatById: ReadonlyMap<
         priceCents: t.priceCents,
         code: t.code,
         ...(seat?.gaArea ? { gaArea: seat.gaArea } : {}),
+        status: 'valid' as const,
+        cancelledAt: null,
+        cancelReason: null,
       };
     }),
   };

@@ -1,0 +1,42 @@
+// Wires the outbox sender from the configuration: the transport (SMTP or
+// .eml files), the composer and the outbox statements.
+import type { DatabaseHandle } from '../../db/connection';
+import { createOutboxStore } from '../../db/outbox';
+import type { MailConfig } from '../config';
+import type { Logger } from '../logger';
+import type { OrderAccessKeys } from '../orderAccess';
+import { composeOutboxMessage } from './compose';
+import { OutboxSender } from './outboxSender';
+import { fileTransport, smtpTransport } from './transport';
+
+export interface MailerDeps {
+  mail: MailConfig;
+  handle: DatabaseHandle;
+  keys: OrderAccessKeys;
+  publicUrl: () => string;
+  logger: Logger;
+  clock?: () => number;
+  faultKillMail?: 'before_send' | 'after_send';
+}
+
+export function createOutboxSender(deps: MailerDeps): OutboxSender {
+  const { mail, handle, keys, publicUrl, logger } = deps;
+  const transport = mail.smtpUrl ? smtpTransport(mail.smtpUrl) : fileTransport(mail.outboxDir);
+  const log = logger.child({ component: 'mail' });
+  log.info({ transport: transport.description }, mail.smtpUrl ? 'emails go out by SMTP' : 'SMTP_URL is not set: emails are written as .eml files');
+  if (deps.faultKillMail) log.warn({ at: deps.faultKillMail }, 'FAULT_KILL_MAIL is set: this process will kill itself while sending an email');
+  return new OutboxSender({
+    store: createOutboxStore(handle.sqlite),
+    compose: (row) => composeOutboxMessage(row, { handle, keys, publicUrl }),
+    transport,
+    from: mail.from,
+    messageIdDomain: mail.fromDomain,
+    clock: deps.clock,
+    logger: log,
+    pollMs: mail.pollMs,
+    claimLeaseMs: mail.claimLeaseMs,
+    retryBaseMs: mail.retryBaseMs,
+    maxAttempts: mail.maxAttempts,
+    faultKill: deps.faultKillMail,
+  });
+}
