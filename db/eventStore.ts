@@ -2,7 +2,7 @@
 // reads that never go through a loop (event layout, orders).
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { CategoryView, EventDetail, OrderView, SectionView, TicketView } from '../lib/protocol';
-import { orderStatusOf } from '../lib/orderProtocol';
+import { byTicketSeat, orderStatusOf } from '../lib/orderProtocol';
 import type { SeatSpec, RestoredState } from '../server/reservations/seatBook';
 import type { EventRules, Hold, Order } from '../server/reservations/types';
 import type { DatabaseHandle } from './connection';
@@ -172,7 +172,7 @@ export function loadOrder(handle: DatabaseHandle, orderId: string): (OrderView &
   const { db } = handle;
   const order = db.select().from(orders).where(eq(orders.id, orderId)).get();
   if (!order) return null;
-  const ticketRows = db.select().from(tickets).where(eq(tickets.orderId, orderId)).orderBy(asc(tickets.seatId)).all();
+  const ticketRows = db.select().from(tickets).where(eq(tickets.orderId, orderId)).all();
   const seatRows = ticketRows.length
     ? db
         .select()
@@ -206,6 +206,7 @@ export function loadOrder(handle: DatabaseHandle, orderId: string): (OrderView &
       cancelReason: t.cancelReason,
     };
   });
+  ticketViews.sort(byTicketSeat);
   const refundCents = ticketViews.reduce((sum, t) => sum + (t.status === 'cancelled' ? t.priceCents : 0), 0);
   return {
     id: order.id,

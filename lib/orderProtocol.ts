@@ -53,6 +53,11 @@ export function orderStatusOf(tickets: readonly Pick<TicketView, 'status'>[]): O
   return valid === 0 ? 'cancelled' : 'partially_cancelled';
 }
 
+/** Tickets of an order are listed in natural seat order (row A seat 2 before seat 10), everywhere. */
+export function byTicketSeat(a: Pick<TicketView, 'seatId'>, b: Pick<TicketView, 'seatId'>): number {
+  return a.seatId.localeCompare(b.seatId, 'en', { numeric: true });
+}
+
 /** The path that opens an order in any browser; PUBLIC_URL goes in front for links in emails. */
 export function orderPath(orderId: string, key: string): string {
   return `/orders/${encodeURIComponent(orderId)}?key=${encodeURIComponent(key)}`;

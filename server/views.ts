@@ -1,5 +1,6 @@
 // Projections from core values to the wire shapes of lib/protocol.
-import type { ApiError, Fail, HoldView, OrderView, SeatLayout } from '../lib/protocol';
+import type { ApiError, Fail, HoldView, OrderView, SeatLayout, TicketView } from '../lib/protocol';
+import { byTicketSeat } from '../lib/orderProtocol';
 import type { Failure, Hold, Order } from './reservations/types';
 
 export function holdView(hold: Hold, maxExtensions: number): HoldView {
@@ -25,23 +26,24 @@ export function orderView(order: Order, currency: string, seatById: ReadonlyMap<
     status: 'confirmed',
     currency,
     createdAt: order.createdAt,
-    tickets: order.tickets.map((t) => {
-      const seat = seatById.get(t.seatId);
-      return {
-        id: t.id,
-        seatId: t.seatId,
-        section: seat?.section ?? '',
-        row: seat?.row ?? '',
-        number: seat?.number ?? '',
-        category: seat?.category ?? '',
-        priceCents: t.priceCents,
-        code: t.code,
-        ...(seat?.gaArea ? { gaArea: seat.gaArea } : {}),
-        status: 'valid' as const,
-        cancelledAt: null,
-        cancelReason: null,
-      };
-    }),
+    tickets: order.tickets.map((t) => ticketView(t, seatById.get(t.seatId))).sort(byTicketSeat),
+  };
+}
+
+function ticketView(t: Order['tickets'][number], seat: SeatLayout | undefined): TicketView {
+  return {
+    id: t.id,
+    seatId: t.seatId,
+    section: seat?.section ?? '',
+    row: seat?.row ?? '',
+    number: seat?.number ?? '',
+    category: seat?.category ?? '',
+    priceCents: t.priceCents,
+    code: t.code,
+    ...(seat?.gaArea ? { gaArea: seat.gaArea } : {}),
+    status: 'valid',
+    cancelledAt: null,
+    cancelReason: null,
   };
 }
 

@@ -1,19 +1,22 @@
-// Renders an outbox row into an email, from the order as it is now.
+// Turns an outbox row into a render job: everything the email needs, read
+// from storage at send time (so a message shows the order as it is when it
+// goes out), as plain data a worker thread can render. Runs on the main
+// thread; the rendering itself does not (see renderPool.ts).
 import { z } from 'zod';
 import type { DatabaseHandle } from '../../db/connection';
 import { loadOrderDocument } from '../../db/orderDocuments';
 import type { OutboxRow } from '../../db/outbox';
 import type { OrderAccessKeys } from '../orderAccess';
-import { linksMail } from './linksMail';
-import { cancellationMail, confirmationMail } from './orderMails';
-import type { Composition } from './types';
+import type { RenderJob } from './render';
 
 export interface ComposeDeps {
   handle: DatabaseHandle;
   keys: OrderAccessKeys;
-  /** e.g. https://tickets.example.com: the "Find my tickets" link in every footer. */
+  /** e.g. https://tickets.example.com: links, and "Find my tickets" in every footer. */
   publicUrl: () => string;
 }
+
+export type Preparation = { ok: true; job: RenderJob } | { ok: false; reason: string };
 
 // Payloads are written by our own code, but read back from storage: check them like any input.
 const cancellationSchema = z.object({
@@ -33,7 +36,7 @@ function parsePayload<T>(schema: z.ZodType<T>, row: OutboxRow): T | null {
   }
 }
 
-export async function composeOutboxMessage(row: OutboxRow, deps: ComposeDeps): Promise<Composition> {
+export function prepareOutboxMessage(row: OutboxRow, deps: ComposeDeps): Preparation {
   const findTicketsUrl = `${deps.publicUrl()}/find-tickets`;
   const orderContext = (orderId: string | null) => {
     const doc = orderId ? loadOrderDocument(deps.handle, orderId) : null;
@@ -41,26 +44,26 @@ export async function composeOutboxMessage(row: OutboxRow, deps: ComposeDeps): P
   };
   switch (row.kind) {
     case 'order_confirmation': {
-      const ctx = orderContext(row.orderId);
-      if (!ctx) return { ok: false, reason: `order ${row.orderId} no longer exists` };
-      return { ok: true, mail: await confirmationMail(ctx) };
+      const context = orderContext(row.orderId);
+      if (!context) return { ok: false, reason: `order ${row.orderId} no longer exists` };
+      return { ok: true, job: { kind: 'confirmation', context } };
     }
     case 'order_cancellation': {
-      const ctx = orderContext(row.orderId);
-      if (!ctx) return { ok: false, reason: `order ${row.orderId} no longer exists` };
+      const context = orderContext(row.orderId);
+      if (!context) return { ok: false, reason: `order ${row.orderId} no longer exists` };
       const cancellation = parsePayload(cancellationSchema, row);
       if (!cancellation) return { ok: false, reason: 'malformed cancellation payload' };
-      return { ok: true, mail: await cancellationMail(ctx, cancellation) };
+      return { ok: true, job: { kind: 'cancellation', context, cancellation } };
     }
     case 'order_links': {
       const links = parsePayload(linksSchema, row);
       if (!links) return { ok: false, reason: 'malformed links payload' };
       const orders = links.orderIds.flatMap((id) => {
-        const ctx = orderContext(id);
-        return ctx ? [{ doc: ctx.doc, url: ctx.orderUrl }] : [];
+        const context = orderContext(id);
+        return context ? [{ doc: context.doc, url: context.orderUrl }] : [];
       });
       if (orders.length === 0) return { ok: false, reason: 'none of the linked orders exists any more' };
-      return { ok: true, mail: linksMail(orders, links.reason, findTicketsUrl) };
+      return { ok: true, job: { kind: 'links', orders, reason: links.reason, findTicketsUrl } };
     }
     default: {
       const _exhaustive: never = row.kind;

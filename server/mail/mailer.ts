@@ -5,8 +5,9 @@ import { createOutboxStore } from '../../db/outbox';
 import type { MailConfig } from '../config';
 import type { Logger } from '../logger';
 import type { OrderAccessKeys } from '../orderAccess';
-import { composeOutboxMessage } from './compose';
+import { prepareOutboxMessage } from './compose';
 import { OutboxSender } from './outboxSender';
+import { MailRenderer } from './renderPool';
 import { fileTransport, smtpTransport } from './transport';
 
 export interface MailerDeps {
@@ -25,9 +26,15 @@ export function createOutboxSender(deps: MailerDeps): OutboxSender {
   const log = logger.child({ component: 'mail' });
   log.info({ transport: transport.description }, mail.smtpUrl ? 'emails go out by SMTP' : 'SMTP_URL is not set: emails are written as .eml files');
   if (deps.faultKillMail) log.warn({ at: deps.faultKillMail }, 'FAULT_KILL_MAIL is set: this process will kill itself while sending an email');
+  const renderer = new MailRenderer(log);
   return new OutboxSender({
     store: createOutboxStore(handle.sqlite),
-    compose: (row) => composeOutboxMessage(row, { handle, keys, publicUrl }),
+    // Read on this thread (storage), rendered on the worker (CPU).
+    async compose(row) {
+      const prepared = prepareOutboxMessage(row, { handle, keys, publicUrl });
+      return prepared.ok ? { ok: true, mail: await renderer.render(prepared.job) } : prepared;
+    },
+    dispose: () => renderer.close(),
     transport,
     from: mail.from,
     messageIdDomain: mail.fromDomain,

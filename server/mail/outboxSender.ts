@@ -14,12 +14,17 @@ import { hostname } from 'node:os';
 import type { OutboxRow, OutboxStore } from '../../db/outbox';
 import type { Logger } from '../logger';
 import type { MailTransport } from './transport';
-import type { Composition } from './types';
+import type { ComposedMail } from './types';
+
+/** What composing an outbox row gives: a message, or a reason it can never be sent (the sender gives up). */
+export type Composition = { ok: true; mail: ComposedMail } | { ok: false; reason: string };
 
 export interface OutboxSenderOptions {
   store: OutboxStore;
   compose(row: OutboxRow): Promise<Composition>;
   transport: MailTransport;
+  /** Releases what compose holds (the render worker) when the sender stops. */
+  dispose?(): Promise<void>;
   from: string;
   /** Message-IDs are <outbox-id@messageIdDomain>. */
   messageIdDomain: string;
@@ -86,6 +91,7 @@ export class OutboxSender {
     this.timer = null;
     await this.draining;
     this.options.transport.close();
+    await this.options.dispose?.();
   }
 
   /** Sends everything due now; resolves when there is nothing left to claim (tests await it). */

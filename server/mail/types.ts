@@ -17,5 +17,4 @@ export interface ComposedMail {
   attachments: MailAttachment[];
 }
 
-/** What composing an outbox row gives: a message, or a reason it can never be sent (the sender gives up). */
-export type Composition = { ok: true; mail: ComposedMail } | { ok: false; reason: string };
+
