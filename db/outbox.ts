@@ -86,7 +86,7 @@ export type OutboxQueue = ReturnType<typeof createOutboxQueue>;
 export function createOutboxStore(sqlite: Database.Database) {
   const insertLinks = sqlite.prepare(
     `INSERT INTO outbox (id, kind, order_id, recipient, payload_json, created_at, next_attempt_at, attempts)
-     VALUES (?, 'order_links', NULL, ?, ?, ?, ?, 0)`,
+     VALUES (?, 'order_links', ?, ?, ?, ?, ?, 0)`,
   );
   const due = sqlite.prepare<[number, number, number], { id: string }>(
     `SELECT id FROM outbox
@@ -123,7 +123,8 @@ export function createOutboxStore(sqlite: Database.Database) {
     /** Queues links to orders ("Find my tickets", a replaced link); returns the row id. */
     queueLinks(recipient: string, payload: LinksPayload, at: number): string {
       const id = `links-${randomBytes(12).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x')}`;
-      insertLinks.run(id, recipient, JSON.stringify(payload), at, at);
+      // A link to one order (a replaced link) belongs to that order: the organizer sees it with its emails.
+      insertLinks.run(id, payload.orderIds.length === 1 ? payload.orderIds[0] : null, recipient, JSON.stringify(payload), at, at);
       return id;
     },
     /** Ids of rows that may be claimed now, oldest due first. */

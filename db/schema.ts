@@ -196,7 +196,7 @@ export const outbox = sqliteTable(
     /** Deterministic per message: `order-<orderId>-confirmation`, `order-<orderId>-cancel-<hash>`, or random for link requests. */
     id: text('id').primaryKey(),
     kind: text('kind', { enum: ['order_confirmation', 'order_cancellation', 'order_links'] }).notNull(),
-    /** The order it is about (null for 'order_links', which lists several in payload_json). No foreign key: the row outlives nothing it needs. */
+    /** The order it is about (null for 'order_links' naming several orders: see payload_json). No foreign key: the sender gives up on a row whose order is gone. */
     orderId: text('order_id'),
     recipient: text('recipient').notNull(),
     /** Kind-specific facts fixed at queue time (JSON): the cancelled seats and reason, the orders to link. */
