@@ -156,6 +156,7 @@ export class OutboxSender {
       }
     }, Math.max(100, Math.floor(claimLeaseMs / 3)));
     renewal.unref();
+    let accepted = false;
     try {
       const composed = await this.options.compose(row);
       if (!composed.ok) {
@@ -173,13 +174,31 @@ export class OutboxSender {
         messageId,
         date: new Date(row.createdAt),
       });
+      accepted = true;
       if (this.options.faultKill === 'after_send') process.kill(process.pid, 'SIGKILL');
-      if (!store.markSent(row.id, this.clock(), messageId)) log.warn('outbox: already marked sent by another sender (a duplicate with the same Message-ID)');
+      if (!(await this.recordSent(row.id, messageId))) log.warn('outbox: already marked sent by another sender (a duplicate with the same Message-ID)');
       log.info({ to: row.recipient, subject: composed.mail.subject, messageId, via: where }, 'email sent');
     } catch (error) {
-      this.failed(row, error, log);
+      if (accepted) {
+        // Not a failed send: retrying now would send it twice. The lease runs out and the row goes again, same Message-ID.
+        log.error({ err: error }, 'outbox: sent, but could not record it; it will be sent again after its lease');
+      } else {
+        this.failed(row, error, log);
+      }
     } finally {
       clearInterval(renewal);
+    }
+  }
+
+  /** Marks a row sent, retrying a few times if storage is busy: every failure here means a duplicate later. */
+  private async recordSent(id: string, messageId: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return this.options.store.markSent(id, this.clock(), messageId);
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
     }
   }
 
