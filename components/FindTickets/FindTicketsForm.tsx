@@ -82,7 +82,7 @@ export function FindTicketsForm() {
           {state.kind === 'sent' && (
             <div className={`notice notice--success ${styles.result}`}>
               <div>
-                <strong>Check your inbox.</strong> {state.message}
+                <strong>Request received.</strong> {state.message}
                 <p className={styles.hint}>Sent for {state.email}. Nothing after a few minutes? Check the address you bought with and try again.</p>
               </div>
             </div>

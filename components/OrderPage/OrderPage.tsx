@@ -108,7 +108,7 @@ export function OrderPage({ orderId, accessKey }: { orderId: string; accessKey?:
         </>
       )}
 
-      <OrderLinkPanel orderId={order.id} accessKey={loaded.accessKey} email={order.buyer.email} />
+      {valid.length > 0 && <OrderLinkPanel orderId={order.id} accessKey={loaded.accessKey} email={order.buyer.email} />}
 
       {cancelled.length > 0 && (
         <div className="no-print">

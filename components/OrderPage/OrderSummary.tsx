@@ -47,7 +47,7 @@ function headline(order: OrderView, event: OrderEvent | null): { title: string; 
         line: `${valid} of ${pluralize(order.tickets.length, 'ticket')} still valid${event ? ` for ${event.name}` : ''} · show their QR codes at the door`,
       };
     case 'cancelled':
-      return { title: 'This order was cancelled', line: `None of its tickets is valid any more${order.refundCents > 0 ? ` · ${formatPrice(order.refundCents, order.currency)} will be refunded` : ''}` };
+      return { title: 'This order was cancelled', line: 'None of its tickets is valid any more.' };
     default: {
       const _exhaustive: never = order.status;
       return { title: String(_exhaustive), line: '' };

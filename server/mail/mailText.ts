@@ -1,11 +1,22 @@
 // Small formatting pieces shared by the emails and the ticket PDF.
 import type { TicketView } from '../../lib/protocol';
-import { formatDateTime, formatEventDate } from '../../lib/client/format';
+import { formatEventDate } from '../../lib/client/format';
 
-export { formatDateTime };
+// Emails are read far from the server: times carry their zone (the server's, TZ).
+const zoneFormat = new Intl.DateTimeFormat('en-IE', { timeZoneName: 'short' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-IE', { dateStyle: 'medium', timeStyle: 'short' });
+function zoneOf(epochMs: number): string {
+  return zoneFormat.formatToParts(new Date(epochMs)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
 
+/** "6 Dec 2026, 14:05 UTC" */
+export function formatDateTime(epochMs: number): string {
+  return `${dateTimeFormat.format(new Date(epochMs))} ${zoneOf(epochMs)}`.trim();
+}
+
+/** "Royal Court Theatre · Sun 27 Dec 2026 · 19:30 UTC" */
 export function eventWhen(event: { venueName: string; startsAt: number }): string {
-  return `${event.venueName} · ${formatEventDate(event.startsAt)}`;
+  return `${event.venueName} · ${formatEventDate(event.startsAt)} ${zoneOf(event.startsAt)}`.trim();
 }
 
 /** Section / row / seat, or section / general admission: what is printed big on a ticket. */
