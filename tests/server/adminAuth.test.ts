@@ -29,7 +29,8 @@ import {
   type BuyerSocket,
 } from './adminHelpers';
 
-const ROUTES_FILE = fileURLToPath(new URL('../../server/admin/adminRoutes.ts', import.meta.url));
+/** Every file that registers organizer routes. */
+const ROUTE_FILES = ['adminRoutes.ts', 'orderAccessRoutes.ts'].map((f) => fileURLToPath(new URL(`../../server/admin/${f}`, import.meta.url)));
 
 interface RouteCase {
   method: string;
@@ -76,6 +77,9 @@ describe('authorization matrix: every admin route', () => {
       tickets: sql('SELECT id, seat_id, status, cancelled_at, cancel_reason FROM tickets ORDER BY id'),
       blocked: sql('SELECT event_id, seat_id, reason FROM blocked_seats ORDER BY event_id, seat_id'),
       audit: sql('SELECT count(*) AS n, max(id) AS last FROM audit_log'),
+      orderAccess: sql('SELECT * FROM order_access ORDER BY order_id'),
+      // Emails queued (sending them changes sent_at, which no admin route touches).
+      outbox: sql('SELECT id, kind, order_id, recipient FROM outbox ORDER BY id'),
     };
   }
 
@@ -120,6 +124,8 @@ describe('authorization matrix: every admin route', () => {
       { method: 'POST', route: '/api/admin/events/:id/unblock', path: `/api/admin/events/${E1}/unblock`, body: { seatIds: ['S-C-5'] } },
       { method: 'DELETE', route: '/api/admin/holds/:id', path: `/api/admin/holds/${holdId}` },
       { method: 'POST', route: '/api/admin/orders/:id/cancel', path: `/api/admin/orders/${orderId}/cancel`, body: { seatIds: ['S-B-1'], reason: 'refund' } },
+      { method: 'GET', route: '/api/admin/orders/:id/access', path: `/api/admin/orders/${orderId}/access` },
+      { method: 'POST', route: '/api/admin/orders/:id/access/revoke', path: `/api/admin/orders/${orderId}/access/revoke`, body: { emailBuyer: true } },
       { method: 'PUT', route: '/api/admin/events/:id/layout', path: `/api/admin/events/${E2}/layout`, body: { venue: smallVenue() } },
       { method: 'DELETE', route: '/api/admin/events/:id', path: `/api/admin/events/${E2}` },
     ];
@@ -130,8 +136,8 @@ describe('authorization matrix: every admin route', () => {
     await server?.stop();
   });
 
-  it('the matrix names every admin route registered in adminRoutes.ts (except login/logout)', () => {
-    const source = readFileSync(ROUTES_FILE, 'utf8');
+  it('the matrix names every admin route registered in server/admin (except login/logout)', () => {
+    const source = ROUTE_FILES.map((f) => readFileSync(f, 'utf8')).join('\n');
     const registered = [...source.matchAll(/router\.add\(\s*'([A-Z]+)',\s*'([^']+)'/g)]
       .map(([, method, route]) => `${method} ${route}`)
       .filter((r) => !r.endsWith('/api/admin/login') && !r.endsWith('/api/admin/logout'))
@@ -242,6 +248,7 @@ describe('authorization matrix: every admin route', () => {
       { seat_id: 'S-B-1', status: 'cancelled' },
       { seat_id: 'S-B-2', status: 'valid' },
     ]);
+    expect(sql(`SELECT generation FROM order_access WHERE order_id = ?`, orderId)).toEqual([{ generation: 2 }]);
   });
 });
 
