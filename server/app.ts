@@ -15,11 +15,10 @@ import { EventRegistry } from './eventRegistry';
 import { registerBuyerRoutes } from './http/buyerRoutes';
 import { registerOrderRoutes } from './http/orderRoutes';
 import { registerOrderAccessRoutes } from './admin/orderAccessRoutes';
-import { createOutboxStore } from '../db/outbox';
-import { FindTickets } from './findTickets';
-import { createOutboxSender } from './mail/mailer';
+import { createAfterPurchase } from './afterPurchase';
+import type { FindTickets } from './findTickets';
 import type { OutboxSender } from './mail/outboxSender';
-import { OrderAccess, OrderAccessKeys } from './orderAccess';
+import type { OrderAccess } from './orderAccess';
 import { announceAccessRevoked, announceOrderChanges } from './orderWatch';
 import { AdminAuth } from './admin/adminAuth';
 import { attachAdminGateway } from './admin/adminGateway';
@@ -29,7 +28,7 @@ import { cryptoIds } from './ids';
 import { createLogger, type Logger } from './logger';
 import type { Timers } from './loop/reservationLoop';
 import { Metrics } from './metrics';
-import { RateLimiter, RequestLimits } from './rateLimiter';
+import { RequestLimits } from './rateLimiter';
 import type { IdSource } from './reservations/types';
 import { attachSocketGateway, eventRoom, type BuyerServer } from './socketGateway';
 
@@ -175,22 +174,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
 
   // Links in emails need the port we actually listen on when PUBLIC_URL is not set: filled in below.
   let publicUrl = config.publicUrl ?? '';
-  const orderAccess = new OrderAccess(handle, new OrderAccessKeys(getOrCreateSetting(handle, 'order_access_secret', newSecret), () => publicUrl));
-  const mail = createOutboxSender({ mail: config.mail, handle, keys: orderAccess.keys, publicUrl: () => publicUrl, logger, clock, faultKillMail: config.faultKillMail });
-  // Commits that queued an email wake the sender; it runs on later turns, never inside the tick.
-  registry.onCommitted((_runtime, batch) => {
-    if (batch.effects.some((e) => e.kind === 'order_created' || e.kind === 'tickets_cancelled')) mail.nudge();
-  });
-  const perHour = (n: number) => new RateLimiter({ ratePerSecond: n / 3600, burst: n }, clock);
-  const findTickets = new FindTickets({
-    handle,
-    outbox: createOutboxStore(handle.sqlite),
-    perClientAddress: perHour(config.findTicketsPerAddressPerHour),
-    perEmail: perHour(config.findTicketsPerEmailPerHour),
-    clock,
-    logger,
-    queued: () => mail.nudge(),
-  });
+  const { orderAccess, mail, findTickets } = createAfterPurchase({ config, handle, registry, logger, clock, publicUrl: () => publicUrl });
 
   const limits = new RequestLimits(config.rateLimitSocketPerSec, config.rateLimitIpPerSec, clock);
   const router = new Router();
