@@ -4,8 +4,17 @@
 // writing a message twice leaves one file.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { ComposedMail } from './types';
+
+/** nodemailer is loaded with the first email, not at start: a restart after a crash is back on line sooner. */
+function lazyTransporter(make: (nodemailer: typeof import('nodemailer')) => Transporter): { get(): Promise<Transporter>; close(): void } {
+  let transporter: Promise<Transporter> | null = null;
+  return {
+    get: () => (transporter ??= import('nodemailer').then(make)),
+    close: () => void transporter?.then((t) => t.close()),
+  };
+}
 
 export interface OutgoingMail extends ComposedMail {
   outboxId: string;
@@ -49,18 +58,20 @@ export function redactSmtpUrl(smtpUrl: string): string {
 }
 
 export function smtpTransport(smtpUrl: string): MailTransport {
-  const transporter = createTransport({
-    url: smtpUrl,
-    // Bounded, and well inside the claim lease (renewed while sending anyway).
-    connectionTimeout: 20_000,
-    greetingTimeout: 20_000,
-    socketTimeout: 60_000,
-  });
+  const transporter = lazyTransporter(({ createTransport }) =>
+    createTransport({
+      url: smtpUrl,
+      // Bounded, and well inside the claim lease (renewed while sending anyway).
+      connectionTimeout: 20_000,
+      greetingTimeout: 20_000,
+      socketTimeout: 60_000,
+    }),
+  );
   return {
     description: redactSmtpUrl(smtpUrl),
     async send(mail) {
-      const info = await transporter.sendMail(nodemailerMessage(mail));
-      return info.response;
+      const info = await (await transporter.get()).sendMail(nodemailerMessage(mail));
+      return String(info.response);
     },
     close: () => transporter.close(),
   };
@@ -72,16 +83,16 @@ export function emlFileName(mail: Pick<OutgoingMail, 'outboxId' | 'date'>): stri
 }
 
 export function fileTransport(directory: string): MailTransport {
-  const transporter = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transporter = lazyTransporter(({ createTransport }) => createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     description: `files in ${directory}`,
     async send(mail) {
-      const info = await transporter.sendMail(nodemailerMessage(mail));
+      const info = (await (await transporter.get()).sendMail(nodemailerMessage(mail))) as { message: Buffer };
       await mkdir(directory, { recursive: true });
       const path = join(directory, emlFileName(mail));
       // Written whole or not at all: a crash never leaves half an email behind.
       const partial = `${path}.partial`;
-      await writeFile(partial, info.message as Buffer);
+      await writeFile(partial, info.message);
       await rename(partial, path);
       return path;
     },

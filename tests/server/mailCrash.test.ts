@@ -145,7 +145,7 @@ describe('several sender processes on one database', { timeout: 120_000 }, () =>
     } finally {
       closeSockets(sockets);
       sockets = [];
-      await server.close();
+      await server.stop(); // removes its own temp dir; the database lives in ours
     }
     sink.messages.length = 0;
     const db = openReadOnly(env.DATABASE_PATH);
