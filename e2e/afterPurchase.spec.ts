@@ -75,6 +75,8 @@ test('the organizer cancels some, then all tickets: the open page follows live, 
   const [mail] = await waitForMail(email, /^Your tickets for/);
   const page = await openOnPhone(browser, orderLinks(mail)[0]);
   await expect(page.locator('article[data-ticket-status="valid"]')).toHaveCount(3);
+  // The page is in the order's room: what follows reaches it as a push, not as a reload.
+  await expect(page.locator('[data-live="on"]')).toHaveCount(1);
   const cancel = await organizer(request);
 
   await cancel(`/api/admin/orders/${order.id}/cancel`, { seatIds: ['DC-F-1'], reason: 'Seat damaged' });
@@ -135,6 +137,7 @@ test('the organizer replaces a leaked link in the console: the page open with th
   const [mail] = await waitForMail(email, /^Your tickets for/);
   const phone = await openOnPhone(browser, orderLinks(mail)[0]);
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText('You’re going to The Glass Menagerie!');
+  await expect(phone.locator('[data-live="on"]')).toHaveCount(1);
 
   const admin = await (await browser.newContext({ baseURL })).newPage();
   await admin.goto(`/admin/login?next=${encodeURIComponent(`/admin/events/${EVENT}`)}`);

@@ -58,7 +58,7 @@ export function OrderPage({ orderId, accessKey }: { orderId: string; accessKey?:
     return () => controller.abort();
   }, [load]);
 
-  useOrderLive(orderId, accessKey, loaded !== null && error === null, (change) => {
+  const live = useOrderLive(orderId, accessKey, loaded !== null && error === null, (change) => {
     void load().then((next) => {
       if (change !== 'tickets_cancelled' || !next) return;
       setAnnouncement(next.order.status === 'cancelled' ? 'The organizer just cancelled this order.' : 'The organizer just cancelled some tickets of this order.');
@@ -92,7 +92,7 @@ export function OrderPage({ orderId, accessKey }: { orderId: string; accessKey?:
   );
 
   return (
-    <div className={`page ${styles.page}`}>
+    <div className={`page ${styles.page}`} data-live={live ? 'on' : 'off'}>
       <p className="sr-only" role="status" aria-live="polite">
         {announcement}
       </p>
