@@ -77,6 +77,21 @@ function summaryText(doc: OrderDocument): string {
 const BUTTON_NOTE = 'The button opens your order on any phone or computer. Anyone with the link can see your tickets, so keep it to yourself.';
 const LINK_NOTE = 'The link opens your order on any phone or computer. Anyone with it can see your tickets, so keep it to yourself.';
 
+function summaryLine(status: OrderDocument['order']['status'], valid: number): string {
+  switch (status) {
+    case 'confirmed':
+      return `Order confirmed · ${plural(valid, 'ticket')} · show the QR codes at the door, on your phone or printed.`;
+    case 'partially_cancelled':
+      return `${plural(valid, 'ticket')} still valid · show the QR codes at the door, on your phone or printed.`;
+    case 'cancelled':
+      return 'None of its tickets is valid any more.';
+    default: {
+      const _exhaustive: never = status;
+      return String(_exhaustive);
+    }
+  }
+}
+
 export async function confirmationMail({ doc, orderUrl, findTicketsUrl }: OrderMailContext): Promise<ComposedMail> {
   const { order } = doc;
   const valid = order.tickets.filter((t) => t.status === 'valid');
@@ -90,7 +105,7 @@ export async function confirmationMail({ doc, orderUrl, findTicketsUrl }: OrderM
     : '';
   const body = [
     heading(title, order.status === 'cancelled' ? COLORS.danger : COLORS.text),
-    paragraph(esc(order.status === 'cancelled' ? 'None of its tickets is valid any more.' : `Order confirmed · ${plural(valid.length, 'ticket')} · show the QR codes at the door, on your phone or printed.`), true),
+    paragraph(esc(summaryLine(order.status, valid.length)), true),
     cancelledNote,
     factsTable(summaryFacts(doc)),
     button(orderUrl, order.status === 'cancelled' ? 'View your order' : 'Open your tickets'),
@@ -103,7 +118,7 @@ export async function confirmationMail({ doc, orderUrl, findTicketsUrl }: OrderM
     '',
     summaryText(doc),
     '',
-    ...(cancelled.length ? [`${plural(cancelled.length, 'ticket')} of this order were cancelled by the organizer.`, ''] : []),
+    ...(cancelled.length ? [`${plural(cancelled.length, 'ticket')} of this order ${cancelled.length === 1 ? 'was' : 'were'} cancelled by the organizer.`, ''] : []),
     `Open your order: ${orderUrl}`,
     LINK_NOTE,
     '',
