@@ -50,6 +50,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </Link>
             <nav className="site-nav" aria-label="Main">
               <Link href="/">Events</Link>
+              <Link href="/find-tickets">Find my tickets</Link>
             </nav>
           </div>
         </header>
@@ -57,7 +58,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <footer className="site-footer">
           <div className="site-footer__inner">
             <span>© Seatline. Secure checkout · Seats held for you while you pay.</span>
-            <span>Need help? support@seatline.example</span>
+            <span>
+              Lost your tickets? <Link href="/find-tickets">Find my tickets</Link> · Need help? support@seatline.example
+            </span>
           </div>
         </footer>
       </body>

@@ -16,6 +16,7 @@
 // and order-sensitive: a batch with one of them is written effect by effect.
 import type { GeneratedLayout } from '../lib/venueLayout';
 import type { Effect, Hold, HoldEndReason } from '../server/reservations/types';
+import { queuedEmailOf, type QueuedEmail } from './outbox';
 
 export interface AuditEntry {
   seatId: string | null;
@@ -70,6 +71,8 @@ export interface BatchPlan {
   newBlocks: { seatId: string; reason: string | null; at: number }[];
   /** Every audit row, in effect order. */
   audit: AuditEntry[];
+  /** Emails to queue (written after the orders they name: a cancellation reads its recipient from its order). */
+  emails: QueuedEmail[];
 }
 
 /** True when the batch must be written effect by effect (it changes the event itself). */
@@ -161,6 +164,7 @@ export function planBatch(effects: readonly Effect[]): BatchPlan {
     newTickets: [],
     newBlocks: [],
     audit: [],
+    emails: [],
   };
   const newHolds = new Map<string, HoldInsert>();
   const endedBefore = new Map<string, { id: string; status: HoldEndReason; endedAt: number }>();
@@ -171,6 +175,8 @@ export function planBatch(effects: readonly Effect[]): BatchPlan {
 
   for (const effect of effects) {
     for (const row of auditRowsOf(effect)) plan.audit.push(row);
+    const email = queuedEmailOf(effect);
+    if (email) plan.emails.push(email);
     switch (effect.kind) {
       case 'hold_created':
         newHolds.set(effect.hold.id, { hold: { ...effect.hold, seatIds: [...effect.hold.seatIds] }, status: 'active', endedAt: null });

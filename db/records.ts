@@ -4,6 +4,7 @@
 import type { AdminOrderView } from '../lib/adminProtocol';
 import type { EventDetail, SeatLayout, TicketView } from '../lib/protocol';
 import { coreSeatsOf } from '../lib/venueLayout';
+import { byTicketSeat, orderStatusOf } from '../lib/orderProtocol';
 import type { EventRules, Hold, HoldEndReason, Order, SaleStatus } from '../server/reservations/types';
 import type { EventLayoutJson, EventRecord, LoopState, StoredOrder } from './store';
 
@@ -245,29 +246,34 @@ export function loopStateOf(event: EventRecord, rows: LoopRows, defaultHoldTtlMs
 /** Seat ids in byte order, whatever the database's collation. */
 const bySeatId = <T extends { seat_id: string }>(a: T, b: T) => (a.seat_id < b.seat_id ? -1 : a.seat_id > b.seat_id ? 1 : 0);
 
-/** An order for its buyer's page: its valid tickets with seat details. */
+/** An order for its buyer's page: every ticket (valid and cancelled, with when and why) with seat details. */
 export function storedOrderOf(order: OrderRow, tickets: readonly TicketWithSeatRow[]): StoredOrder {
-  const views: TicketView[] = tickets
-    .filter((t) => t.status === 'valid')
-    .sort(bySeatId)
-    .map((t) => ({
-      id: t.id,
-      seatId: t.seat_id,
-      section: t.section ?? '',
-      row: t.row ?? '',
-      number: t.number ?? '',
-      category: t.category ?? '',
-      priceCents: t.price_cents,
-      code: t.code,
-      ...(t.ga_area ? { gaArea: t.ga_area } : {}),
-    }));
+  const views: TicketView[] = tickets.map((t) => ({
+    id: t.id,
+    seatId: t.seat_id,
+    section: t.section ?? '',
+    row: t.row ?? '',
+    number: t.number ?? '',
+    category: t.category ?? '',
+    priceCents: t.price_cents,
+    code: t.code,
+    ...(t.ga_area ? { gaArea: t.ga_area } : {}),
+    status: t.status,
+    cancelledAt: t.cancelled_at,
+    cancelReason: t.cancel_reason,
+  }));
+  views.sort(byTicketSeat);
+  const refundCents = views.reduce((sum, t) => sum + (t.status === 'cancelled' ? t.priceCents : 0), 0);
   return {
     id: order.id,
     eventId: order.event_id,
     holdId: order.hold_id,
     buyerId: order.buyer_id,
     buyer: { name: order.buyer_name, email: order.buyer_email },
-    totalCents: views.reduce((sum, t) => sum + t.priceCents, 0),
+    totalCents: order.total_cents - refundCents,
+    paidCents: order.total_cents,
+    refundCents,
+    status: orderStatusOf(views),
     currency: order.currency,
     createdAt: order.created_at,
     tickets: views,

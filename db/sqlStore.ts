@@ -21,6 +21,7 @@ import {
   type TicketRow,
   type TicketWithSeatRow,
 } from './records';
+import { linksOutboxId, type LinksPayload, type OrderEmailStatus, type OutboxRow } from './outbox';
 import type {
   BatchWriter,
   EventLayoutJson,
@@ -29,6 +30,8 @@ import type {
   NewEvent,
   SalesHistory,
   Store,
+  OrderAccessRow,
+  OrderOfEmail,
   StoreDialect,
   StoredOrder,
   TicketExportRow,
@@ -351,4 +354,181 @@ export abstract class SqlStore implements Store {
   async isAdminSessionRevoked(sessionId: string): Promise<boolean> {
     return (await this.one('SELECT 1 AS revoked FROM admin_session_revocations WHERE session_id = ?', sessionId)) !== undefined;
   }
+
+  // ---------- the outbox (see db/outbox.ts) ----------
+
+  async queueOrderLinks(recipient: string, payload: LinksPayload, at: number): Promise<string> {
+    const id = linksOutboxId();
+    // A link to one order (a replaced link) belongs to that order: the organizer sees it with its emails.
+    await this.all(
+      `INSERT INTO outbox (id, kind, order_id, recipient, payload_json, created_at, next_attempt_at, attempts) VALUES (?, 'order_links', ?, ?, ?, ?, ?, 0)`,
+      id,
+      payload.orderIds.length === 1 ? payload.orderIds[0] : null,
+      recipient,
+      JSON.stringify(payload),
+      at,
+      at,
+    );
+    return id;
+  }
+
+  async dueOutbox(now: number, limit: number): Promise<string[]> {
+    const rows = await this.all<{ id: string }>(
+      `SELECT id FROM outbox
+       WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND (claim_until IS NULL OR claim_until < ?)
+       ORDER BY next_attempt_at, id LIMIT ${Math.max(1, Math.floor(limit))}`,
+      now,
+      now,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async claimOutbox(id: string, claimer: string, now: number, leaseMs: number): Promise<OutboxRow | null> {
+    // The claim: one statement, so exactly one of any number of racing senders changes the row.
+    // A claim counts as an attempt: a message that crashes its sender cannot be retried forever.
+    const won = await this.all(
+      `UPDATE outbox SET claimed_by = ?, claim_until = ?, attempts = attempts + 1
+       WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND (claim_until IS NULL OR claim_until < ?)
+       RETURNING id`,
+      claimer,
+      now + leaseMs,
+      id,
+      now,
+      now,
+    );
+    return won.length === 1 ? this.outboxRow(id) : null;
+  }
+
+  async renewOutboxClaim(id: string, claimer: string, until: number): Promise<boolean> {
+    return (await this.all('UPDATE outbox SET claim_until = ? WHERE id = ? AND claimed_by = ? AND sent_at IS NULL RETURNING id', until, id, claimer)).length === 1;
+  }
+
+  async outboxRow(id: string): Promise<OutboxRow | null> {
+    const row = await this.one<OutboxDbRow>('SELECT * FROM outbox WHERE id = ?', id);
+    return row ? outboxRowOf(row) : null;
+  }
+
+  async markOutboxSent(id: string, at: number, messageId: string): Promise<boolean> {
+    // Marked sent whoever holds the claim now: it WAS sent (a stolen lease only means a duplicate, with the same Message-ID).
+    const changed = await this.all(
+      `UPDATE outbox SET sent_at = ?, message_id = ?, claimed_by = NULL, claim_until = NULL, last_error = NULL
+       WHERE id = ? AND sent_at IS NULL RETURNING id`,
+      at,
+      messageId,
+      id,
+    );
+    return changed.length === 1;
+  }
+
+  async retryOutboxLater(id: string, claimer: string, nextAttemptAt: number, error: string): Promise<void> {
+    await this.all(
+      `UPDATE outbox SET next_attempt_at = ?, last_error = ?, claimed_by = NULL, claim_until = NULL
+       WHERE id = ? AND claimed_by = ? AND sent_at IS NULL`,
+      nextAttemptAt,
+      error.slice(0, 500),
+      id,
+      claimer,
+    );
+  }
+
+  async giveUpOutbox(id: string, at: number, error: string): Promise<void> {
+    await this.all(
+      'UPDATE outbox SET failed_at = ?, last_error = ?, claimed_by = NULL, claim_until = NULL WHERE id = ? AND sent_at IS NULL',
+      at,
+      error.slice(0, 500),
+      id,
+    );
+  }
+
+  async nextOutboxWakeAt(): Promise<number | null> {
+    const row = await this.one<{ at: number | null }>(
+      `SELECT MIN(CASE WHEN claim_until IS NOT NULL AND claim_until > next_attempt_at THEN claim_until ELSE next_attempt_at END) AS at
+       FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL`,
+    );
+    return row?.at ?? null;
+  }
+
+  async emailsOfOrder(orderId: string): Promise<OrderEmailStatus[]> {
+    const rows = await this.all<OutboxDbRow>('SELECT * FROM outbox WHERE order_id = ? ORDER BY created_at, id', orderId);
+    return rows.map((r) => {
+      const { id, kind, createdAt, attempts, nextAttemptAt, sentAt, failedAt, lastError } = outboxRowOf(r);
+      return { id, kind, createdAt, attempts, nextAttemptAt, sentAt, failedAt, lastError };
+    });
+  }
+
+  // ---------- order access (keys by generation; no row = generation 1) ----------
+
+  async orderAccessOf(orderId: string): Promise<OrderAccessRow | null> {
+    const row = await this.one<{ order_id: string; buyer_id: string; buyer_email: string; generation: number | null }>(
+      'SELECT o.id AS order_id, o.buyer_id, o.buyer_email, a.generation FROM orders o LEFT JOIN order_access a ON a.order_id = o.id WHERE o.id = ?',
+      orderId,
+    );
+    return row ? { orderId: row.order_id, buyerId: row.buyer_id, buyerEmail: row.buyer_email, generation: row.generation ?? 1 } : null;
+  }
+
+  async revokeOrderAccess(orderId: string, at: number, options: { emailBuyer: boolean }): Promise<number | null> {
+    if (!(await this.one('SELECT id FROM orders WHERE id = ?', orderId))) return null;
+    const statements: Statement[] = [
+      {
+        // Portable upsert (the SELECT's WHERE keeps SQLite from reading ON CONFLICT as a join clause).
+        sql: `INSERT INTO order_access (order_id, generation, revoked_at) SELECT id, 2, ? FROM orders WHERE id = ?
+              ON CONFLICT (order_id) DO UPDATE SET generation = order_access.generation + 1, revoked_at = excluded.revoked_at`,
+        params: [at, orderId],
+      },
+    ];
+    if (options.emailBuyer) {
+      const payload: LinksPayload = { orderIds: [orderId], reason: 'access_replaced' };
+      statements.push({
+        sql: `INSERT INTO outbox (id, kind, order_id, recipient, payload_json, created_at, next_attempt_at, attempts)
+              SELECT ?, 'order_links', id, buyer_email, ?, ?, ?, 0 FROM orders WHERE id = ?`,
+        params: [linksOutboxId(), JSON.stringify(payload), at, at, orderId],
+      });
+    }
+    await this.atomically(statements);
+    return (await this.one<{ generation: number }>('SELECT generation FROM order_access WHERE order_id = ?', orderId))!.generation;
+  }
+
+  async ordersOfEmail(email: string, limit: number): Promise<OrderOfEmail[]> {
+    const rows = await this.all<{ id: string; buyer_email: string; created_at: number }>(
+      `SELECT id, buyer_email, created_at FROM orders WHERE lower(buyer_email) = lower(?) ORDER BY created_at DESC, id LIMIT ${Math.max(1, Math.floor(limit))}`,
+      email,
+    );
+    return rows.map((r) => ({ id: r.id, buyerEmail: r.buyer_email, createdAt: r.created_at }));
+  }
+}
+
+interface OutboxDbRow {
+  id: string;
+  kind: OutboxRow['kind'];
+  order_id: string | null;
+  recipient: string;
+  payload_json: string;
+  created_at: number;
+  next_attempt_at: number;
+  attempts: number;
+  claimed_by: string | null;
+  claim_until: number | null;
+  sent_at: number | null;
+  failed_at: number | null;
+  last_error: string | null;
+  message_id: string | null;
+}
+
+function outboxRowOf(r: OutboxDbRow): OutboxRow {
+  return {
+    id: r.id,
+    kind: r.kind,
+    orderId: r.order_id,
+    recipient: r.recipient,
+    payloadJson: r.payload_json,
+    createdAt: r.created_at,
+    nextAttemptAt: r.next_attempt_at,
+    attempts: r.attempts,
+    claimedBy: r.claimed_by,
+    claimUntil: r.claim_until,
+    sentAt: r.sent_at,
+    failedAt: r.failed_at,
+    lastError: r.last_error,
+    messageId: r.message_id,
+  };
 }

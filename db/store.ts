@@ -6,6 +6,7 @@
 import type { AdminOrderView, SeatHistoryEntry } from '../lib/adminProtocol';
 import type { CategoryView, EventDetail, OrderView, SectionView } from '../lib/protocol';
 import type { GeneratedLayout, VenueSpec } from '../lib/venueLayout';
+import type { OutboxStore } from './outbox';
 import type { RestoredState, SeatSpec } from '../server/reservations/seatBook';
 import type { Effect, EventRules, SaleStatus, StageBox } from '../server/reservations/types';
 
@@ -151,7 +152,22 @@ export interface WriterOptions {
   beforeCommit?: () => void;
 }
 
-export interface Store {
+/** Who may open an order: its buyer, or a key of its current generation. */
+export interface OrderAccessRow {
+  orderId: string;
+  buyerId: string;
+  buyerEmail: string;
+  /** The order's current key generation (1 until the first revocation). */
+  generation: number;
+}
+
+export interface OrderOfEmail {
+  id: string;
+  buyerEmail: string;
+  createdAt: number;
+}
+
+export interface Store extends OutboxStore {
   readonly dialect: StoreDialect;
   /** Where the data lives, for logs (a path, or a URL without its password). */
   readonly location: string;
@@ -193,4 +209,15 @@ export interface Store {
   /** Records that a session is revoked until it would have expired; drops revocations that ended by `nowMs`. */
   revokeAdminSession(sessionId: string, expiresAt: number, nowMs: number): Promise<void>;
   isAdminSessionRevoked(sessionId: string): Promise<boolean>;
+
+  // ---------- order access ----------
+  /** The order's owner and key generation; null when there is no such order. */
+  orderAccessOf(orderId: string): Promise<OrderAccessRow | null>;
+  /**
+   * Revokes every key of the order (bumps its generation) and, if asked, queues an email with the
+   * new link to the buyer, in one transaction. The new generation, or null without such an order.
+   */
+  revokeOrderAccess(orderId: string, at: number, options: { emailBuyer: boolean }): Promise<number | null>;
+  /** The newest orders placed with this email address (case-insensitive). */
+  ordersOfEmail(email: string, limit: number): Promise<OrderOfEmail[]>;
 }

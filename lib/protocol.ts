@@ -3,6 +3,7 @@
 // and the stable error codes. Event names here are public API; do not rename.
 import './zodConfig';
 import { z } from 'zod';
+import type { OrderStatus, OrderUpdatedNotice, WatchOrderAck } from './orderProtocol';
 
 // ---------- identifiers and limits ----------
 
@@ -44,6 +45,8 @@ export const ERROR_CODES = [
   'ticket_cancelled', // (door check-in) the ticket was cancelled
   'wrong_event', // (door check-in) the ticket is for another event
   'unknown_ticket', // (door check-in) no ticket has this code: forged, mistyped or not a ticket
+  'access_key_invalid', // the order link's key is not valid for that order (or there is no such order)
+  'access_key_revoked', // the order link was replaced by the organizer; a newer link works
   'storage_unavailable', // the database refused the write; nothing changed, retry
   'unavailable', // the event's loop is moving to another process (or none runs it yet); retry after retryAfterMs
   'internal', // a bug; nothing changed
@@ -88,6 +91,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   wrong_event: 409,
   ticket_cancelled: 410,
   unknown_ticket: 404,
+  access_key_invalid: 403,
+  access_key_revoked: 410,
   sale_closed: 409,
   hold_expired: 410,
   limit_exceeded: 422,
@@ -208,6 +213,11 @@ export interface TicketView {
   code: string;
   /** Set for a general-admission place: the area's id (the ticket has no seat to find). */
   gaArea?: string;
+  /** 'cancelled' tickets are no longer valid at the door (an organizer cancelled them). */
+  status: 'valid' | 'cancelled';
+  /** When and why an organizer cancelled the ticket (null while it is valid). */
+  cancelledAt: number | null;
+  cancelReason: string | null;
 }
 
 /** A scanned ticket as the door sees it (organizer check-in, POST /api/admin/events/:id/check-in). */
@@ -237,9 +247,17 @@ export interface OrderView {
   eventId: string;
   holdId: string;
   buyer: { name: string; email: string };
+  /** What the order's valid tickets are worth now (paidCents - refundCents). */
   totalCents: number;
+  /** What the buyer paid at checkout, for every ticket of the order. */
+  paidCents: number;
+  /** What the cancelled tickets cost: the amount to be refunded. */
+  refundCents: number;
+  /** 'confirmed' (every ticket valid), 'partially_cancelled' or 'cancelled' (no valid ticket left). */
+  status: OrderStatus;
   currency: string;
   createdAt: number;
+  /** Every ticket of the order, cancelled ones included (see `status`). */
   tickets: TicketView[];
 }
 
@@ -454,8 +472,15 @@ export type JoinAck = Ack<{
 export type HoldAck = Ack<{ hold: HoldView }>;
 export type ReleaseAck = Ack<{ holdId: string }>;
 export type ConfirmAck = Ack<{ order: OrderView; replayed: boolean }>;
-/** GET /api/orders/:id: the order plus the event it is for (null if the event was deleted). */
-export type OrderAck = Ack<{ order: OrderView; event: { id: string; name: string; venueName: string; startsAt: number } | null }>;
+/**
+ * GET /api/orders/:id: the order plus the event it is for (null if the event was deleted), and
+ * the order's current access key (`/orders/:id?key=…` opens it in any browser).
+ */
+export type OrderAck = Ack<{
+  order: OrderView;
+  event: { id: string; name: string; venueName: string; startsAt: number } | null;
+  accessKey: string;
+}>;
 export type LeaveAck = Ack<{ eventId: string }>;
 
 // ---------- Socket.IO event maps ----------
@@ -513,6 +538,8 @@ export interface ServerToClientEvents {
   'event:changed': (notice: EventChangedNotice) => void;
   'hold:expired': (notice: HoldExpiredNotice) => void;
   'hold:released': (notice: HoldReleasedNotice) => void;
+  /** To an order's room (see `order:watch`): reload the order. */
+  'order:updated': (notice: OrderUpdatedNotice) => void;
 }
 
 export interface ClientToServerEvents {
@@ -522,6 +549,9 @@ export interface ClientToServerEvents {
   'hold:extend': (payload: unknown, ack: (res: HoldAck) => void) => void;
   'hold:release': (payload: unknown, ack: (res: ReleaseAck) => void) => void;
   'hold:confirm': (payload: unknown, ack: (res: ConfirmAck) => void) => void;
+  /** Join an order's room: `{ orderId, key? }`, authorised by the session (the buyer) or the access key. */
+  'order:watch': (payload: unknown, ack: (res: WatchOrderAck) => void) => void;
+  'order:unwatch': (payload: unknown, ack: (res: WatchOrderAck) => void) => void;
 }
 
 // ---------- helpers ----------

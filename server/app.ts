@@ -26,6 +26,13 @@ import { pageServer, type PageHandler } from './http/pages';
 import { Router, sendAck } from './http/router';
 import { bearerToken, secretsEqual } from './http/secrets';
 import { API_CSP, setBaseSecurityHeaders } from './http/securityHeaders';
+import { registerOrderRoutes } from './http/orderRoutes';
+import { registerOrderAccessRoutes } from './admin/orderAccessRoutes';
+import { createAfterPurchase } from './afterPurchase';
+import type { FindTickets } from './findTickets';
+import type { OutboxSender } from './mail/outboxSender';
+import type { OrderAccess } from './orderAccess';
+import { announceAccessRevoked, announceOrderChanges } from './orderWatch';
 import { cryptoIds } from './ids';
 import { createLogger, type Logger } from './logger';
 import type { Timers } from './loop/reservationLoop';
@@ -60,6 +67,12 @@ export interface RunningApp {
   store: Store;
   metrics: Metrics;
   logger: Logger;
+  /** The outbox's background sender (tests await `mail.drain()`). */
+  mail: OutboxSender;
+  orderAccess: OrderAccess;
+  findTickets: FindTickets;
+  /** PUBLIC_URL, or http://localhost:<port> when it is not set. */
+  publicUrl: string;
   close(): Promise<void>;
 }
 
@@ -112,9 +125,14 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   const clientInfo = new ClientInfo(config.trustProxy, config.publicOrigin?.startsWith('https:') ?? false);
   const originPolicy = new OriginPolicy({ publicOrigin: config.publicOrigin, allowedOrigins: config.allowedOrigins });
   const secureCookies = (req: IncomingMessage) => clientInfo.isHttps(req);
+  // Links in emails need the port we actually listen on when PUBLIC_URL is not set: filled in below.
+  let publicUrl = config.publicOrigin ?? '';
+  const { orderAccess, mail, findTickets } = await createAfterPurchase({ config, store, registry, logger, clock, publicUrl: () => publicUrl });
+
   const limits = new RequestLimits(config.rateLimitSocketPerSec, config.rateLimitIpPerSec, clock, rateLimitStores);
   const router = new Router();
-  registerBuyerRoutes(router, { registry, buyerApi, sessions, store, secureCookies });
+  registerBuyerRoutes(router, { registry, buyerApi, sessions, secureCookies });
+  registerOrderRoutes(router, { registry, sessions, store, access: orderAccess, findTickets, clientInfo });
   // Assigned once Socket.IO exists (below); routes only call it per request.
   let viewersOf: (eventId: string) => number = () => 0;
   registerAdminRoutes(router, {
@@ -128,6 +146,17 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     clock,
     clientAddress: (req) => clientInfo.address(req),
     secureCookies,
+  });
+  // Assigned once Socket.IO exists (below).
+  let revoked: (orderId: string) => Promise<void> = async () => {};
+  registerOrderAccessRoutes(router, {
+    auth: adminAuth,
+    sessions,
+    store,
+    access: orderAccess,
+    clock,
+    queued: () => mail.nudge(),
+    revoked: (orderId) => revoked(orderId),
   });
   router.add('GET', '/metrics', async ({ req, res }) => {
     const authorized = config.metricsToken
@@ -195,7 +224,9 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   // Before each namespace's own authentication: origin, then the address's rate limit.
   io.use(handshakeGuard(limits, logger));
   io.of('/admin').use(handshakeGuard(limits, logger));
-  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits });
+  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits, orderAccess });
+  announceOrderChanges(io, registry);
+  revoked = (orderId) => announceAccessRevoked(io, orderId);
   viewersOf = (eventId) => io.of('/').adapter.rooms.get(eventRoom(eventId))?.size ?? 0;
   const stopAdminGateway = attachAdminGateway(io as never, { auth: adminAuth, registry, viewersOf, logger });
 
@@ -205,7 +236,10 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, store: store.dialect, database: store.location }, 'seatline listening');
+  publicUrl ||= `http://localhost:${port}`;
+  logger.info({ url, publicUrl, store: store.dialect, database: store.location }, 'seatline listening');
+  // Also sends whatever was queued and not sent before a restart.
+  mail.start();
 
   let closed = false;
   return {
@@ -217,10 +251,16 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     store,
     metrics,
     logger,
+    mail,
+    orderAccess,
+    findTickets,
+    publicUrl,
     async close() {
       if (closed) return;
       closed = true;
       await registry.stopAll();
+      await findTickets.settled();
+      await mail.stop();
       stopAdminGateway();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -1,8 +1,11 @@
 // Server configuration from the environment, validated once at start.
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './http/clientInfo';
 
 const positiveInt = z.coerce.number().int().positive();
+/** "Name <local@domain>" or "local@domain": the domain also names our Message-IDs. */
+const MAIL_FROM_PATTERN = /^(?:[^<>]*<)?[^<>\s@]+@([A-Za-z0-9.-]+)>?$/;
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -26,6 +29,27 @@ const envSchema = z.object({
    * batch transaction, after its writes and before COMMIT. Never set in production.
    */
   FAULT_KILL_IN_COMMIT: z.coerce.number().int().min(1).optional(),
+  /**
+   * Fault injection for mail crash tests only: SIGKILL this process when the outbox sender has
+   * claimed a message and is about to hand it to the transport ('before_send'), or right after
+   * the transport accepted it, before it is marked sent ('after_send'). Never set in production.
+   */
+  FAULT_KILL_MAIL: z.enum(['before_send', 'after_send']).optional(),
+  /** smtp://user:pass@host:587 or smtps://user:pass@host:465; unset = write .eml files to MAIL_OUTBOX_DIR. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'SMTP_URL must be an smtp:// or smtps:// URL' }).optional(),
+  MAIL_FROM: z.string().trim().regex(MAIL_FROM_PATTERN, 'MAIL_FROM must be an address like "Seatline <tickets@example.com>"').default('Seatline <tickets@localhost>'),
+  /** Without SMTP_URL, emails are written here as .eml files (default: "outbox" next to the database). */
+  MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  /** How often the sender looks for messages queued by other processes (it is nudged after local commits). */
+  MAIL_POLL_MS: positiveInt.default(5_000),
+  /** How long a claimed message is reserved for its sender; renewed while sending. */
+  MAIL_CLAIM_LEASE_MS: positiveInt.min(500).default(120_000),
+  /** First retry delay after a failed send; doubles per attempt (capped at 30 min). */
+  MAIL_RETRY_BASE_MS: positiveInt.default(5_000),
+  MAIL_MAX_ATTEMPTS: positiveInt.max(100).default(15),
+  /** "Find my tickets": requests per client address, and emails per address, per hour. */
+  FIND_TICKETS_PER_ADDRESS_PER_HOUR: positiveInt.default(20),
+  FIND_TICKETS_PER_EMAIL_PER_HOUR: positiveInt.default(3),
   MAILBOX_CAPACITY: positiveInt.default(10_000),
   MAX_BATCH_SIZE: positiveInt.default(1_024),
   /** Per Socket.IO connection: sustained commands/s (burst is twice that). 0 disables. */
@@ -91,6 +115,10 @@ export type ServerConfig = {
   synchronous: 'OFF' | 'NORMAL' | 'FULL';
   busyTimeoutMs: number;
   faultKillInCommit?: number;
+  faultKillMail?: 'before_send' | 'after_send';
+  mail: MailConfig;
+  findTicketsPerAddressPerHour: number;
+  findTicketsPerEmailPerHour: number;
   mailboxCapacity: number;
   maxBatchSize: number;
   rateLimitSocketPerSec: number;
@@ -98,7 +126,7 @@ export type ServerConfig = {
   sessionSecret?: string;
   metricsToken?: string;
   adminPassword?: string;
-  /** The origin of PUBLIC_URL (scheme://host[:port]), if set. */
+  /** The origin of PUBLIC_URL (scheme://host[:port]), if set: the site's own origin, and the base of links in emails. */
   publicOrigin?: string;
   allowedOrigins: string[];
   trustProxy: TrustProxy;
@@ -107,6 +135,19 @@ export type ServerConfig = {
   checkInvariants: boolean;
   dev: boolean;
 };
+
+export interface MailConfig {
+  /** Unset: the embedded default, every email is written to outboxDir as an .eml file. */
+  smtpUrl?: string;
+  from: string;
+  /** The domain of `from`: Message-IDs are <outbox-id@domain>. */
+  fromDomain: string;
+  outboxDir: string;
+  pollMs: number;
+  claimLeaseMs: number;
+  retryBaseMs: number;
+  maxAttempts: number;
+}
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const parsed = envSchema.safeParse(env);
@@ -125,6 +166,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     synchronous: e.SQLITE_SYNCHRONOUS,
     busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
     faultKillInCommit: e.FAULT_KILL_IN_COMMIT,
+    faultKillMail: e.FAULT_KILL_MAIL,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      fromDomain: MAIL_FROM_PATTERN.exec(e.MAIL_FROM)![1],
+      outboxDir: e.MAIL_OUTBOX_DIR ?? join(e.DATABASE_PATH === ':memory:' ? './data' : dirname(e.DATABASE_PATH), 'outbox'),
+      pollMs: e.MAIL_POLL_MS,
+      claimLeaseMs: e.MAIL_CLAIM_LEASE_MS,
+      retryBaseMs: e.MAIL_RETRY_BASE_MS,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+    },
+    findTicketsPerAddressPerHour: e.FIND_TICKETS_PER_ADDRESS_PER_HOUR,
+    findTicketsPerEmailPerHour: e.FIND_TICKETS_PER_EMAIL_PER_HOUR,
     mailboxCapacity: e.MAILBOX_CAPACITY,
     maxBatchSize: e.MAX_BATCH_SIZE,
     rateLimitSocketPerSec: e.RATE_LIMIT_SOCKET_PER_SEC,

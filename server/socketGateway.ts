@@ -21,15 +21,19 @@ import type { BuyerApi } from './buyerApi';
 import type { EventRegistry, EventRuntime } from './eventRegistry';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import type { OrderAccess } from './orderAccess';
+import { unwatchOrder, watchOrder } from './orderWatch';
 import type { RequestLimits } from './rateLimiter';
 import { guardedMiddleware, handshakeError } from './socketHandshake';
 import { holdView } from './views';
 
 export interface SocketData {
   buyerId: string;
+  /** Orders this connection watches by access key (not as their buyer): dropped when the key is revoked. */
+  keyWatchedOrders?: string[];
 }
 export type BuyerServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type BuyerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type BuyerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export const eventRoom = (eventId: string) => `event:${eventId}`;
 export const buyerRoom = (buyerId: string) => `buyer:${buyerId}`;
@@ -41,10 +45,11 @@ export interface GatewayDeps {
   metrics: Metrics;
   logger: Logger;
   limits: RequestLimits;
+  orderAccess: OrderAccess;
 }
 
 export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
-  const { registry, buyerApi, sessions, metrics, logger, limits } = deps;
+  const { registry, buyerApi, sessions, metrics, logger, limits, orderAccess } = deps;
 
   io.use(
     guardedMiddleware(logger, (socket, next) => {
@@ -91,6 +96,8 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
     ['hold:extend', (socket, payload) => buyerApi.extendHold(socket.data.buyerId, payload)],
     ['hold:release', (socket, payload) => buyerApi.releaseHold(socket.data.buyerId, payload)],
     ['hold:confirm', (socket, payload) => buyerApi.confirmHold(socket.data.buyerId, payload)],
+    ['order:watch', (socket, payload) => watchOrder(socket, payload, orderAccess)],
+    ['order:unwatch', (socket, payload) => unwatchOrder(socket, payload)],
   ] satisfies [keyof ClientToServerEvents, Handler][]);
 
   // Every client→server event: (payload?, ack). Unknown events, and events without an ack, are

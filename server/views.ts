@@ -1,5 +1,6 @@
 // Projections from core values to the wire shapes of lib/protocol.
-import type { ApiError, Fail, HoldView, OrderView, SeatLayout } from '../lib/protocol';
+import type { ApiError, Fail, HoldView, OrderView, SeatLayout, TicketView } from '../lib/protocol';
+import { byTicketSeat } from '../lib/orderProtocol';
 import type { Failure, Hold, Order } from './reservations/types';
 
 /** A hold of `eventId` (a core Hold, or a live hold of a committed view). */
@@ -20,23 +21,30 @@ export function orderView(order: Order, currency: string, seatById: ReadonlyMap<
     holdId: order.holdId,
     buyer: { ...order.buyer },
     totalCents: order.totalCents,
+    // A just-confirmed order: nothing cancelled yet.
+    paidCents: order.totalCents,
+    refundCents: 0,
+    status: 'confirmed',
     currency,
     createdAt: order.createdAt,
-    // In layout order (seat ids in byte order), as the store returns an order's tickets.
-    tickets: [...order.tickets].sort((a, b) => (a.seatId < b.seatId ? -1 : a.seatId > b.seatId ? 1 : 0)).map((t) => {
-      const seat = seatById.get(t.seatId);
-      return {
-        id: t.id,
-        seatId: t.seatId,
-        section: seat?.section ?? '',
-        row: seat?.row ?? '',
-        number: seat?.number ?? '',
-        category: seat?.category ?? '',
-        priceCents: t.priceCents,
-        code: t.code,
-        ...(seat?.gaArea ? { gaArea: seat.gaArea } : {}),
-      };
-    }),
+    tickets: order.tickets.map((t) => ticketView(t, seatById.get(t.seatId))).sort(byTicketSeat),
+  };
+}
+
+function ticketView(t: Order['tickets'][number], seat: SeatLayout | undefined): TicketView {
+  return {
+    id: t.id,
+    seatId: t.seatId,
+    section: seat?.section ?? '',
+    row: seat?.row ?? '',
+    number: seat?.number ?? '',
+    category: seat?.category ?? '',
+    priceCents: t.priceCents,
+    code: t.code,
+    ...(seat?.gaArea ? { gaArea: seat.gaArea } : {}),
+    status: 'valid',
+    cancelledAt: null,
+    cancelReason: null,
   };
 }
 

@@ -192,6 +192,31 @@ export function createPostgresBatchWriter(sql: Sql, eventId: string, options: Wr
              AS x(id, order_id, seat_id, price, code, cancelled_at, reason, checked_in_at, door, by)` as unknown as Query,
       );
     }
+    const confirmations = plan.emails.filter((e) => e.kind === 'order_confirmation');
+    if (confirmations.length) {
+      const c = confirmations;
+      q.push(
+        tx`INSERT INTO outbox (id, kind, order_id, recipient, payload_json, created_at, next_attempt_at, attempts)
+           SELECT x.id, 'order_confirmation', x.order_id, x.recipient, x.payload, x.at, x.at, 0
+           FROM unnest(${c.map((e) => e.id)}::text[], ${c.map((e) => e.orderId)}::text[], ${c.map((e) => e.recipient)}::text[],
+                       ${c.map((e) => e.payloadJson)}::text[], ${c.map((e) => e.at)}::bigint[]) AS x(id, order_id, recipient, payload, at)` as unknown as Query,
+      );
+    }
+    const cancellations = plan.emails.filter((e) => e.kind === 'order_cancellation');
+    if (cancellations.length) {
+      // The recipient is the order's buyer, read in the same statement (the order may be new in this batch).
+      const c = cancellations;
+      expect(
+        `queue ${c.length} cancellation notices`,
+        c.length,
+        tx`WITH changed AS (
+             INSERT INTO outbox (id, kind, order_id, recipient, payload_json, created_at, next_attempt_at, attempts)
+             SELECT x.id, 'order_cancellation', o.id, o.buyer_email, x.payload, x.at, x.at, 0
+             FROM unnest(${c.map((e) => e.id)}::text[], ${c.map((e) => e.orderId)}::text[], ${c.map((e) => e.payloadJson)}::text[], ${c.map((e) => e.at)}::bigint[])
+               AS x(id, order_id, payload, at)
+             JOIN orders o ON o.id = x.order_id RETURNING 1)` as unknown as Query,
+      );
+    }
     if (plan.newBlocks.length) {
       const b = plan.newBlocks;
       q.push(

@@ -205,3 +205,43 @@ export const adminSessionRevocations = pgTable(
   },
   (t) => [index('admin_session_revocations_expiry').on(t.expiresAt)],
 );
+
+/**
+ * Transactional outbox: every email the product sends, written in the same transaction as what
+ * it tells (see the SQLite schema for the columns). A row is claimed with a lease by one
+ * conditional UPDATE, so any number of processes may run the sender.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['order_confirmation', 'order_cancellation', 'order_links'] }).notNull(),
+    orderId: text('order_id'),
+    recipient: text('recipient').notNull(),
+    payloadJson: text('payload_json').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+    nextAttemptAt: epochMs('next_attempt_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    claimedBy: text('claimed_by'),
+    claimUntil: epochMs('claim_until'),
+    sentAt: epochMs('sent_at'),
+    failedAt: epochMs('failed_at'),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
+  },
+  (t) => [
+    index('outbox_pending')
+      .on(t.nextAttemptAt)
+      .where(sql`sent_at IS NULL AND failed_at IS NULL`),
+    index('outbox_order').on(t.orderId),
+  ],
+);
+
+/** Order access keys: an order's key generation (no row = generation 1); revoking bumps it. */
+export const orderAccess = pgTable('order_access', {
+  orderId: text('order_id')
+    .primaryKey()
+    .references(() => orders.id, { onDelete: 'cascade' }),
+  generation: integer('generation').notNull(),
+  revokedAt: epochMs('revoked_at').notNull(),
+});

@@ -5,6 +5,8 @@ import type Database from 'better-sqlite3';
 import type { GeneratedLayout } from '../../lib/venueLayout';
 import type { Effect } from '../../server/reservations/types';
 import { createAuditWriter } from './auditWriter';
+import { queuedEmailOf } from '../outbox';
+import { createOutboxQueue } from './outboxQueue';
 
 export interface SqliteBatchWriter {
   /** Writes the effects and the event's new version atomically; throws (and rolls back) on failure. */
@@ -47,6 +49,8 @@ export function createBatchWriter(sqlite: Database.Database, options: SqliteBatc
     `INSERT INTO tickets (id, order_id, event_id, seat_id, price_cents, code, status) VALUES (?, ?, ?, ?, ?, ?, 'valid')`,
   );
   const audit = createAuditWriter(sqlite);
+  // Emails are queued in the same transaction as what they tell (the transactional outbox).
+  const outbox = createOutboxQueue(sqlite);
   const auditSeat = (
     eventId: string,
     seatId: string | null,
@@ -145,6 +149,7 @@ export function createBatchWriter(sqlite: Database.Database, options: SqliteBatc
           insertTicket.run(t.id, o.id, eventId, t.seatId, t.priceCents, t.code);
           auditSeat(eventId, t.seatId, o.createdAt, 'sold', o.holdId, o.id, o.buyerId, null);
         }
+        outbox.queue(queuedEmailOf(effect)!);
         return;
       }
       case 'seats_blocked':
@@ -164,6 +169,7 @@ export function createBatchWriter(sqlite: Database.Database, options: SqliteBatc
           mustChangeOneRow(cancelTicket.run(effect.at, effect.reason, effect.orderId, seatId), `cancel ${seatId}`);
           auditSeat(eventId, seatId, effect.at, 'cancelled', null, effect.orderId, effect.buyerId, detail(effect.actor, effect.reason));
         }
+        outbox.queue(queuedEmailOf(effect)!);
         return;
       case 'event_configured': {
         const r = effect.rules;

@@ -105,7 +105,8 @@ export const orders = sqliteTable(
   (t) => [
     uniqueIndex('orders_hold').on(t.holdId),
     uniqueIndex('orders_idempotency').on(t.eventId, t.buyerId, t.idempotencyKey),
-    index('orders_email').on(t.buyerEmail),
+    // "Find my tickets" and the organizer's search look buyers up by address, case-insensitively.
+    index('orders_email_lower').on(sql`lower(${t.buyerEmail})`),
   ],
 );
 
@@ -201,3 +202,58 @@ export const adminSessionRevocations = sqliteTable(
   },
   (t) => [index('admin_session_revocations_expiry').on(t.expiresAt)],
 );
+
+/**
+ * Transactional outbox: every email the product sends. A row is written in the same
+ * transaction as what it tells (the order, the cancellation), so an acknowledged order
+ * always has its confirmation queued; server/mail/outboxSender.ts sends it later.
+ * Any number of processes may run the sender: a row is claimed with a lease by one
+ * conditional UPDATE (db/outbox.ts), and `id` is the message's idempotency key
+ * (its Message-ID is derived from it).
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    /** Deterministic per message: `order-<orderId>-confirmation`, `order-<orderId>-cancel-<hash>`, or random for link requests. */
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['order_confirmation', 'order_cancellation', 'order_links'] }).notNull(),
+    /** The order it is about (null for 'order_links' naming several orders: see payload_json). No foreign key: the sender gives up on a row whose order is gone. */
+    orderId: text('order_id'),
+    recipient: text('recipient').notNull(),
+    /** Kind-specific facts fixed at queue time (JSON): the cancelled seats and reason, the orders to link. */
+    payloadJson: text('payload_json').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** Not before this time (epoch ms): back-off after a failed attempt. */
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** Claims so far (a claim is an attempt, so a message that kills its sender cannot loop forever). */
+    attempts: integer('attempts').notNull().default(0),
+    /** The sender process holding the row, and until when (a lease: after it, anyone may claim). */
+    claimedBy: text('claimed_by'),
+    claimUntil: integer('claim_until'),
+    sentAt: integer('sent_at'),
+    /** Set when the sender gave up (MAIL_MAX_ATTEMPTS reached, or the order no longer exists). */
+    failedAt: integer('failed_at'),
+    lastError: text('last_error'),
+    /** The Message-ID it was sent with (also derivable from id). */
+    messageId: text('message_id'),
+  },
+  (t) => [
+    // Only unsent rows are ever searched: the index stays as small as the backlog.
+    index('outbox_pending')
+      .on(t.nextAttemptAt)
+      .where(sql`sent_at IS NULL AND failed_at IS NULL`),
+    index('outbox_order').on(t.orderId),
+  ],
+);
+
+/**
+ * Order access keys: an order's key generation (no row = generation 1). A key carries the
+ * generation it was made for; revoking bumps the generation, so every older key stops working.
+ */
+export const orderAccess = sqliteTable('order_access', {
+  orderId: text('order_id')
+    .primaryKey()
+    .references(() => orders.id, { onDelete: 'cascade' }),
+  generation: integer('generation').notNull(),
+  revokedAt: integer('revoked_at').notNull(),
+});

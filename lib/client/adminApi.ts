@@ -3,6 +3,7 @@
 // organizer session sends the browser back to the login page.
 import type { AdminEventStats, AdminOrderView, DoorCounts, SeatHistoryEntry } from '../adminProtocol';
 import type { Ack, CheckInTicketView, EventSummary, Fail } from '../protocol';
+import type { OrderAccessAck, OrderAccessInfoAck } from '../orderProtocol';
 import type { VenueSpec } from '../venueLayout';
 
 export type SaleStatus = 'open' | 'paused' | 'closed';
@@ -98,6 +99,11 @@ export const adminApi = {
     }),
   checkIn: (id: string, code: string, door?: string) =>
     adminRequest<{ ticket: CheckInTicketView; counts: DoorCounts }>('POST', `/api/admin/events/${enc(id)}/check-in`, { code, ...(door ? { door } : {}) }),
+  /** The order's current buyer link and the state of its emails. */
+  orderAccess: (orderId: string) => adminRequest('GET', `/api/admin/orders/${enc(orderId)}/access`) as Promise<OrderAccessInfoAck>,
+  /** Replaces the buyer's link (the old one stops working) and emails the new one to the buyer. */
+  revokeOrderAccess: (orderId: string, emailBuyer = true) =>
+    adminRequest('POST', `/api/admin/orders/${enc(orderId)}/access/revoke`, { emailBuyer }) as Promise<OrderAccessAck>,
   ordersCsvUrl: (id: string) => `/api/admin/events/${enc(id)}/orders.csv`,
   layoutUrl: (id: string) => `/api/admin/events/${enc(id)}/layout`,
 };

@@ -2,7 +2,6 @@
 // change to an event goes into that event's loop as a high-priority command.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { ZodType } from 'zod';
 import {
   adminLoginSchema,
   cancelOrderSchema,
@@ -23,6 +22,7 @@ import type { AdminCommand, Outcome } from '../reservations/types';
 import { failView } from '../views';
 import { BodyError, readJsonBody, sendAck, sendJson, type RequestContext, type Router } from '../http/router';
 import { DEVICE_COOKIE, type AdminAuth } from './adminAuth';
+import { adminGuard } from './adminGuard';
 import { adminStatsOf } from './adminGateway';
 import { checkInTicket } from './checkIn';
 import { ordersCsv } from './ordersCsv';
@@ -49,28 +49,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   const { auth, sessions, registry, store } = deps;
 
   /** Admin-only route: 401 without credentials, 403 for a buyer session, then validated input. */
-  function asAdmin<T>(schema: ZodType<T> | null, fn: (ctx: RequestContext, input: T) => Promise<void> | void) {
-    return async (ctx: RequestContext) => {
-      if (!(await auth.fromRequest(ctx.req))) {
-        const isBuyer = sessions.fromRequest(ctx.req) !== null;
-        return sendAck(ctx.res, isBuyer ? fail('forbidden', 'Organizers only.') : fail('unauthorized', 'Sign in as an organizer.'));
-      }
-      let input = undefined as T;
-      if (schema) {
-        let body: unknown;
-        try {
-          body = ctx.req.method === 'GET' ? Object.fromEntries(ctx.url.searchParams) : await readJsonBody(ctx.req);
-        } catch (error) {
-          if (error instanceof BodyError) return sendAck(ctx.res, fail('invalid_request', error.message), error.status);
-          throw error;
-        }
-        const parsed = schema.safeParse(body);
-        if (!parsed.success) return sendAck(ctx.res, invalidRequest(parsed.error));
-        input = parsed.data;
-      }
-      await fn(ctx, input);
-    };
-  }
+  const asAdmin = adminGuard(auth, sessions);
 
   const runtimeOr404 = (ctx: RequestContext): EventRuntime | null => {
     const runtime = registry.get(ctx.params.id);

@@ -1,8 +1,7 @@
 // The public HTTP API. Mutations go through BuyerApi, i.e. through the same
 // loops, validation and error codes as the Socket.IO events.
 import type { IncomingMessage } from 'node:http';
-import { fail, orderIdSchema, invalidRequest, type AvailabilitySnapshot, type EventSummary, type StatusesSnapshot } from '../../lib/protocol';
-import type { Store } from '../../db/store';
+import { fail, type AvailabilitySnapshot, type EventSummary, type StatusesSnapshot } from '../../lib/protocol';
 import type { BuyerSessions } from '../buyerSession';
 import type { BuyerApi } from '../buyerApi';
 import type { EventRegistry, EventRuntime } from '../eventRegistry';
@@ -13,7 +12,6 @@ export interface BuyerRouteDeps {
   registry: EventRegistry;
   buyerApi: BuyerApi;
   sessions: BuyerSessions;
-  store: Store;
   /** Whether this request's cookies must be Secure (the site is served over HTTPS). */
   secureCookies(req: IncomingMessage): boolean;
 }
@@ -34,7 +32,7 @@ function summaryOf(runtime: EventRuntime): EventSummary {
 }
 
 export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void {
-  const { registry, buyerApi, sessions, store } = deps;
+  const { registry, buyerApi, sessions } = deps;
 
   /** Runs `fn` for an authenticated buyer, or answers 401. Body errors become clear 4xx answers. */
   const asBuyer = (fn: (ctx: RequestContext, buyerId: string) => Promise<void>) => async (ctx: RequestContext) => {
@@ -167,27 +165,6 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
       const buyer = typeof body === 'object' && body !== null ? (body as { buyer?: unknown }).buyer : undefined;
       const ack = await buyerApi.confirmHold(buyerId, { holdId: params.id, buyer, idempotencyKey: key });
       sendAck(res, ack, ack.ok && !ack.replayed ? 201 : undefined);
-    }),
-  );
-
-  router.add(
-    'GET',
-    '/api/orders/:id',
-    asBuyer(async ({ res, params }, buyerId) => {
-      const parsed = orderIdSchema.safeParse(params.id);
-      if (!parsed.success) return sendAck(res, invalidRequest(parsed.error));
-      const order = await store.loadOrder(parsed.data);
-      // Someone else's order answers exactly like a missing one: order ids are not an oracle.
-      if (!order || order.buyerId !== buyerId) return sendAck(res, fail('not_found', 'No such order.'));
-      const { buyerId: _owner, ...view } = order;
-      const runtime = registry.get(order.eventId);
-      sendAck(res, {
-        ok: true,
-        order: view,
-        event: runtime
-          ? { id: runtime.eventId, name: runtime.detail.name, venueName: runtime.detail.venueName, startsAt: runtime.detail.startsAt }
-          : null,
-      });
     }),
   );
 }

@@ -41,7 +41,7 @@ const THEATRE = 'demo-theatre';
 const ARENA = 'demo-arena';
 const ADMIN_PASSWORD = `fuzz-${randomBytes(16).toString('hex')}`;
 const BUYER = { name: 'Honest Buyer', email: 'honest@example.com' };
-const SOCKET_EVENTS = ['event:join', 'event:leave', 'hold:create', 'hold:extend', 'hold:release', 'hold:confirm'] as const;
+const SOCKET_EVENTS = ['event:join', 'event:leave', 'hold:create', 'hold:extend', 'hold:release', 'hold:confirm', 'order:watch', 'order:unwatch'] as const;
 const MUTATING_EVENTS = new Set(['hold:create', 'hold:extend', 'hold:release', 'hold:confirm']);
 const KNOWN_CODES = new Set<string>(ERROR_CODES);
 
@@ -244,6 +244,12 @@ class Hostile {
       case 'hold:extend':
       case 'hold:release':
         return maybeExtra({ holdId: this.holdId() });
+      case 'order:watch':
+      case 'order:unwatch':
+        return maybeExtra({
+          orderId: this.chance(0.8) ? this.holdId() : this.any(),
+          ...(this.chance(0.7) ? { key: this.pick([`1.${'A'.repeat(32)}`, `2.${'x'.repeat(32)}`, '0.abc', 'x'.repeat(5000), this.string(), this.any()]) } : {}),
+        });
       default:
         return maybeExtra({ holdId: this.holdId(), buyer: this.buyerDetails(), idempotencyKey: this.idempotencyKey() });
     }
@@ -412,6 +418,7 @@ const ROUTES: { method: string; path: string; mutating?: boolean }[] = [
   { method: 'DELETE', path: '/api/holds/:hold', mutating: true },
   { method: 'POST', path: '/api/holds/:hold/confirm', mutating: true },
   { method: 'GET', path: '/api/orders/:order' },
+  { method: 'POST', path: '/api/orders/lookup' },
   { method: 'GET', path: '/metrics' },
   { method: 'GET', path: '/api/nope' },
   { method: 'GET', path: '/' },
@@ -436,6 +443,8 @@ const ROUTES: { method: string; path: string; mutating?: boolean }[] = [
   { method: 'GET', path: '/api/admin/orders' },
   { method: 'GET', path: '/api/admin/orders/:order' },
   { method: 'POST', path: '/api/admin/orders/:order/cancel', mutating: true },
+  { method: 'GET', path: '/api/admin/orders/:order/access' },
+  { method: 'POST', path: '/api/admin/orders/:order/access/revoke', mutating: true },
 ];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'];
 

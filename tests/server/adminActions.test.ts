@@ -3,7 +3,7 @@
 // SQLite, and leaves audit rows.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminEventStats, AdminOrderView, SeatHistoryEntry } from '../../lib/adminProtocol';
-import type { EventChangedNotice, HoldReleasedNotice } from '../../lib/protocol';
+import type { EventChangedNotice, HoldReleasedNotice, TicketView } from '../../lib/protocol';
 import {
   adminLogin,
   ask,
@@ -492,10 +492,15 @@ describe('orders: cancellation, lookup, seat history, audit log, CSV', () => {
       ['S-B-1', 'valid', null],
     ]);
     expect(order.totalCents).toBe(5000 + 3000);
-    // The buyer's own view keeps only the valid tickets.
+    // The buyer's own view shows the cancelled ticket as such: when, why, and what is refunded.
     const mine = await call(server.url, 'GET', `/api/orders/${ada.order.id}`, { token: ada.token });
-    expect(mine.body.order.tickets.map((t: { seatId: string }) => t.seatId)).toEqual(['S-A-2', 'S-B-1']);
-    expect(mine.body.order.totalCents).toBe(8000);
+    expect(mine.body.order.tickets.map((t: TicketView) => [t.seatId, t.status, t.cancelReason])).toEqual([
+      ['S-A-1', 'cancelled', 'broken seat'],
+      ['S-A-2', 'valid', null],
+      ['S-B-1', 'valid', null],
+    ]);
+    expect(mine.body.order.tickets[0].cancelledAt).toBe(ticket.cancelled_at);
+    expect(mine.body.order).toMatchObject({ status: 'partially_cancelled', totalCents: 8000, paidCents: 13000, refundCents: 5000 });
     expect((await stats(EVENT)).revenueCents).toBe(8000 + 3000);
   });
 

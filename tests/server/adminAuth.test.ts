@@ -29,7 +29,8 @@ import {
   type BuyerSocket,
 } from './adminHelpers';
 
-const ROUTES_FILE = fileURLToPath(new URL('../../server/admin/adminRoutes.ts', import.meta.url));
+/** Every file that registers organizer routes. */
+const ROUTE_FILES = ['adminRoutes.ts', 'orderAccessRoutes.ts'].map((f) => fileURLToPath(new URL(`../../server/admin/${f}`, import.meta.url)));
 
 interface RouteCase {
   method: string;
@@ -90,6 +91,9 @@ describe('authorization matrix: every admin route', () => {
       tickets: (await sql('SELECT id, seat_id, status, cancelled_at, cancel_reason, checked_in_at, checked_in_door FROM tickets ORDER BY id')),
       blocked: (await sql('SELECT event_id, seat_id, reason FROM blocked_seats ORDER BY event_id, seat_id')),
       audit: (await sql('SELECT count(*) AS n, max(id) AS last FROM audit_log')),
+      orderAccess: (await sql('SELECT * FROM order_access ORDER BY order_id')),
+      // Emails queued (sending them changes sent_at, which no admin route touches).
+      outbox: (await sql('SELECT id, kind, order_id, recipient FROM outbox ORDER BY id')),
     };
   }
 
@@ -136,6 +140,8 @@ describe('authorization matrix: every admin route', () => {
       { method: 'POST', route: '/api/admin/events/:id/check-in', path: `/api/admin/events/${E1}/check-in`, body: { code: ticketCode, door: 'North' } },
       { method: 'DELETE', route: '/api/admin/holds/:id', path: `/api/admin/holds/${holdId}` },
       { method: 'POST', route: '/api/admin/orders/:id/cancel', path: `/api/admin/orders/${orderId}/cancel`, body: { seatIds: ['S-B-1'], reason: 'refund' } },
+      { method: 'GET', route: '/api/admin/orders/:id/access', path: `/api/admin/orders/${orderId}/access` },
+      { method: 'POST', route: '/api/admin/orders/:id/access/revoke', path: `/api/admin/orders/${orderId}/access/revoke`, body: { emailBuyer: true } },
       { method: 'PUT', route: '/api/admin/events/:id/layout', path: `/api/admin/events/${E2}/layout`, body: { venue: smallVenue() } },
       { method: 'DELETE', route: '/api/admin/events/:id', path: `/api/admin/events/${E2}` },
     ];
@@ -146,8 +152,8 @@ describe('authorization matrix: every admin route', () => {
     await server?.stop();
   });
 
-  it('the matrix names every admin route registered in adminRoutes.ts (except login/logout)', () => {
-    const source = readFileSync(ROUTES_FILE, 'utf8');
+  it('the matrix names every admin route registered in server/admin (except login/logout)', () => {
+    const source = ROUTE_FILES.map((f) => readFileSync(f, 'utf8')).join('\n');
     const registered = [...source.matchAll(/router\.add\(\s*'([A-Z]+)',\s*'([^']+)'/g)]
       .map(([, method, route]) => `${method} ${route}`)
       .filter((r) => !r.endsWith('/api/admin/login') && !r.endsWith('/api/admin/logout'))
@@ -251,6 +257,7 @@ describe('authorization matrix: every admin route', () => {
       { seat_id: 'S-B-1', status: 'cancelled', checked_in_door: null },
       { seat_id: 'S-B-2', status: 'valid', checked_in_door: 'North' },
     ]);
+    expect(await sql(`SELECT generation FROM order_access WHERE order_id = ?`, orderId)).toEqual([{ generation: 2 }]);
   });
 });
 

@@ -374,11 +374,12 @@ const childServerEntry = fileURLToPath(new URL('./fixtures/childServer.ts', impo
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Spawns tests/server/fixtures/childServer.ts (`node --import tsx`) with the given
- * environment and waits for its {"url","pid"} line. Always on 127.0.0.1, port 0.
+ * Spawns tests/server/fixtures/childServer.ts (`node --import tsx`), or another
+ * fixture printing the same line, with the given environment and waits for its
+ * {"url","pid"} line. Always on 127.0.0.1, port 0.
  */
-export async function startChildServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', childServerEntry], {
+export async function startChildServer(env: Record<string, string>, timeoutMs = 30_000, entry = childServerEntry): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: projectRoot,
     env: {
       ...process.env,

@@ -67,3 +67,31 @@ export async function openTestStore(kind: StoreKind): Promise<{ store: Store; cl
     },
   };
 }
+
+/** `count` stores on ONE fresh database (each with its own connection, as separate processes would have). */
+export async function openSharedTestStores(kind: StoreKind, count: number): Promise<{ stores: Store[]; close(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'seatline-shared-'));
+    const stores = Array.from({ length: count }, () => SqliteStore.open(join(dir, 'test.db'), { synchronous: 'OFF' }));
+    return {
+      stores,
+      async close() {
+        for (const s of stores) await s.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const database = await freshPostgresDatabase();
+  const stores: Store[] = [];
+  for (let i = 0; i < count; i++) stores.push(await PostgresStore.open(database.url, { max: 3 }));
+  return {
+    stores,
+    async close() {
+      for (const s of stores) await s.close();
+      await database.drop();
+    },
+  };
+}
