@@ -176,7 +176,7 @@ export interface SecurityServerOptions {
 export async function startSecurityServer(options: SecurityServerOptions = {}): Promise<SecurityServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'seatline-sec-'));
   const databasePath = join(dir, 'test.db');
-  if (!options.dir) seededDatabaseCopy(dir);
+  if (!options.dir) await seededDatabaseCopy(dir);
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',

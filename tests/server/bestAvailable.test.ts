@@ -62,8 +62,8 @@ describe('best-available holds racing each other', () => {
       quantity: 1 + Math.floor(rand() * 6),
       ...(i % 5 === 0 ? { categoryIds: ['premium'] } : i % 7 === 0 ? { maxPriceCents: 5500 } : {}),
     }));
-    const viaSocket = await Promise.all(requests.map((_, i) => (i % 3 === 2 ? null : buyerSocket())));
-    const tokens = await Promise.all(requests.map((_, i) => (i % 3 === 2 ? newSession(server.url) : null)));
+    const viaSocket = await Promise.all(requests.map(async (_, i) => (i % 3 === 2 ? null : buyerSocket())));
+    const tokens = await Promise.all(requests.map(async (_, i) => (i % 3 === 2 ? newSession(server.url) : null)));
     // All at once: the loop serializes them.
     const acks = await Promise.all(
       requests.map(async (best, i): Promise<HoldAck> => {

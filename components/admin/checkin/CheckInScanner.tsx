@@ -39,7 +39,7 @@ export function CheckInScanner({ eventId }: { eventId: string }) {
   const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    adminApi.events().then((res) => {
+    void adminApi.events().then((res) => {
       const found = res.ok ? res.events.find((e) => e.id === eventId) : undefined;
       if (found) setEvent({ name: found.name, venueName: found.venueName, startsAt: found.startsAt });
     });

@@ -31,7 +31,7 @@ export function LiveDashboard({ eventId }: { eventId: string }) {
   const [saleOverride, setSaleOverride] = useState<string | null>(null);
 
   useEffect(() => {
-    adminApi.events().then((res) => res.ok && setMeta(res.events.find((e) => e.id === eventId) ?? null));
+    void adminApi.events().then((res) => res.ok && setMeta(res.events.find((e) => e.id === eventId) ?? null));
   }, [eventId]);
   useEffect(() => setSaleOverride(null), [stats?.saleStatus]);
 
