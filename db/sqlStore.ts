@@ -35,6 +35,7 @@ import type {
   TicketOwner,
   WriterOptions,
 } from './store';
+import { SqlWaitingRoomStore, type WaitingRoomStore } from './waitingRoomStore';
 
 export interface Statement {
   sql: string;
@@ -67,6 +68,12 @@ export abstract class SqlStore implements Store {
   protected abstract all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
   /** Runs the statements in one transaction: all of them, or none. */
   protected abstract atomically(statements: readonly Statement[]): Promise<void>;
+
+  /** The waiting rooms' tables, through the same statement runner. */
+  readonly waitingRooms: WaitingRoomStore = new SqlWaitingRoomStore({
+    all: (sql, ...params) => this.all(sql, ...params),
+    atomically: (statements) => this.atomically(statements),
+  });
 
   protected async one<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     return (await this.all<T>(sql, ...params))[0];

@@ -8,6 +8,7 @@ import type { CategoryView, EventDetail, OrderView, SectionView } from '../lib/p
 import type { GeneratedLayout, VenueSpec } from '../lib/venueLayout';
 import type { RestoredState, SeatSpec } from '../server/reservations/seatBook';
 import type { Effect, EventRules, SaleStatus } from '../server/reservations/types';
+import type { WaitingRoomStore } from './waitingRoomStore';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -187,4 +188,7 @@ export interface Store {
   /** Records that a session is revoked until it would have expired; drops revocations that ended by `nowMs`. */
   revokeAdminSession(sessionId: string, expiresAt: number, nowMs: number): Promise<void>;
   isAdminSessionRevoked(sessionId: string): Promise<boolean>;
+
+  // ---------- waiting rooms (db/waitingRoomStore.ts) ----------
+  readonly waitingRooms: WaitingRoomStore;
 }
