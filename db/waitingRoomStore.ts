@@ -37,6 +37,10 @@ export interface WaitingRoomRecord extends WaitingRoomSettings {
   creditAt: number | null;
   stepToken: string;
   soldOut: boolean;
+  /** The ticker's last figures (at most one step old). */
+  waitingCount: number;
+  activeCount: number;
+  admittedLastMinute: number;
   updatedAt: number;
 }
 
@@ -101,7 +105,9 @@ export interface WaitingRoomStore {
   saveCredit(eventId: string, expectedToken: string, newToken: string, admitCredit: number, at: number): Promise<boolean>;
   /** Ends a buyer's window early because they checked out; true when it did. */
   checkOut(eventId: string, buyerId: string, at: number): Promise<boolean>;
-  counts(eventId: string, now: number): Promise<{ waiting: number; active: number; entries: number }>;
+  counts(eventId: string, now: number): Promise<{ waiting: number; active: number }>;
+  /** Stores the ticker's figures on the room's row, for every process's joins to read. */
+  saveFigures(eventId: string, figures: { waiting: number; active: number; admittedLastMinute: number }): Promise<void>;
   /** Admissions and joins per minute since `sinceMs` (for the organizer's chart). */
   perMinute(eventId: string, sinceMs: number): Promise<{ minute: number; admitted: number; joined: number }[]>;
   /** Admitted entries in admission order (tests and audits). */
@@ -130,6 +136,9 @@ interface RoomRow {
   credit_at: number | null;
   step_token: string;
   sold_out: number;
+  waiting_count: number;
+  active_count: number;
+  admitted_last_minute: number;
   updated_at: number;
 }
 
@@ -168,6 +177,9 @@ function roomOf(r: RoomRow): WaitingRoomRecord {
     creditAt: numOrNull(r.credit_at),
     stepToken: r.step_token,
     soldOut: num(r.sold_out) === 1,
+    waitingCount: num(r.waiting_count),
+    activeCount: num(r.active_count),
+    admittedLastMinute: num(r.admitted_last_minute),
     updatedAt: num(r.updated_at),
   };
 }
@@ -395,18 +407,26 @@ export class SqlWaitingRoomStore implements WaitingRoomStore {
     return rows.length > 0;
   }
 
-  async counts(eventId: string, now: number): Promise<{ waiting: number; active: number; entries: number }> {
-    const row = await this.one<{ waiting: number; active: number; entries: number }>(
+  async counts(eventId: string, now: number): Promise<{ waiting: number; active: number }> {
+    const row = await this.one<{ waiting: number; active: number }>(
       `SELECT
          (SELECT COUNT(*) FROM waiting_room_entries WHERE event_id = ? AND admitted_at IS NULL) AS waiting,
-         (SELECT COUNT(*) FROM waiting_room_entries WHERE event_id = ? AND admitted_at IS NOT NULL AND checked_out_at IS NULL AND admitted_until > ?) AS active,
-         (SELECT COUNT(*) FROM waiting_room_entries WHERE event_id = ?) AS entries`,
+         (SELECT COUNT(*) FROM waiting_room_entries WHERE event_id = ? AND admitted_at IS NOT NULL AND checked_out_at IS NULL AND admitted_until > ?) AS active`,
       eventId,
       eventId,
       now,
+    );
+    return { waiting: num(row?.waiting ?? 0), active: num(row?.active ?? 0) };
+  }
+
+  async saveFigures(eventId: string, f: { waiting: number; active: number; admittedLastMinute: number }): Promise<void> {
+    await this.sql.all(
+      'UPDATE waiting_rooms SET waiting_count = ?, active_count = ?, admitted_last_minute = ? WHERE event_id = ?',
+      f.waiting,
+      f.active,
+      f.admittedLastMinute,
       eventId,
     );
-    return { waiting: num(row?.waiting ?? 0), active: num(row?.active ?? 0), entries: num(row?.entries ?? 0) };
   }
 
   async perMinute(eventId: string, sinceMs: number): Promise<{ minute: number; admitted: number; joined: number }[]> {

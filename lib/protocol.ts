@@ -3,6 +3,7 @@
 // and the stable error codes. Event names here are public API; do not rename.
 import './zodConfig';
 import { z } from 'zod';
+import type { QueueAck, QueueAdmittedNotice, QueueUpdate } from './waitingRoom';
 
 // ---------- identifiers and limits ----------
 
@@ -45,6 +46,8 @@ export const ERROR_CODES = [
   'unknown_ticket', // (door check-in) no ticket has this code: forged, mistyped or not a ticket
   'storage_unavailable', // the database refused the write; nothing changed, retry
   'unavailable', // the event's loop is moving to another process (or none runs it yet); retry after retryAfterMs
+  'not_admitted', // (waiting room) no valid admission for this event: join the queue, or your shopping window ended
+  'challenge_required', // (waiting room) solve the proof-of-work challenge first (GET /api/events/:id/queue/challenge)
   'internal', // a bug; nothing changed
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -94,6 +97,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   busy: 503,
   storage_unavailable: 503,
   unavailable: 503,
+  not_admitted: 403,
+  challenge_required: 403,
 };
 
 // ---------- domain shapes on the wire ----------
@@ -346,6 +351,8 @@ export const createHoldSchema = z
       .max(10)
       .refine((r) => new Set(r.map((x) => x.areaId)).size === r.length, 'name each area once')
       .optional(),
+    /** Waiting room: the signed admission from queue:join / queue:admitted (see lib/waitingRoom.ts). */
+    admission: z.string().max(512).optional(),
   })
   .refine((v) => v.seatIds.length + (v.ga ?? []).reduce((n, r) => n + r.quantity, 0) > 0, {
     message: 'name at least one seat (seatIds) or a general-admission quantity (ga)',
@@ -454,6 +461,8 @@ export interface ServerToClientEvents {
   'event:changed': (notice: EventChangedNotice) => void;
   'hold:expired': (notice: HoldExpiredNotice) => void;
   'hold:released': (notice: HoldReleasedNotice) => void;
+  'queue:update': (update: QueueUpdate) => void;
+  'queue:admitted': (notice: QueueAdmittedNotice) => void;
 }
 
 export interface ClientToServerEvents {
@@ -463,6 +472,7 @@ export interface ClientToServerEvents {
   'hold:extend': (payload: unknown, ack: (res: HoldAck) => void) => void;
   'hold:release': (payload: unknown, ack: (res: ReleaseAck) => void) => void;
   'hold:confirm': (payload: unknown, ack: (res: ConfirmAck) => void) => void;
+  'queue:join': (payload: unknown, ack: (res: QueueAck) => void) => void;
 }
 
 // ---------- helpers ----------

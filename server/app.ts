@@ -35,6 +35,7 @@ import type { IdSource } from './reservations/types';
 import { attachSocketGateway, eventRoom, type BuyerServer } from './socketGateway';
 import { handshakeFactsOf, handshakeGuard } from './socketHandshake';
 import { trimSocketRequests } from './socketRequests';
+import { createWaitingRoom } from './waitingRoom/waitingRoom';
 
 export interface AppOptions {
   /** Serve the Next.js pages too (false in server tests: API + Socket.IO only). */
@@ -92,8 +93,23 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   });
   if (config.faultKillInCommit !== undefined) logger.warn({ at: config.faultKillInCommit }, 'FAULT_KILL_IN_COMMIT is set: this process will kill itself mid-commit');
   await registry.startAll();
-  const buyerApi = new BuyerApi(registry);
   const rateLimitStores = options.rateLimitStores ?? memoryRateLimitStores(clock);
+  const waitingRoom = await createWaitingRoom({
+    store,
+    registry,
+    clock,
+    timers: options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+    limits: {
+      sessionsPerAddressPerHour: config.limitSessionsPerAddressPerHour,
+      queueEntriesPerAddressPerHour: config.limitQueueEntriesPerAddressPerHour,
+      heldSeatsPerAddress: config.limitHeldSeatsPerAddress,
+      powMaxNumber: config.powMaxNumber,
+      stepMs: config.waitingRoomStepMs,
+    },
+    rateLimitStores,
+    logger,
+  });
+  const buyerApi = new BuyerApi(registry, waitingRoom.holdGuard);
   const adminAuth = new AdminAuth({
     password: config.adminPassword,
     secret: await store.getOrCreateSetting('admin_session_secret', newSecret),
@@ -114,7 +130,9 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   const secureCookies = (req: IncomingMessage) => clientInfo.isHttps(req);
   const limits = new RequestLimits(config.rateLimitSocketPerSec, config.rateLimitIpPerSec, clock, rateLimitStores);
   const router = new Router();
-  registerBuyerRoutes(router, { registry, buyerApi, sessions, store, secureCookies });
+  const clientAddress = (req: IncomingMessage) => clientInfo.address(req);
+  const sessionAllowance = (req: IncomingMessage) => waitingRoom.sessionAllowance(clientAddress(req));
+  registerBuyerRoutes(router, { registry, buyerApi, sessions, store, secureCookies, clientAddress, sessionAllowance });
   // Assigned once Socket.IO exists (below); routes only call it per request.
   let viewersOf: (eventId: string) => number = () => 0;
   registerAdminRoutes(router, {
@@ -181,7 +199,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   });
 
   httpServer.on('clientError', onClientError);
-  const servePage = pageServer({ handler: pageHandler, adminAuth, sessions, clientInfo, dev: config.dev });
+  const servePage = pageServer({ handler: pageHandler, adminAuth, sessions, clientInfo, dev: config.dev, sessionAllowance });
 
   const io: BuyerServer = new SocketIOServer(httpServer, {
     maxHttpBufferSize: SOCKET_MAX_BYTES,
@@ -195,7 +213,8 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   // Before each namespace's own authentication: origin, then the address's rate limit.
   io.use(handshakeGuard(limits, logger));
   io.of('/admin').use(handshakeGuard(limits, logger));
-  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits });
+  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits, extraHandlers: [['queue:join', waitingRoom.socketHandler]] });
+  const detachWaitingRoom = waitingRoom.attach({ io, router, sessions, auth: adminAuth, clientAddress });
   viewersOf = (eventId) => io.of('/').adapter.rooms.get(eventRoom(eventId))?.size ?? 0;
   const stopAdminGateway = attachAdminGateway(io as never, { auth: adminAuth, registry, viewersOf, logger });
 
@@ -221,6 +240,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
       if (closed) return;
       closed = true;
       await registry.stopAll();
+      detachWaitingRoom();
       stopAdminGateway();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

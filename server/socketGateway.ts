@@ -29,7 +29,7 @@ export interface SocketData {
   buyerId: string;
 }
 export type BuyerServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type BuyerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type BuyerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export const eventRoom = (eventId: string) => `event:${eventId}`;
 export const buyerRoom = (buyerId: string) => `buyer:${buyerId}`;
@@ -41,6 +41,8 @@ export interface GatewayDeps {
   metrics: Metrics;
   logger: Logger;
   limits: RequestLimits;
+  /** More client→server events (the waiting room's queue:join), answered like the built-in ones. */
+  extraHandlers?: [keyof ClientToServerEvents, (socket: BuyerSocket, payload: unknown) => unknown][];
 }
 
 export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
@@ -87,10 +89,11 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
       void socket.leave(eventRoom(parsed.data.eventId));
       return { ok: true, eventId: parsed.data.eventId };
     }],
-    ['hold:create', (socket, payload) => buyerApi.createHold(socket.data.buyerId, payload)],
+    ['hold:create', (socket, payload) => buyerApi.createHold(socket.data.buyerId, payload, socket.handshake.address)],
     ['hold:extend', (socket, payload) => buyerApi.extendHold(socket.data.buyerId, payload)],
     ['hold:release', (socket, payload) => buyerApi.releaseHold(socket.data.buyerId, payload)],
     ['hold:confirm', (socket, payload) => buyerApi.confirmHold(socket.data.buyerId, payload)],
+    ...(deps.extraHandlers ?? []),
   ] satisfies [keyof ClientToServerEvents, Handler][]);
 
   // Every client→server event: (payload?, ack). Unknown events, and events without an ack, are

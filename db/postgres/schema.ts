@@ -227,6 +227,10 @@ export const waitingRooms = pgTable('waiting_rooms', {
   creditAt: epochMs('credit_at'),
   stepToken: text('step_token').notNull(),
   soldOut: integer('sold_out').notNull().default(0),
+  /** The ticker's last figures (≤ one step old), so that a join anywhere reads one row, never counts. */
+  waitingCount: integer('waiting_count').notNull().default(0),
+  activeCount: integer('active_count').notNull().default(0),
+  admittedLastMinute: integer('admitted_last_minute').notNull().default(0),
   updatedAt: epochMs('updated_at').notNull(),
 });
 

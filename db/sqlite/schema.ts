@@ -235,6 +235,10 @@ export const waitingRooms = sqliteTable('waiting_rooms', {
   /** Changes with every admission step: a step commits only if it still holds the token it read. */
   stepToken: text('step_token').notNull(),
   soldOut: integer('sold_out').notNull().default(0),
+  /** The ticker's last figures (≤ one step old), so that a join anywhere reads one row, never counts. */
+  waitingCount: integer('waiting_count').notNull().default(0),
+  activeCount: integer('active_count').notNull().default(0),
+  admittedLastMinute: integer('admitted_last_minute').notNull().default(0),
   updatedAt: integer('updated_at').notNull(),
 });
 

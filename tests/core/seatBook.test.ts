@@ -708,7 +708,10 @@ describe('restore', () => {
   it('a restored hold can be confirmed by its owner', () => {
     const book = makeBook({ restored: state() });
     // Alice checks out under her own email (bob's restored order counts under ada@example.com).
-    const c = expectOk(book.apply({ ...confirm('alice', 'rh1', 'key-alice-1'), buyer: { name: 'Alice', email: 'alice@example.com' } }, T0 + 1), 'confirmed');
+    const c = expectOk(
+      book.apply({ type: 'confirm', buyerId: 'alice', holdId: 'rh1', idempotencyKey: 'key-alice-1', buyer: { name: 'Alice', email: 'alice@example.com' } }, T0 + 1),
+      'confirmed',
+    );
     expect(c.order.tickets.map((t) => t.seatId)).toEqual(['S0', 'S1', 'S2']);
     expect(book.seatCounts()).toEqual({ available: 6, held: 0, sold: 5, blocked: 1 });
     book.checkInvariants();

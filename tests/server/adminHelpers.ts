@@ -14,6 +14,7 @@ import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
 import type { Logger } from '../../server/logger';
 import { sqlOf, type SqlRunner } from '../support/sql';
+import { LOOPBACK_TEST_LIMITS } from '../support/limits';
 
 export const ADMIN_PASSWORD = 'organizer-secret-pw';
 
@@ -53,6 +54,7 @@ export async function startAdminServer(options: StartOptions = {}): Promise<Admi
     SQLITE_SYNCHRONOUS: 'NORMAL',
     SEED_DEMO: '0',
     ADMIN_PASSWORD,
+    ...LOOPBACK_TEST_LIMITS,
     ...options.env,
     DATABASE_PATH: databasePath,
   };

@@ -30,6 +30,9 @@ CREATE TABLE "waiting_rooms" (
 	"credit_at" bigint,
 	"step_token" text NOT NULL,
 	"sold_out" integer DEFAULT 0 NOT NULL,
+	"waiting_count" integer DEFAULT 0 NOT NULL,
+	"active_count" integer DEFAULT 0 NOT NULL,
+	"admitted_last_minute" integer DEFAULT 0 NOT NULL,
 	"updated_at" bigint NOT NULL
 );
 --> statement-breakpoint

@@ -35,6 +35,9 @@ CREATE TABLE `waiting_rooms` (
 	`credit_at` integer,
 	`step_token` text NOT NULL,
 	`sold_out` integer DEFAULT 0 NOT NULL,
+	`waiting_count` integer DEFAULT 0 NOT NULL,
+	`active_count` integer DEFAULT 0 NOT NULL,
+	`admitted_last_minute` integer DEFAULT 0 NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade
 );
