@@ -316,26 +316,33 @@ export class SqlWaitingRoomStore implements WaitingRoomStore {
   }
 
   async open(eventId: string, now: number): Promise<void> {
-    await this.sql.atomically([
-      {
-        // The pre-queue in shuffle-key order (the buyer id breaks a tie nobody will ever see).
-        sql: `UPDATE waiting_room_entries SET number = r.n
-              FROM (SELECT buyer_id, ROW_NUMBER() OVER (ORDER BY shuffle_key, buyer_id) AS n
-                    FROM waiting_room_entries WHERE event_id = ? AND number IS NULL) AS r
-              WHERE waiting_room_entries.event_id = ? AND waiting_room_entries.buyer_id = r.buyer_id
-                AND waiting_room_entries.number IS NULL
-                AND EXISTS (SELECT 1 FROM waiting_rooms w WHERE w.event_id = ? AND w.opened_at IS NULL AND w.next_number = 0)`,
-        params: [eventId, eventId, eventId],
-      },
-      {
-        sql: `UPDATE waiting_rooms SET opened_at = ?, updated_at = ?,
-                pre_queue_count = (SELECT COUNT(*) FROM waiting_room_entries WHERE event_id = ? AND number IS NOT NULL),
-                next_number = (SELECT COUNT(*) FROM waiting_room_entries WHERE event_id = ? AND number IS NOT NULL),
-                credit_at = ?
-              WHERE event_id = ? AND opened_at IS NULL`,
-        params: [now, now, eventId, eventId, now, eventId],
-      },
-    ]);
+    // The ranks are computed here and written by primary key in chunks, all in one transaction
+    // (a single UPDATE … FROM a ranked subquery was quadratic on SQLite: 6.6 s for 10,000).
+    const order = await this.sql.all<{ buyer_id: string }>(
+      'SELECT buyer_id FROM waiting_room_entries WHERE event_id = ? AND number IS NULL ORDER BY shuffle_key, buyer_id',
+      eventId,
+    );
+    const statements: Statement[] = [];
+    const CHUNK = 100;
+    for (let i = 0; i < order.length; i += CHUNK) {
+      const chunk = order.slice(i, i + CHUNK);
+      statements.push({
+        // Each chunk applies only while the room is still unopened (a second opener changes nothing).
+        sql: `UPDATE waiting_room_entries SET number = CASE buyer_id ${chunk.map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ')} END
+              WHERE event_id = ? AND number IS NULL AND buyer_id IN (${chunk.map(() => '?').join(', ')})
+                AND EXISTS (SELECT 1 FROM waiting_rooms w WHERE w.event_id = ? AND w.opened_at IS NULL)`,
+        params: [...chunk.flatMap((e, k) => [e.buyer_id, i + k + 1]), eventId, ...chunk.map((e) => e.buyer_id), eventId],
+      });
+    }
+    statements.push({
+      sql: `UPDATE waiting_rooms SET opened_at = ?, updated_at = ?,
+              pre_queue_count = (SELECT COUNT(*) FROM waiting_room_entries WHERE event_id = ? AND number IS NOT NULL),
+              next_number = (SELECT COUNT(*) FROM waiting_room_entries WHERE event_id = ? AND number IS NOT NULL),
+              credit_at = ?
+            WHERE event_id = ? AND opened_at IS NULL`,
+      params: [now, now, eventId, eventId, now, eventId],
+    });
+    await this.sql.atomically(statements);
   }
 
   async unnumbered(eventId: string, limit: number): Promise<string[]> {
