@@ -400,7 +400,7 @@ describe('crash and restart under load', () => {
         }
         if (op.kind === 'hold') payload = { eventId: EVENT, seatIds: op.seatIds };
         else if (op.kind === 'confirm') {
-          payload = { holdId: op.holdId, buyer: BUYER, idempotencyKey: `k-${op.holdId}` };
+          payload = { holdId: op.holdId, buyer: { ...BUYER, email: `buyer-${op.holdId}@example.com` }, idempotencyKey: `k-${op.holdId}` };
           holds.get(op.holdId!)!.confirmSent = true;
         } else payload = { holdId: op.holdId };
         const event = op.kind === 'hold' ? 'hold:create' : (`hold:${op.kind}` as const);
