@@ -41,7 +41,7 @@ function AdmissionsChart({ room }: { room: AdminWaitingRoomView }) {
   const line = points.map((p, k) => `${k ? 'L' : 'M'}${(40 + slot * (k + 0.5)).toFixed(1)},${y(p.joined).toFixed(1)}`).join('');
   const total = points.reduce((n, p) => n + p.admitted, 0);
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`Admitted per minute over the last 30 minutes: ${fmtInt(total)} in total; the line shows joins per minute`} data-testid="wr-chart">
+    <svg viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxHeight: 180 }} role="img" aria-label={`Admitted per minute over the last 30 minutes: ${fmtInt(total)} in total; the line shows joins per minute`} data-testid="wr-chart">
       {[0, 0.5, 1].map((t) => (
         <g key={t}>
           <line x1={40} x2={W} y1={y(max * t)} y2={y(max * t)} stroke={t === 0 ? '#cbd0d8' : '#eef0f3'} />
