@@ -38,6 +38,7 @@ import type {
   TicketOwner,
   WriterOptions,
 } from './store';
+import { SqlWaitingRoomStore, type WaitingRoomStore } from './waitingRoomStore';
 
 export interface Statement {
   sql: string;
@@ -72,6 +73,12 @@ export abstract class SqlStore implements Store {
   protected abstract atomically(statements: readonly Statement[]): Promise<void>;
   /** A boolean as this engine binds it (SQLite has no boolean type: 1 / 0). */
   protected abstract bool(value: boolean): unknown;
+
+  /** The waiting rooms' tables, through the same statement runner. */
+  readonly waitingRooms: WaitingRoomStore = new SqlWaitingRoomStore({
+    all: (sql, ...params) => this.all(sql, ...params),
+    atomically: (statements) => this.atomically(statements),
+  });
 
   protected async one<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     return (await this.all<T>(sql, ...params))[0];

@@ -9,6 +9,7 @@ import type { GeneratedLayout, VenueSpec } from '../lib/venueLayout';
 import type { OutboxStore } from './outbox';
 import type { RestoredState, SeatSpec } from '../server/reservations/seatBook';
 import type { Effect, EventRules, SaleStatus, StageBox } from '../server/reservations/types';
+import type { WaitingRoomStore } from './waitingRoomStore';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -220,4 +221,6 @@ export interface Store extends OutboxStore {
   revokeOrderAccess(orderId: string, at: number, options: { emailBuyer: boolean }): Promise<number | null>;
   /** The newest orders placed with this email address (case-insensitive). */
   ordersOfEmail(email: string, limit: number): Promise<OrderOfEmail[]>;
+  // ---------- waiting rooms (db/waitingRoomStore.ts) ----------
+  readonly waitingRooms: WaitingRoomStore;
 }

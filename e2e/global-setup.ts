@@ -26,6 +26,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       DATABASE_PATH: join(dir, 'e2e.db'),
       SQLITE_SYNCHRONOUS: 'NORMAL',
       ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+      // Every browser context comes from 127.0.0.1: the per-address session limit would be one household for the whole suite.
+      LIMIT_SESSIONS_PER_ADDRESS_PER_HOUR: '0',
+      LIMIT_QUEUE_ENTRIES_PER_ADDRESS_PER_HOUR: '0',
+      LIMIT_HELD_SEATS_PER_ADDRESS: '0',
       NEXT_TELEMETRY_DISABLED: '1',
       SMTP_URL: sink.url,
       MAIL_RETRY_BASE_MS: '500',

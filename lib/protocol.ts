@@ -4,6 +4,7 @@
 import './zodConfig';
 import { z } from 'zod';
 import type { OrderStatus, OrderUpdatedNotice, WatchOrderAck } from './orderProtocol';
+import type { QueueAck, QueueAdmittedNotice, QueueUpdate } from './waitingRoom';
 
 // ---------- identifiers and limits ----------
 
@@ -49,6 +50,8 @@ export const ERROR_CODES = [
   'access_key_revoked', // the order link was replaced by the organizer; a newer link works
   'storage_unavailable', // the database refused the write; nothing changed, retry
   'unavailable', // the event's loop is moving to another process (or none runs it yet); retry after retryAfterMs
+  'not_admitted', // (waiting room) no valid admission for this event: join the queue, or your shopping window ended
+  'challenge_required', // (waiting room) solve the proof-of-work challenge first (GET /api/events/:id/queue/challenge)
   'internal', // a bug; nothing changed
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -101,6 +104,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   busy: 503,
   storage_unavailable: 503,
   unavailable: 503,
+  not_admitted: 403,
+  challenge_required: 403,
 };
 
 // ---------- domain shapes on the wire ----------
@@ -410,6 +415,8 @@ export const createHoldSchema = z
     seatIds: holdSeatsSchema.optional(),
     ga: holdGaSchema.optional(),
     best: bestRequestSchema.optional(),
+    /** Waiting room: the signed admission from queue:join / queue:admitted (see lib/waitingRoom.ts). */
+    admission: z.string().max(512).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.best) {
@@ -540,6 +547,8 @@ export interface ServerToClientEvents {
   'hold:released': (notice: HoldReleasedNotice) => void;
   /** To an order's room (see `order:watch`): reload the order. */
   'order:updated': (notice: OrderUpdatedNotice) => void;
+  'queue:update': (update: QueueUpdate) => void;
+  'queue:admitted': (notice: QueueAdmittedNotice) => void;
 }
 
 export interface ClientToServerEvents {
@@ -552,6 +561,7 @@ export interface ClientToServerEvents {
   /** Join an order's room: `{ orderId, key? }`, authorised by the session (the buyer) or the access key. */
   'order:watch': (payload: unknown, ack: (res: WatchOrderAck) => void) => void;
   'order:unwatch': (payload: unknown, ack: (res: WatchOrderAck) => void) => void;
+  'queue:join': (payload: unknown, ack: (res: QueueAck) => void) => void;
 }
 
 // ---------- helpers ----------

@@ -42,6 +42,7 @@ import type { IdSource } from './reservations/types';
 import { attachSocketGateway, eventRoom, type BuyerServer } from './socketGateway';
 import { handshakeFactsOf, handshakeGuard } from './socketHandshake';
 import { trimSocketRequests } from './socketRequests';
+import { createWaitingRoom } from './waitingRoom/waitingRoom';
 
 export interface AppOptions {
   /** Serve the Next.js pages too (false in server tests: API + Socket.IO only). */
@@ -105,8 +106,23 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   });
   if (config.faultKillInCommit !== undefined) logger.warn({ at: config.faultKillInCommit }, 'FAULT_KILL_IN_COMMIT is set: this process will kill itself mid-commit');
   await registry.startAll();
-  const buyerApi = new BuyerApi(registry);
   const rateLimitStores = options.rateLimitStores ?? memoryRateLimitStores(clock);
+  const waitingRoom = await createWaitingRoom({
+    store,
+    registry,
+    clock,
+    timers: options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+    limits: {
+      sessionsPerAddressPerHour: config.limitSessionsPerAddressPerHour,
+      queueEntriesPerAddressPerHour: config.limitQueueEntriesPerAddressPerHour,
+      heldSeatsPerAddress: config.limitHeldSeatsPerAddress,
+      powMaxNumber: config.powMaxNumber,
+      stepMs: config.waitingRoomStepMs,
+    },
+    rateLimitStores,
+    logger,
+  });
+  const buyerApi = new BuyerApi(registry, waitingRoom.holdGuard);
   const adminAuth = new AdminAuth({
     password: config.adminPassword,
     secret: await store.getOrCreateSetting('admin_session_secret', newSecret),
@@ -131,7 +147,9 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
 
   const limits = new RequestLimits(config.rateLimitSocketPerSec, config.rateLimitIpPerSec, clock, rateLimitStores);
   const router = new Router();
-  registerBuyerRoutes(router, { registry, buyerApi, sessions, secureCookies });
+  const clientAddress = (req: IncomingMessage) => clientInfo.address(req);
+  const sessionAllowance = (req: IncomingMessage) => waitingRoom.sessionAllowance(clientAddress(req));
+  registerBuyerRoutes(router, { registry, buyerApi, sessions, secureCookies, clientAddress, sessionAllowance });
   registerOrderRoutes(router, { registry, sessions, store, access: orderAccess, findTickets, clientInfo });
   // Assigned once Socket.IO exists (below); routes only call it per request.
   let viewersOf: (eventId: string) => number = () => 0;
@@ -210,7 +228,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   });
 
   httpServer.on('clientError', onClientError);
-  const servePage = pageServer({ handler: pageHandler, adminAuth, sessions, clientInfo, dev: config.dev });
+  const servePage = pageServer({ handler: pageHandler, adminAuth, sessions, clientInfo, dev: config.dev, sessionAllowance });
 
   const io: BuyerServer = new SocketIOServer(httpServer, {
     maxHttpBufferSize: SOCKET_MAX_BYTES,
@@ -224,9 +242,10 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   // Before each namespace's own authentication: origin, then the address's rate limit.
   io.use(handshakeGuard(limits, logger));
   io.of('/admin').use(handshakeGuard(limits, logger));
-  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits, orderAccess });
+  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits, orderAccess, extraHandlers: [['queue:join', waitingRoom.socketHandler]] });
   announceOrderChanges(io, registry);
   revoked = (orderId) => announceAccessRevoked(io, orderId);
+  const detachWaitingRoom = waitingRoom.attach({ io, router, sessions, auth: adminAuth, clientAddress });
   viewersOf = (eventId) => io.of('/').adapter.rooms.get(eventRoom(eventId))?.size ?? 0;
   const stopAdminGateway = attachAdminGateway(io as never, { auth: adminAuth, registry, viewersOf, logger });
 
@@ -259,6 +278,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
       if (closed) return;
       closed = true;
       await registry.stopAll();
+      detachWaitingRoom();
       await findTickets.settled();
       await mail.stop();
       stopAdminGateway();

@@ -12,30 +12,41 @@ import {
 } from '../lib/protocol';
 import type { EventRegistry, EventRuntime } from './eventRegistry';
 import type { Outcome } from './reservations/types';
+import type { HoldGuard } from './waitingRoom/holdGuard';
 import { failView, holdView, orderView } from './views';
 
 const BUSY_RETRY_MS = 1000;
 
 function failureOf(outcome: Outcome & { ok: false }) {
-  const retryable = outcome.code === 'busy' || outcome.code === 'storage_unavailable' || outcome.code === 'unavailable';
+  const retryable = outcome.code === 'busy' || outcome.code === 'storage_unavailable' || outcome.code === 'unavailable' || outcome.code === 'rate_limited';
   return failView(outcome, retryable ? (outcome.retryAfterMs ?? BUSY_RETRY_MS) : undefined);
 }
 
 export class BuyerApi {
-  constructor(private readonly registry: EventRegistry) {}
+  constructor(
+    private readonly registry: EventRegistry,
+    /** The waiting room's admission check and per-address limits in front of the loop (none: holds go straight in). */
+    private readonly holdGuard: HoldGuard | null = null,
+  ) {}
 
-  async createHold(buyerId: string, input: unknown): Promise<HoldAck> {
+  /** `address`: the client's, for per-address limits (absent for in-process callers). */
+  async createHold(buyerId: string, input: unknown, address?: string): Promise<HoldAck> {
     const parsed = createHoldSchema.safeParse(input);
     if (!parsed.success) return invalidRequest(parsed.error);
     const runtime = this.registry.get(parsed.data.eventId);
     if (!runtime) return fail('not_found', 'No such event.');
-    const outcome = await this.registry.execute(runtime, {
-      type: 'hold',
-      buyerId,
-      seatIds: parsed.data.seatIds,
-      gaRequests: parsed.data.ga,
-      best: parsed.data.best,
-    });
+    const hold = () =>
+      this.registry.execute(runtime, {
+        type: 'hold',
+        buyerId,
+        seatIds: parsed.data.seatIds,
+        gaRequests: parsed.data.ga,
+        best: parsed.data.best,
+      });
+    const seats = parsed.data.seatIds.length + (parsed.data.ga ?? []).reduce((n, r) => n + r.quantity, 0);
+    const outcome = this.holdGuard
+      ? await this.holdGuard.guard(runtime, buyerId, { seats, admission: parsed.data.admission, address }, hold)
+      : await hold();
     if (!outcome.ok) return failureOf(outcome);
     if (outcome.type !== 'held') return fail('internal', 'Unexpected outcome.');
     return { ok: true, hold: holdView(runtime.eventId, outcome.hold, runtime.view.rules.maxExtensions) };

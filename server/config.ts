@@ -56,6 +56,16 @@ const envSchema = z.object({
   RATE_LIMIT_SOCKET_PER_SEC: z.coerce.number().min(0).default(20),
   /** Per client address, HTTP API + sockets together: sustained requests/s (burst is twice that). 0 disables. */
   RATE_LIMIT_IP_PER_SEC: z.coerce.number().min(0).default(500),
+  /** Waiting rooms: how often each event's admission ticker steps (also the queue:update bound). */
+  WAITING_ROOM_STEP_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** New buyer sessions per client address per hour (burst the same). 0 disables. */
+  LIMIT_SESSIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(60),
+  /** New queue entries per event per client address per hour (burst the same). 0 disables. */
+  LIMIT_QUEUE_ENTRIES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(30),
+  /** Seats one client address may hold at once per event. 0 disables. */
+  LIMIT_HELD_SEATS_PER_ADDRESS: z.coerce.number().int().min(0).default(40),
+  /** Proof of work (when an event asks for it): the challenge's number range; the expected work is half of it. */
+  POW_MAX_NUMBER: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Organizer password; when unset a strong one is generated at start and logged once. */
@@ -123,6 +133,11 @@ export type ServerConfig = {
   maxBatchSize: number;
   rateLimitSocketPerSec: number;
   rateLimitIpPerSec: number;
+  waitingRoomStepMs: number;
+  limitSessionsPerAddressPerHour: number;
+  limitQueueEntriesPerAddressPerHour: number;
+  limitHeldSeatsPerAddress: number;
+  powMaxNumber: number;
   sessionSecret?: string;
   metricsToken?: string;
   adminPassword?: string;
@@ -183,6 +198,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxBatchSize: e.MAX_BATCH_SIZE,
     rateLimitSocketPerSec: e.RATE_LIMIT_SOCKET_PER_SEC,
     rateLimitIpPerSec: e.RATE_LIMIT_IP_PER_SEC,
+    waitingRoomStepMs: e.WAITING_ROOM_STEP_MS,
+    limitSessionsPerAddressPerHour: e.LIMIT_SESSIONS_PER_ADDRESS_PER_HOUR,
+    limitQueueEntriesPerAddressPerHour: e.LIMIT_QUEUE_ENTRIES_PER_ADDRESS_PER_HOUR,
+    limitHeldSeatsPerAddress: e.LIMIT_HELD_SEATS_PER_ADDRESS,
+    powMaxNumber: e.POW_MAX_NUMBER,
     sessionSecret: e.SESSION_SECRET,
     metricsToken: e.METRICS_TOKEN,
     adminPassword: e.ADMIN_PASSWORD,

@@ -52,11 +52,19 @@ export interface RegistryOptions {
 
 type CommitListener = (runtime: EventRuntime, notice: CommitNotice, effects: readonly Effect[]) => void;
 
+/** A per-event component hosted beside the event's loop (the waiting room's admission ticker). */
+export interface Sidecar {
+  stop(): Promise<void>;
+}
+export type SidecarFactory = (runtime: EventRuntime) => Sidecar;
+
 export class EventRegistry {
   private readonly runtimes = new Map<string, EventRuntime>();
   private readonly listeners: CommitListener[] = [];
   /** Live holds → their event, so releases and confirms need no storage look-up. */
   private readonly liveHoldEvents = new Map<string, string>();
+  private readonly sidecarFactories: SidecarFactory[] = [];
+  private readonly sidecars = new Map<string, Sidecar[]>();
 
   private commits = 0;
   private readonly beforeCommit = (): void => {
@@ -133,6 +141,7 @@ export class EventRegistry {
     this.followView(runtime);
     this.runtimes.set(eventId, runtime);
     for (const hold of loop.view.activeHolds()) this.liveHoldEvents.set(hold.id, eventId);
+    this.sidecars.set(eventId, this.sidecarFactories.map((make) => make(runtime)));
     log.info({ seats: detail.detail.seats.length, version: loop.version }, 'reservation loop started');
     return runtime;
   }
@@ -175,6 +184,8 @@ export class EventRegistry {
     };
     if (notice.eventChange === 'deleted') {
       void runtime.loop.stop();
+      for (const sidecar of this.sidecars.get(eventId) ?? []) void sidecar.stop();
+      this.sidecars.delete(eventId);
       this.runtimes.delete(eventId);
       this.options.metrics.mailboxDepth.remove({ event: eventId });
       this.options.logger.info({ eventId }, 'event deleted; its loop stopped');
@@ -237,7 +248,15 @@ export class EventRegistry {
     this.listeners.push(listener);
   }
 
+  /** Runs a component beside every event's loop, from now on (in distributed mode: on the owner only). */
+  addSidecar(factory: SidecarFactory): void {
+    this.sidecarFactories.push(factory);
+    for (const runtime of this.runtimes.values()) this.sidecars.get(runtime.eventId)?.push(factory(runtime));
+  }
+
   async stopAll(): Promise<void> {
+    await Promise.all([...this.sidecars.values()].flat().map((sidecar) => sidecar.stop()));
+    this.sidecars.clear();
     await Promise.all([...this.runtimes.values()].map((runtime) => runtime.loop.stop()));
   }
 }

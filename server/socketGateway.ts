@@ -46,6 +46,8 @@ export interface GatewayDeps {
   logger: Logger;
   limits: RequestLimits;
   orderAccess: OrderAccess;
+  /** More client→server events (the waiting room's queue:join), answered like the built-in ones. */
+  extraHandlers?: [keyof ClientToServerEvents, (socket: BuyerSocket, payload: unknown) => unknown][];
 }
 
 export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
@@ -92,12 +94,13 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
       void socket.leave(eventRoom(parsed.data.eventId));
       return { ok: true, eventId: parsed.data.eventId };
     }],
-    ['hold:create', (socket, payload) => buyerApi.createHold(socket.data.buyerId, payload)],
+    ['hold:create', (socket, payload) => buyerApi.createHold(socket.data.buyerId, payload, socket.handshake.address)],
     ['hold:extend', (socket, payload) => buyerApi.extendHold(socket.data.buyerId, payload)],
     ['hold:release', (socket, payload) => buyerApi.releaseHold(socket.data.buyerId, payload)],
     ['hold:confirm', (socket, payload) => buyerApi.confirmHold(socket.data.buyerId, payload)],
     ['order:watch', (socket, payload) => watchOrder(socket, payload, orderAccess)],
     ['order:unwatch', (socket, payload) => unwatchOrder(socket, payload)],
+    ...(deps.extraHandlers ?? []),
   ] satisfies [keyof ClientToServerEvents, Handler][]);
 
   // Every client→server event: (payload?, ack). Unknown events, and events without an ack, are

@@ -21,6 +21,9 @@ import { seatMapHints } from './seatMapHints';
 import { SeatListPicker } from './SeatListPicker';
 import { SelectionPanel } from './SelectionPanel';
 import { useSeatSelection, type Notify } from './useSeatSelection';
+import { useWaitingRoom } from '../../lib/client/useWaitingRoom';
+import { ShoppingWindow } from '../WaitingRoom/ShoppingWindow';
+import { WaitingRoom } from '../WaitingRoom/WaitingRoom';
 import styles from './EventPage.module.css';
 
 const SALE_BLOCKED: Record<EventDetail['saleStatus'], string | null> = {
@@ -35,7 +38,15 @@ interface EarlyAvailability {
   result?: Ack<StatusesSnapshot> | null;
 }
 
+/** The event page: the waiting room while the event has one and the buyer is not admitted, else the seat map. */
 export function EventPage({ eventId }: { eventId: string }) {
+  const { gate, rejoin } = useWaitingRoom(eventId);
+  if (gate.kind === 'loading') return <EventPageSkeleton />;
+  if (gate.kind === 'queue') return <WaitingRoom eventId={eventId} gate={gate} onRejoin={rejoin} />;
+  return <EventShop eventId={eventId} admission={gate.admission} admittedUntil={gate.admittedUntil} />;
+}
+
+function EventShop({ eventId, admission, admittedUntil }: { eventId: string; admission: string | null; admittedUntil: number | null }) {
   const router = useRouter();
   const [event, setEvent] = useState<EventDetail | null>(null);
   const [loadError, setLoadError] = useState<Fail['error'] | null>(null);
@@ -108,7 +119,7 @@ export function EventPage({ eventId }: { eventId: string }) {
     setDetailsRevision((n) => n + 1);
   }, []);
 
-  const live = useEventLive(eventId, index, onHoldGone, onEventChanged);
+  const live = useEventLive(eventId, index, onHoldGone, onEventChanged, admission);
 
   // Draw the page-load snapshot at once rather than after the socket has connected and
   // joined (several round trips after the layout is ready). It is a real, versioned
@@ -182,6 +193,7 @@ export function EventPage({ eventId }: { eventId: string }) {
   return (
     <div className="page">
       <EventHeader event={event} connection={live.connection} />
+      {admittedUntil !== null && <ShoppingWindow until={admittedUntil} />}
       {saleBlocked && <p className={`notice notice--warning ${styles.saleNotice}`}>{saleBlocked}</p>}
 
       <div className={styles.layout}>

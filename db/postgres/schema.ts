@@ -245,3 +245,63 @@ export const orderAccess = pgTable('order_access', {
   generation: integer('generation').notNull(),
   revokedAt: epochMs('revoked_at').notNull(),
 });
+
+/** An event's waiting room (see db/sqlite/schema.ts for the meaning of each column). */
+export const waitingRooms = pgTable('waiting_rooms', {
+  eventId: text('event_id')
+    .primaryKey()
+    .references(() => events.id, { onDelete: 'cascade' }),
+  enabled: integer('enabled').notNull().default(0),
+  admitPerMinute: integer('admit_per_minute').notNull(),
+  maxActiveShoppers: integer('max_active_shoppers'),
+  shoppingWindowMs: epochMs('shopping_window_ms').notNull(),
+  opensAt: epochMs('opens_at'),
+  paused: integer('paused').notNull().default(0),
+  powRequired: integer('pow_required').notNull().default(0),
+  shuffleSeed: text('shuffle_seed').notNull(),
+  seedCommitment: text('seed_commitment').notNull(),
+  openedAt: epochMs('opened_at'),
+  preQueueCount: integer('pre_queue_count').notNull().default(0),
+  nextNumber: integer('next_number').notNull().default(0),
+  serving: integer('serving').notNull().default(0),
+  admittedTotal: integer('admitted_total').notNull().default(0),
+  admitCredit: doublePrecision('admit_credit').notNull().default(0),
+  creditAt: epochMs('credit_at'),
+  stepToken: text('step_token').notNull(),
+  soldOut: integer('sold_out').notNull().default(0),
+  /** The ticker's last figures (≤ one step old), so that a join anywhere reads one row, never counts. */
+  waitingCount: integer('waiting_count').notNull().default(0),
+  activeCount: integer('active_count').notNull().default(0),
+  admittedLastMinute: integer('admitted_last_minute').notNull().default(0),
+  updatedAt: epochMs('updated_at').notNull(),
+});
+
+/** One place per buyer session per event. */
+export const waitingRoomEntries = pgTable(
+  'waiting_room_entries',
+  {
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    buyerId: text('buyer_id').notNull(),
+    joinedAt: epochMs('joined_at').notNull(),
+    shuffleKey: text('shuffle_key').notNull(),
+    number: integer('number'),
+    admittedAt: epochMs('admitted_at'),
+    admittedUntil: epochMs('admitted_until'),
+    checkedOutAt: epochMs('checked_out_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.buyerId] }),
+    uniqueIndex('waiting_room_entries_number').on(t.eventId, t.number),
+    index('waiting_room_entries_waiting')
+      .on(t.eventId, t.number)
+      .where(sql`admitted_at IS NULL`),
+    index('waiting_room_entries_active')
+      .on(t.eventId, t.admittedUntil)
+      .where(sql`admitted_at IS NOT NULL AND checked_out_at IS NULL`),
+    index('waiting_room_entries_unnumbered')
+      .on(t.eventId, t.joinedAt)
+      .where(sql`number IS NULL`),
+  ],
+);

@@ -257,3 +257,78 @@ export const orderAccess = sqliteTable('order_access', {
   generation: integer('generation').notNull(),
   revokedAt: integer('revoked_at').notNull(),
 });
+
+/**
+ * An event's waiting room (issue 12): the organizer's settings and the admission state every
+ * process shares. Counters move only by single conditional statements (see db/waitingRoomStore.ts),
+ * so joins from any process and the admission ticker of the event's owner never need a lock.
+ */
+export const waitingRooms = sqliteTable('waiting_rooms', {
+  eventId: text('event_id')
+    .primaryKey()
+    .references(() => events.id, { onDelete: 'cascade' }),
+  enabled: integer('enabled').notNull().default(0),
+  admitPerMinute: integer('admit_per_minute').notNull(),
+  maxActiveShoppers: integer('max_active_shoppers'),
+  shoppingWindowMs: integer('shopping_window_ms').notNull(),
+  /** When the pre-queue is shuffled and admission starts; null = at once. */
+  opensAt: integer('opens_at'),
+  paused: integer('paused').notNull().default(0),
+  /** Proof of work (ALTCHA) required to enter the queue. */
+  powRequired: integer('pow_required').notNull().default(0),
+  /** The shuffle's secret seed: stored from the start, published once the room opened. */
+  shuffleSeed: text('shuffle_seed').notNull(),
+  /** SHA-256 of the seed, published before opening (the commitment). */
+  seedCommitment: text('seed_commitment').notNull(),
+  openedAt: integer('opened_at'),
+  preQueueCount: integer('pre_queue_count').notNull().default(0),
+  /** The last queue number handed out. */
+  nextNumber: integer('next_number').notNull().default(0),
+  /** "Now serving": the highest queue number admitted so far. */
+  serving: integer('serving').notNull().default(0),
+  admittedTotal: integer('admitted_total').notNull().default(0),
+  /** Admissions owed by the rate but not made yet (fractional), as of creditAt. */
+  admitCredit: real('admit_credit').notNull().default(0),
+  creditAt: integer('credit_at'),
+  /** Changes with every admission step: a step commits only if it still holds the token it read. */
+  stepToken: text('step_token').notNull(),
+  soldOut: integer('sold_out').notNull().default(0),
+  /** The ticker's last figures (≤ one step old), so that a join anywhere reads one row, never counts. */
+  waitingCount: integer('waiting_count').notNull().default(0),
+  activeCount: integer('active_count').notNull().default(0),
+  admittedLastMinute: integer('admitted_last_minute').notNull().default(0),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** One place per buyer session per event (every tab of the buyer shares it). */
+export const waitingRoomEntries = sqliteTable(
+  'waiting_room_entries',
+  {
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    buyerId: text('buyer_id').notNull(),
+    joinedAt: integer('joined_at').notNull(),
+    /** HMAC(seed, buyer id): the pre-queue's random order. */
+    shuffleKey: text('shuffle_key').notNull(),
+    /** Queue number: from the shuffle for the pre-queue, then in arrival order; null until assigned. */
+    number: integer('number'),
+    admittedAt: integer('admitted_at'),
+    admittedUntil: integer('admitted_until'),
+    /** The buyer checked out: their window ended early. */
+    checkedOutAt: integer('checked_out_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.buyerId] }),
+    uniqueIndex('waiting_room_entries_number').on(t.eventId, t.number),
+    index('waiting_room_entries_waiting')
+      .on(t.eventId, t.number)
+      .where(sql`admitted_at IS NULL`),
+    index('waiting_room_entries_active')
+      .on(t.eventId, t.admittedUntil)
+      .where(sql`admitted_at IS NOT NULL AND checked_out_at IS NULL`),
+    index('waiting_room_entries_unnumbered')
+      .on(t.eventId, t.joinedAt)
+      .where(sql`number IS NULL`),
+  ],
+);

@@ -41,7 +41,11 @@ export function useEventLive(
   index: SeatIndex | null,
   onHoldGone?: HoldGoneListener,
   onEventChanged?: EventChangedListener,
+  /** The waiting room's signed admission, sent with every new hold (null: the event has no room). */
+  admission?: string | null,
 ) {
+  const admissionRef = useRef(admission);
+  admissionRef.current = admission;
   const store = useMemo(() => (index ? new SeatStatusStore(index) : null), [index]);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [synced, setSynced] = useState(false);
@@ -188,7 +192,8 @@ export function useEventLive(
 
   const createHold = useCallback(
     async (seatIds: string[], ga?: { areaId: string; quantity: number }[]): Promise<HoldAck> => {
-      const payload = ga?.length ? { eventId, seatIds, ga } : { eventId, seatIds };
+      const base = ga?.length ? { eventId, seatIds, ga } : { eventId, seatIds };
+      const payload = admissionRef.current ? { ...base, admission: admissionRef.current } : base;
       const res = await call((s) => s.emitWithAck('hold:create', payload));
       if (res.ok) upsertHold(res.hold);
       return res;

@@ -30,6 +30,8 @@ export class CommittedView {
   /** Valid tickets, and those of them admitted at the door (by order and seat). */
   private validTickets = 0;
   private readonly admitted = new Set<string>();
+  /** When each buyer last placed an order (the waiting room: checking out ends a shopping window). */
+  private readonly lastOrderByBuyer = new Map<string, number>();
   private publicCache: { version: number; seats: Record<string, SeatStatus> } | null = null;
   private readonly listeners = new Set<(notice: CommitNotice | null) => void>();
 
@@ -47,6 +49,7 @@ export class CommittedView {
     for (const seatId of state.restored.blockedSeatIds) view.setStatus(seatId, 'blocked');
     const admittedTickets = new Set((state.restored.checkIns ?? []).map((c) => c.ticketId));
     for (const order of state.restored.orders) {
+      view.noteOrder(order.buyerId, order.createdAt);
       view.validTickets += order.tickets.length;
       for (const t of order.tickets) {
         view.setStatus(t.seatId, 'sold');
@@ -90,6 +93,7 @@ export class CommittedView {
       if (hold) this.holds.set(extended.id, { ...hold, expiresAt: extended.expiresAt, extensions: extended.extensions });
     }
     for (const order of notice.ordersCreated) {
+      this.noteOrder(order.buyerId, order.createdAt);
       if (order.tickets > 0) this.ticketsLeft.set(order.id, order.tickets);
       this.revenue += order.totalCents;
       this.validTickets += order.tickets;
@@ -147,6 +151,8 @@ export class CommittedView {
     this.validTickets = fresh.validTickets;
     this.admitted.clear();
     for (const key of fresh.admitted) this.admitted.add(key);
+    this.lastOrderByBuyer.clear();
+    for (const [buyerId, at] of fresh.lastOrderByBuyer) this.lastOrderByBuyer.set(buyerId, at);
     this.rules = fresh.rules;
     this.currentVersion = version;
     this.publicCache = null;
@@ -205,7 +211,16 @@ export class CommittedView {
     return { checkedIn: this.admitted.size, expected: this.validTickets };
   }
 
+  /** When the buyer last placed an order for this event (undefined: never). */
+  lastOrderAt(buyerId: string): number | undefined {
+    return this.lastOrderByBuyer.get(buyerId);
+  }
+
   // ---------- internals ----------
+
+  private noteOrder(buyerId: string, createdAt: number): void {
+    if ((this.lastOrderByBuyer.get(buyerId) ?? -1) < createdAt) this.lastOrderByBuyer.set(buyerId, createdAt);
+  }
 
   private setStatus(seatId: string, next: CoreSeatStatus): void {
     const current = this.statuses.get(seatId);

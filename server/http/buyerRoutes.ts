@@ -14,6 +14,10 @@ export interface BuyerRouteDeps {
   sessions: BuyerSessions;
   /** Whether this request's cookies must be Secure (the site is served over HTTPS). */
   secureCookies(req: IncomingMessage): boolean;
+  /** The client's address (trusted proxies honoured), for per-address limits. */
+  clientAddress?(req: IncomingMessage): string;
+  /** Per-address limit on new sessions: 0 when allowed, else ms to wait (absent: unlimited). */
+  sessionAllowance?(req: IncomingMessage): Promise<number>;
 }
 
 function summaryOf(runtime: EventRuntime): EventSummary {
@@ -51,7 +55,9 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
 
   router.add('GET', '/api/health', ({ res }) => sendJson(res, 200, JSON.stringify({ status: 'ok' })));
 
-  router.add('POST', '/api/session', ({ req, res }) => {
+  router.add('POST', '/api/session', async ({ req, res }) => {
+    const waitMs = (await deps.sessionAllowance?.(req)) ?? 0;
+    if (waitMs > 0) return sendAck(res, fail('rate_limited', 'Too many new sessions from your network; try again later.', { retryAfterMs: waitMs }));
     const { token, buyerId } = sessions.issue();
     sendJson(res, 201, JSON.stringify({ ok: true, token, buyerId }), {
       'set-cookie': sessions.cookieHeader(token, deps.secureCookies(req)),
@@ -131,7 +137,7 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
     asBuyer(async ({ req, res, params }, buyerId) => {
       const body = await readJsonBody(req);
       const input = typeof body === 'object' && body !== null ? { ...body, eventId: params.id } : body;
-      const ack = await buyerApi.createHold(buyerId, input);
+      const ack = await buyerApi.createHold(buyerId, input, deps.clientAddress?.(req));
       sendAck(res, ack, ack.ok ? 201 : undefined);
     }),
   );

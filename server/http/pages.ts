@@ -20,6 +20,8 @@ export interface PageDeps {
   clientInfo: ClientInfo;
   /** Next runs in development mode (its tooling needs eval). */
   dev: boolean;
+  /** Per-address limit on new sessions: 0 when a page may hand out one (absent: unlimited). */
+  sessionAllowance?(req: IncomingMessage): Promise<number>;
 }
 
 /** /admin and everything under it, except the login page itself. */
@@ -48,8 +50,10 @@ export function pageServer(deps: PageDeps): (req: IncomingMessage, res: ServerRe
     req.headers['content-security-policy'] = csp;
     req.headers['x-nonce'] = nonce;
     res.setHeader('content-security-policy', csp);
-    // Every visitor gets an anonymous buyer session on first page load.
-    guardPageResponse(res, { buyerCookie: sessions.fromRequest(req) ? null : sessions.cookieHeader(sessions.issue().token, https) });
+    // Every visitor gets an anonymous buyer session on first page load (within the address's limit on
+    // new sessions: past it the page is served without one, and POST /api/session says when to retry).
+    const needsSession = !sessions.fromRequest(req) && ((await deps.sessionAllowance?.(req)) ?? 0) === 0;
+    guardPageResponse(res, { buyerCookie: needsSession ? sessions.cookieHeader(sessions.issue().token, https) : null });
     await handler(req, res);
   };
 }

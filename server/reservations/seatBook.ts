@@ -28,6 +28,7 @@ import { TicketRegister, type CancelledTicket, type RestoredCheckIn } from './ti
 import { pickBestSeats } from './bestAvailable';
 import { strandedSeats } from './orphanRule';
 import { VenueRows } from './venueRows';
+import { PurchaseLedger } from './purchaseLedger';
 
 export type { SeatSpec } from './types';
 
@@ -97,6 +98,8 @@ export class SeatBook {
   private retired = false;
   /** Valid tickets by code, cancelled codes and admissions at the door (read-only outside the core). */
   readonly tickets = new TicketRegister();
+  /** Valid tickets per buyer session and per buyer email: the purchase cap counts them (read-only outside the core). */
+  readonly purchases = new PurchaseLedger();
 
   private effects: Effect[] = [];
   private batchStart = new Map<SeatId, CoreSeatStatus>();
@@ -305,11 +308,15 @@ export class SeatBook {
     if (!Array.isArray(seatIds)) return seatIds;
 
     const alreadyHeld = this.seatsHeldByBuyer.get(buyerId) ?? 0;
+    // The cap counts what the buyer already bought too: lapsing and re-holding cannot go past it.
+    const bought = this.purchases.ticketsOfBuyer(buyerId);
     const max = this.rules.maxSeatsPerBuyer;
-    if (alreadyHeld + seatIds.length > max) {
+    if (alreadyHeld + bought + seatIds.length > max) {
       return failure(
         'limit_exceeded',
-        `You may hold at most ${max} seats for this event (you already hold ${alreadyHeld}).`,
+        bought > 0
+          ? `You may have at most ${max} tickets for this event (you hold ${alreadyHeld} and bought ${bought}).`
+          : `You may hold at most ${max} seats for this event (you already hold ${alreadyHeld}).`,
       );
     }
 
@@ -428,6 +435,14 @@ export class SeatBook {
     const hold = this.ownedLiveHold(buyerId, holdId, now);
     if ('ok' in hold) return hold;
     if (this.rules.saleStatus === 'closed') return failure('sale_closed', 'Sales for this event are closed.');
+    // The same cap per email, across sessions: many sessions cannot buy past it under one address.
+    const boughtByEmail = this.purchases.ticketsOfEmail(command.buyer.email);
+    if (boughtByEmail + hold.seatIds.length > this.rules.maxSeatsPerBuyer) {
+      return failure(
+        'limit_exceeded',
+        `This email address already has ${boughtByEmail} tickets for this event; at most ${this.rules.maxSeatsPerBuyer} are allowed.`,
+      );
+    }
 
     const order: Order = {
       id: this.ids.orderId(),
@@ -496,6 +511,7 @@ export class SeatBook {
     this.orders.set(order.id, order);
     this.orderByIdempotencyKey.set(idempotencyKeyOf(order.buyerId, order.idempotencyKey), order);
     this.tickets.addOrder(order);
+    this.purchases.add(order.buyerId, order.buyer.email, order.tickets.length);
     this.rememberEnded(order.holdId, { reason: 'confirmed', buyerId: order.buyerId, orderId: order.id });
   }
 
@@ -545,6 +561,7 @@ export class SeatBook {
   /** @internal */ _removeTickets(order: Order, seatIds: SeatId[], now: number): void {
     const cancelled = new Set(seatIds);
     this.tickets.cancel(order, order.tickets.filter((t) => cancelled.has(t.seatId)), now);
+    this.purchases.remove(order.buyerId, order.buyer.email, order.tickets.filter((t) => cancelled.has(t.seatId)).length);
     order.tickets = order.tickets.filter((t) => !cancelled.has(t.seatId));
     order.totalCents = order.tickets.reduce((sum, t) => sum + t.priceCents, 0);
   }
@@ -603,6 +620,7 @@ export class SeatBook {
     }
     if (heldByBuyer.size !== this.seatsHeldByBuyer.size) throw new Error('held counts name a buyer with no hold');
     this.tickets.checkInvariants(this.orders.values());
+    this.purchases.checkInvariants(this.orders.values());
     if (this.tickets.validCount !== this.counts.sold) throw new Error('valid tickets and sold seats differ');
   }
 }

@@ -9,6 +9,8 @@ import { EventModel, type Expected, type ModelCommand, type ModelRules, type Mod
 export const BUYERS = ['b0', 'b1', 'b2', 'b3'];
 export const TTL = 1000;
 export const BUYER_DETAILS = { name: 'Grace Hopper', email: 'grace@example.com' };
+/** Each buyer's own checkout details (the purchase cap also counts per email). */
+export const buyerDetailsOf = (buyerId: string) => ({ name: 'Grace Hopper', email: `${buyerId}@example.com` });
 /** Names no seat, hold or order of any event. */
 export const UNKNOWN = { seat: 'Z-9', hold: 'h-none', order: 'o-none', area: 'NOAREA', code: 'forged-code' };
 
@@ -265,7 +267,7 @@ export function toCoreCommand(cmd: ModelCommand): Command {
     case 'release':
       return { type: cmd.type, buyerId: cmd.buyerId, holdId: cmd.holdId };
     case 'confirm':
-      return { type: 'confirm', buyerId: cmd.buyerId, holdId: cmd.holdId, idempotencyKey: cmd.idempotencyKey, buyer: BUYER_DETAILS };
+      return { type: 'confirm', buyerId: cmd.buyerId, holdId: cmd.holdId, idempotencyKey: cmd.idempotencyKey, buyer: buyerDetailsOf(cmd.buyerId) };
     case 'admin_release':
       return { type: 'admin_release', holdId: cmd.holdId, reason: null, actor };
     case 'block':

@@ -34,6 +34,7 @@ import {
   type TestSocket,
 } from '../server/helpers';
 import { auditDatabaseFile } from './audit';
+import { LOOPBACK_TEST_LIMITS } from '../support/limits';
 
 const EVENT = 'demo-theatre';
 const BUYER = { name: 'Fault Tester', email: 'fault@example.com' };
@@ -79,6 +80,7 @@ async function startFaultServer(env: Record<string, string>, prepare?: (sqlite: 
   });
   const logger = pino({ level: 'error' }, sink);
   const config = configFromEnv({
+    ...LOOPBACK_TEST_LIMITS,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: '0',

@@ -12,6 +12,7 @@ import { startApp, type AppOptions, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
 import type { Logger } from '../../server/logger';
 import { seededDatabaseCopy } from '../server/helpers';
+import { LOOPBACK_TEST_LIMITS } from '../support/limits';
 
 export interface RawResponse {
   status: number;
@@ -185,6 +186,7 @@ export async function startSecurityServer(options: SecurityServerOptions = {}): 
     CHECK_INVARIANTS: '1',
     SQLITE_SYNCHRONOUS: 'NORMAL',
     ADMIN_PASSWORD,
+    ...LOOPBACK_TEST_LIMITS,
     ...options.env,
     DATABASE_PATH: databasePath,
   };

@@ -15,6 +15,7 @@ import { configFromEnv } from '../../server/config';
 import type { Logger } from '../../server/logger';
 import { sqlOf, type SqlRunner } from '../support/sql';
 import { defaultStore, freshPostgresDatabase } from '../support/stores';
+import { LOOPBACK_TEST_LIMITS } from '../support/limits';
 
 export const ADMIN_PASSWORD = 'organizer-secret-pw';
 
@@ -60,6 +61,7 @@ export async function startAdminServer(options: StartOptions = {}): Promise<Admi
     SQLITE_SYNCHRONOUS: 'NORMAL',
     SEED_DEMO: '0',
     ADMIN_PASSWORD,
+    ...LOOPBACK_TEST_LIMITS,
     ...options.env,
     DATABASE_PATH: databasePath,
     ...(database ? { DATABASE_URL: database.url } : {}),

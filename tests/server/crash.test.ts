@@ -124,11 +124,11 @@ describe('kill -9', { timeout: 90_000 }, () => {
       buyers.map((b, i): Promise<ConfirmAck | HoldAck> => {
         if (i >= 10) return request(b.socket, 'hold:create', { eventId: EVENT, seatIds: secondSeats[i] });
         if (i < 5) {
-          return sendJson<ConfirmAck>('POST', `${first.url}/api/holds/${firstHolds[i].id}/confirm`, { buyer: BUYER_DETAILS }, b.token, {
+          return sendJson<ConfirmAck>('POST', `${first.url}/api/holds/${firstHolds[i].id}/confirm`, { buyer: { ...BUYER_DETAILS, email: `crash-${i}@example.com` } }, b.token, {
             'idempotency-key': keys[i],
           }).then((r) => r.body);
         }
-        return request(b.socket, 'hold:confirm', { holdId: firstHolds[i].id, buyer: BUYER_DETAILS, idempotencyKey: keys[i] });
+        return request(b.socket, 'hold:confirm', { holdId: firstHolds[i].id, buyer: { ...BUYER_DETAILS, email: `crash-${i}@example.com` }, idempotencyKey: keys[i] });
       }),
     );
     // The moment the last ack is in: kill -9.

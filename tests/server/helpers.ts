@@ -26,6 +26,7 @@ import { sqlOf, type SqlRunner } from '../support/sql';
 import { defaultStore, freshPostgresDatabase, type StoreKind } from '../support/stores';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
+import { LOOPBACK_TEST_LIMITS } from '../support/limits';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -90,6 +91,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     HOST: '127.0.0.1',
     CHECK_INVARIANTS: '1',
     SQLITE_SYNCHRONOUS: 'NORMAL',
+    ...LOOPBACK_TEST_LIMITS,
     ...env,
     DATABASE_PATH: databasePath,
   });
@@ -386,6 +388,7 @@ export async function startChildServer(env: Record<string, string>, timeoutMs = 
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       CHECK_INVARIANTS: '1',
+      ...LOOPBACK_TEST_LIMITS,
       ...env,
       HOST: '127.0.0.1',
       PORT: '0',

@@ -96,6 +96,9 @@ export function LiveDashboard({ eventId }: { eventId: string }) {
         </div>
         <div className={a.actions}>
           <SaleControls eventId={eventId} eventName={name} status={saleStatus} onChanged={setSaleOverride} />
+          <Link className={a.btn} href={`/admin/events/${encodeURIComponent(eventId)}/waiting-room`}>
+            Waiting room
+          </Link>
           <Link className={a.btn} href={`/admin/events/${encodeURIComponent(eventId)}/check-in`}>
             Door check-in
           </Link>
