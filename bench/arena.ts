@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openDatabase, type DatabaseHandle, type Synchronous } from '../db/connection';
 import { createEvent } from '../db/createEvent';
 import { arenaLayout } from '../db/demoVenues';
-import type { IdSource } from '../server/reservations/types';
+import type { IdSource } from '../core/types';
 
 export const EVENT_ID = 'bench-arena';
 export const MAX_SEATS_PER_BUYER = 8;

@@ -15,7 +15,7 @@
 // Organizer changes to the event itself (configure, layout, retire) are rare
 // and order-sensitive: a batch with one of them is written effect by effect.
 import type { GeneratedLayout } from '../lib/venueLayout';
-import type { Effect, Hold, HoldEndReason } from '../server/reservations/types';
+import type { Effect, Hold, HoldEndReason } from '../core/types';
 import { queuedEmailOf, type QueuedEmail } from './outbox';
 
 export interface AuditEntry {

@@ -4,7 +4,7 @@
 // when what it tells was committed); the sender claims a row with a lease by
 // ONE conditional UPDATE, so any number of processes may run it on one database.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Effect } from '../server/reservations/types';
+import type { Effect } from '../core/types';
 
 export type OutboxKind = 'order_confirmation' | 'order_cancellation' | 'order_links';
 

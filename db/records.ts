@@ -5,7 +5,7 @@ import type { AdminOrderView } from '../lib/adminProtocol';
 import type { EventDetail, SeatLayout, TicketView } from '../lib/protocol';
 import { coreSeatsOf } from '../lib/venueLayout';
 import { byTicketSeat, orderStatusOf } from '../lib/orderProtocol';
-import type { EventRules, Hold, HoldEndReason, Order, SaleStatus } from '../server/reservations/types';
+import type { EventRules, Hold, HoldEndReason, Order, SaleStatus } from '../core/types';
 import type { EventLayoutJson, EventRecord, LoopState, StoredOrder } from './store';
 
 export interface EventRow {

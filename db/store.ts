@@ -7,8 +7,8 @@ import type { AdminOrderView, SeatHistoryEntry } from '../lib/adminProtocol';
 import type { CategoryView, EventDetail, OrderView, SectionView } from '../lib/protocol';
 import type { GeneratedLayout, VenueSpec } from '../lib/venueLayout';
 import type { OutboxStore } from './outbox';
-import type { RestoredState, SeatSpec } from '../server/reservations/seatBook';
-import type { Effect, EventRules, SaleStatus, StageBox } from '../server/reservations/types';
+import type { RestoredState, SeatSpec } from '../core/seatBook';
+import type { Effect, EventRules, SaleStatus, StageBox } from '../core/types';
 import type { WaitingRoomStore } from './waitingRoomStore';
 
 export type StoreDialect = 'sqlite' | 'postgres';

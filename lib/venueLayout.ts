@@ -231,7 +231,7 @@ export function generateLayout(venue: VenueSpec): GeneratedLayout {
 }
 
 /**
- * The seats as the reservation core takes them (server/reservations SeatSpec): price, general-
+ * The seats as the reservation core takes them (core SeatSpec): price, general-
  * admission area, and where each seat is, with its section named by id (seats carry the
  * section's display name, which the venue description keeps unique).
  */

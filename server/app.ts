@@ -38,7 +38,7 @@ import { createLogger, type Logger } from './logger';
 import type { Timers } from './loop/reservationLoop';
 import { Metrics } from './metrics';
 import { memoryRateLimitStores, RequestLimits, type RateLimitStores } from './rateLimiter';
-import type { IdSource } from './reservations/types';
+import type { IdSource } from '../core/types';
 import { attachSocketGateway, eventRoom, type BuyerServer } from './socketGateway';
 import { handshakeFactsOf, handshakeGuard } from './socketHandshake';
 import { trimSocketRequests } from './socketRequests';

@@ -11,7 +11,7 @@ import {
   type ReleaseAck,
 } from '../lib/protocol';
 import type { EventRegistry, EventRuntime } from './eventRegistry';
-import type { Outcome } from './reservations/types';
+import type { Outcome } from '../core/types';
 import type { HoldGuard } from './waitingRoom/holdGuard';
 import { failView, holdView, orderView } from './views';
 

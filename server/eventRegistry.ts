@@ -13,7 +13,7 @@ import type { CommittedView } from './events/committedView';
 import type { Logger } from './logger';
 import { ReservationLoop, type Timers } from './loop/reservationLoop';
 import type { Metrics } from './metrics';
-import type { Command, Effect, IdSource, Outcome } from './reservations/types';
+import type { Command, Effect, IdSource, Outcome } from '../core/types';
 import { SeatFeed, layoutKeyOf, sortSeatsInLayoutOrder } from './seatFeed';
 
 export interface EventRuntime {

@@ -1,7 +1,7 @@
 // Projections from core values to the wire shapes of lib/protocol.
 import type { ApiError, Fail, HoldView, OrderView, SeatLayout, TicketView } from '../lib/protocol';
 import { byTicketSeat } from '../lib/orderProtocol';
-import type { Failure, Hold, Order } from './reservations/types';
+import type { Failure, Hold, Order } from '../core/types';
 
 /** A hold of `eventId` (a core Hold, or a live hold of a committed view). */
 export function holdView(eventId: string, hold: Pick<Hold, 'id' | 'seatIds' | 'expiresAt' | 'extensions'>, maxExtensions: number): HoldView {

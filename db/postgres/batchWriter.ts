@@ -7,7 +7,7 @@
 // inside the server (seatline_expect), since the client only reads the
 // results after COMMIT has already been sent.
 import type { GeneratedLayout } from '../../lib/venueLayout';
-import type { Effect } from '../../server/reservations/types';
+import type { Effect } from '../../core/types';
 import { auditRowsOf, needsOrderedWrite, planBatch, type AuditEntry, type BatchPlan } from '../batchPlan';
 import type { BatchToWrite, BatchWriter, WriterOptions } from '../store';
 import { AUDIT_ID_BLOCK } from './schema';

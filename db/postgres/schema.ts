@@ -23,7 +23,7 @@ export const events = pgTable('events', {
   holdTtlMs: epochMs('hold_ttl_ms'),
   maxSeatsPerBuyer: integer('max_seats_per_buyer').notNull().default(8),
   maxExtensions: integer('max_extensions').notNull().default(1),
-  /** The no-orphan rule: refuse holds that would strand a single seat (see server/reservations/orphanRule.ts). */
+  /** The no-orphan rule: refuse holds that would strand a single seat (see core/orphanRule.ts). */
   preventOrphanSeats: boolean('prevent_orphan_seats').notNull().default(true),
   saleStatus: text('sale_status', { enum: ['open', 'paused', 'closed'] }).notNull().default('open'),
   saleOpensAt: epochMs('sale_opens_at'),

@@ -3,7 +3,7 @@
 // query builder; the tables are the ones declared in schema.ts.
 import type Database from 'better-sqlite3';
 import type { GeneratedLayout } from '../../lib/venueLayout';
-import type { Effect } from '../../server/reservations/types';
+import type { Effect } from '../../core/types';
 import { createAuditWriter } from './auditWriter';
 import { queuedEmailOf } from '../outbox';
 import { createOutboxQueue } from './outboxQueue';

@@ -18,7 +18,7 @@ import { buildVenue, coreSeatsOf } from '../../lib/venueLayout';
 import type { Store } from '../../db/store';
 import { readCookie, type BuyerSessions } from '../buyerSession';
 import type { EventRegistry, EventRuntime } from '../eventRegistry';
-import type { AdminCommand, Outcome } from '../reservations/types';
+import type { AdminCommand, Outcome } from '../../core/types';
 import { failView } from '../views';
 import { BodyError, readJsonBody, sendAck, sendJson, type RequestContext, type Router } from '../http/router';
 import { DEVICE_COOKIE, type AdminAuth } from './adminAuth';

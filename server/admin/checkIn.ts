@@ -7,7 +7,7 @@ import type { CheckInAck } from '../../lib/adminProtocol';
 import { fail, type CheckInTicketView } from '../../lib/protocol';
 import type { Store } from '../../db/store';
 import type { EventRegistry, EventRuntime } from '../eventRegistry';
-import type { DoorTicket } from '../reservations/types';
+import type { DoorTicket } from '../../core/types';
 import { failView } from '../views';
 
 export interface CheckInRequest {

@@ -5,7 +5,7 @@
 // mode, on every other process (so it has a zod schema: it crosses Redis).
 // It carries what reads need, never secrets (no ticket codes, no emails).
 import { z } from 'zod';
-import type { CoreSeatStatus, Effect, EventRules, HoldEndReason } from '../reservations/types';
+import type { CoreSeatStatus, Effect, EventRules, HoldEndReason } from '../../core/types';
 
 export const CORE_STATUS_CODES = { available: 'a', held: 'h', sold: 's', blocked: 'b' } as const satisfies Record<CoreSeatStatus, string>;
 export type CoreStatusCode = (typeof CORE_STATUS_CODES)[CoreSeatStatus];

@@ -15,8 +15,8 @@ import { performance } from 'node:perf_hooks';
 import { StoreFencedError, type BatchToWrite, type LoopState } from '../../db/store';
 import { CommittedView } from '../events/committedView';
 import { noticeOf, type CommitNotice } from '../events/commitNotice';
-import { SeatBook } from '../reservations/seatBook';
-import type { Command, CoreSeatStatus, Effect, EventRules, Failure, IdSource, Outcome } from '../reservations/types';
+import { SeatBook } from '../../core/seatBook';
+import type { Command, CoreSeatStatus, Effect, EventRules, Failure, IdSource, Outcome } from '../../core/types';
 import { Mailbox, type Lane } from './mailbox';
 
 export interface Timers {

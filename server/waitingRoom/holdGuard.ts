@@ -3,7 +3,7 @@
 // this buyer, window still open, no checkout since); and an address may hold
 // only so many seats of one event at once. A refusal changes nothing: the
 // command never reaches the loop.
-import type { Failure, Outcome } from '../reservations/types';
+import type { Failure, Outcome } from '../../core/types';
 import type { EventRuntime } from '../eventRegistry';
 import { addressKey } from '../http/clientInfo';
 import type { AddressHoldLimit } from './addressHolds';

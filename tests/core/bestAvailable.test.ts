@@ -5,10 +5,10 @@
 // does not depend on the order the seats were loaded in.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { pickBestSeats } from '../../server/reservations/bestAvailable';
-import { SeatBook } from '../../server/reservations/seatBook';
-import type { BestSeatsRequest, Command, EventRules } from '../../server/reservations/types';
-import { VenueRows } from '../../server/reservations/venueRows';
+import { pickBestSeats } from '../../core/bestAvailable';
+import { SeatBook } from '../../core/seatBook';
+import type { BestSeatsRequest, Command, EventRules } from '../../core/types';
+import { VenueRows } from '../../core/venueRows';
 import { CounterIds, T0, expectFail, expectOk, rules } from './fixtures';
 import {
   buildVenue,

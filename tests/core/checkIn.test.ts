@@ -4,8 +4,8 @@
 // tickets end with them, and restore brings back exactly what was stored.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { SeatBook } from '../../server/reservations/seatBook';
-import type { Command, Order } from '../../server/reservations/types';
+import type { SeatBook } from '../../core/seatBook';
+import type { Command, Order } from '../../core/types';
 import { BUYER_DETAILS, T0, expectFail, expectOk, makeBook } from './fixtures';
 
 const checkIn = (code: string, door: string | null = null): Command => ({ type: 'check_in', code, door, actor: 'organizer' });

@@ -4,8 +4,8 @@
 // hand-written regression sequences.
 import { expect } from 'vitest';
 import fc from 'fast-check';
-import type { SeatBook } from '../../server/reservations/seatBook';
-import type { CoreSeatStatus, Order, Outcome, SeatId } from '../../server/reservations/types';
+import type { SeatBook } from '../../core/seatBook';
+import type { CoreSeatStatus, Order, Outcome, SeatId } from '../../core/types';
 import { BUYER_DETAILS, CounterIds, T0, makeBook, priceOfSeat, seatId, snapshot } from './fixtures';
 import { Model, type Expected } from './model';
 

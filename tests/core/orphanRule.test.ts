@@ -3,8 +3,8 @@
 // reference model in rowVenues.ts on random venues and random occupancy.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SeatBook } from '../../server/reservations/seatBook';
-import type { Command, EventRules } from '../../server/reservations/types';
+import { SeatBook } from '../../core/seatBook';
+import type { Command, EventRules } from '../../core/types';
 import { CounterIds, T0, expectFail, expectOk, rules } from './fixtures';
 import { buildVenue, modelStranded, modelStrandedAll, permuted, venueArb, type RowDesc, type RowVenue } from './rowVenues';
 

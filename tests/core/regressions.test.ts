@@ -10,7 +10,7 @@
 // and with explicit assertions on the book.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Command } from '../../server/reservations/types';
+import type { Command } from '../../core/types';
 import { BUYER_DETAILS, T0, expectFail, expectOk, makeBook, snapshot, statusOf } from './fixtures';
 import { TTL, concurrentBuyersProperty, runScenario, type Cmd } from './harness';
 

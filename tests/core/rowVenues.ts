@@ -6,7 +6,7 @@
 // x/y and numbers the way lib/venueLayout.ts lays out a straight section (an
 // aisle leaves a seat's width empty; a removed seat leaves its number out).
 import fc from 'fast-check';
-import type { SeatSpec, StageBox } from '../../server/reservations/types';
+import type { SeatSpec, StageBox } from '../../core/types';
 
 export const PITCH = 10;
 export const ROW_PITCH = 12;

@@ -2,9 +2,9 @@
 // then expiry, batches, restore and the expiry queue.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ExpiryQueue } from '../../server/reservations/expiryQueue';
-import { SeatBook, type RestoredState } from '../../server/reservations/seatBook';
-import type { Command, Hold, Order } from '../../server/reservations/types';
+import { ExpiryQueue } from '../../core/expiryQueue';
+import { SeatBook, type RestoredState } from '../../core/seatBook';
+import type { Command, Hold, Order } from '../../core/types';
 import {
   BUYER_DETAILS,
   CounterIds,

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { arenaVenue, theatreVenue } from '../../db/demoVenues';
 import { buildVenue, coreSeatsOf, generateLayout, type VenueSpec } from '../../lib/venueLayout';
-import { VenueRows, compareRowLabels } from '../../server/reservations/venueRows';
+import { VenueRows, compareRowLabels } from '../../core/venueRows';
 import { seededRandom } from '../support/random';
 
 function rowsOf(venue: VenueSpec, shuffleSeed?: number) {

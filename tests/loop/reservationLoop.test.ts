@@ -3,7 +3,7 @@
 // pipelining (the next batch applied while one commits), recovery from
 // storage faults and from a command that throws, restarts.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Outcome } from '../../server/reservations/types';
+import type { Outcome } from '../../core/types';
 import { EVENT, loopHarness, type LoopHarness } from '../support/loopHarness';
 import { storeKinds } from '../support/stores';
 

@@ -1,8 +1,8 @@
 // Comparing the real seat book with the reference model: outcomes in one
 // plain shape, and the whole observable state after every step.
 import { expect } from 'vitest';
-import type { SeatBook } from '../../server/reservations/seatBook';
-import type { DoorTicket, Hold, Order, Outcome } from '../../server/reservations/types';
+import type { SeatBook } from '../../core/seatBook';
+import type { DoorTicket, Hold, Order, Outcome } from '../../core/types';
 import { orderShape, type EventModel, type Expected, type MDoorTicket, type MHold, type OrderShape } from './model';
 import { BUYERS } from './steps';
 

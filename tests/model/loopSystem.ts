@@ -21,7 +21,7 @@ import { PostgresStore } from '../../db/postgres/postgresStore';
 import type { Store } from '../../db/store';
 import { generateLayout, type VenueSpec } from '../../lib/venueLayout';
 import { ReservationLoop } from '../../server/loop/reservationLoop';
-import type { IdSource, Outcome } from '../../server/reservations/types';
+import type { IdSource, Outcome } from '../../core/types';
 import { ControlledWriter } from '../support/loopHarness';
 import { sqlOf, type SqlRunner } from '../support/sql';
 import { freshPostgresDatabase, type StoreKind } from '../support/stores';

@@ -3,7 +3,7 @@
 // (loop.model.test.ts).
 //
 // It is written from the specification (lib/protocol.ts error codes, the
-// command list in server/reservations/types.ts and the README), not from
+// command list in core/types.ts and the README), not from
 // seatBook.ts, and deliberately differently: there is no per-seat state at
 // all. A seat's state is *derived* on every read by scanning the admin
 // blocks, the live holds and the orders' valid tickets; counts are recounted;

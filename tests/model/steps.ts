@@ -3,7 +3,7 @@
 // tests), and the World that resolves a step into a concrete command against
 // what has happened so far (which holds exist, which keys a buyer used, ...).
 import fc from 'fast-check';
-import type { Command, Outcome } from '../../server/reservations/types';
+import type { Command, Outcome } from '../../core/types';
 import { EventModel, type Expected, type ModelCommand, type ModelRules, type ModelSeat } from './model';
 
 export const BUYERS = ['b0', 'b1', 'b2', 'b3'];

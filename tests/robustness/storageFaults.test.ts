@@ -20,7 +20,7 @@ import { SqliteStore } from '../../db/sqlite/sqliteStore';
 import type { HoldView } from '../../lib/protocol';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
-import type { Outcome } from '../../server/reservations/types';
+import type { Outcome } from '../../core/types';
 import { loopHarness, type LoopHarness } from '../support/loopHarness';
 import { storeKinds, type StoreKind } from '../support/stores';
 import {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { theatreVenue } from '../../db/demoVenues';
 import type { EventDetail, HoldAck, HoldView } from '../../lib/protocol';
 import { coreSeatsOf } from '../../lib/venueLayout';
-import { SeatBook } from '../../server/reservations/seatBook';
-import type { BestSeatsRequest } from '../../server/reservations/types';
+import { SeatBook } from '../../core/seatBook';
+import type { BestSeatsRequest } from '../../core/types';
 import { CounterIds, rules } from '../core/fixtures';
 import { seededRandom } from '../support/random';
 import {

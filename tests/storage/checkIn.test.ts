@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchWriter, Store } from '../../db/store';
 import { generateLayout } from '../../lib/venueLayout';
-import type { Effect, Order } from '../../server/reservations/types';
+import type { Effect, Order } from '../../core/types';
 import { sqlOf, type SqlRunner } from '../support/sql';
 import { openTestStore, storeKinds } from '../support/stores';
 

@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../db/store';
 import { generateLayout } from '../../lib/venueLayout';
-import { SeatBook } from '../../server/reservations/seatBook';
-import type { Command, Effect, EventRules, IdSource } from '../../server/reservations/types';
+import { SeatBook } from '../../core/seatBook';
+import type { Command, Effect, EventRules, IdSource } from '../../core/types';
 import { sqlOf, type SqlRunner } from '../support/sql';
 import { openTestStore, storeKinds, type StoreKind } from '../support/stores';
 

@@ -11,7 +11,7 @@ import { generateLayout } from '../../lib/venueLayout';
 import { createLogger } from '../../server/logger';
 import { OutboxSender, retryDelayMs } from '../../server/mail/outboxSender';
 import type { MailTransport, OutgoingMail } from '../../server/mail/transport';
-import type { Effect, Order } from '../../server/reservations/types';
+import type { Effect, Order } from '../../core/types';
 import { seededRandom } from '../support/random';
 import { sqlOf, type SqlRunner } from '../support/sql';
 import { openSharedTestStores, storeKinds } from '../support/stores';

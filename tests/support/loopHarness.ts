@@ -6,7 +6,7 @@ import type { BatchToWrite, Store } from '../../db/store';
 import { generateLayout } from '../../lib/venueLayout';
 import type { CommitNotice } from '../../server/events/commitNotice';
 import { ReservationLoop } from '../../server/loop/reservationLoop';
-import type { Command, IdSource, Outcome } from '../../server/reservations/types';
+import type { Command, IdSource, Outcome } from '../../core/types';
 import { FakeTimers } from './fakeTimers';
 import { sqlOf, type SqlRunner } from './sql';
 import { openTestStore, type StoreKind } from './stores';

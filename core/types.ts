@@ -1,6 +1,6 @@
 // Types of the pure reservation core. No I/O lives here: the loop feeds it
 // commands with an explicit `now`, and persists the effects it returns.
-import type { BuyerDetails, ErrorCode, SeatStatus } from '../../lib/protocol';
+import type { BuyerDetails, ErrorCode, SeatStatus } from '../lib/protocol';
 
 export type SeatId = string;
 export type HoldId = string;
