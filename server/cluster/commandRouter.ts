@@ -296,7 +296,7 @@ export class CommandRouter {
     const { eventId, epoch, requestId, origin } = request;
     const now = this.options.clock();
     let outcome: Outcome;
-    if (now > request.deadlineAt) {
+    if (now >= request.deadlineAt) {
       // The caller has answered `unavailable` already; running it now would make that answer a lie.
       this.counters.expired++;
       const suppressed = this.throttle.allow('expired');

@@ -381,4 +381,27 @@ describe('CommandRouter across a Redis restart', () => {
     expect(seen.some((s) => !s.outcome.ok)).toBe(true);
     expect(started.every((router) => router.pendingCount === 0)).toBe(true);
   });
+
+  it('a Redis that hangs (SIGSTOP) costs a routed command its timeout; the owner refuses it when it arrives late', async () => {
+    const [a, b] = ids('a', 'b');
+    const view: View = new Map([['ev1', { instanceId: b, epoch: 1 }]]);
+    const callsB: { eventId: string; command: Command }[] = [];
+    const routerA = await startRouter(a, view, echoOwner(a), { redisUrl: own.url, timeoutMs: 300 });
+    const routerB = await startRouter(b, view, echoOwner(b, callsB), { redisUrl: own.url, timeoutMs: 300 });
+    // A 300 ms bound is tight on a loaded machine: retry until one goes through.
+    await vi.waitFor(async () => expect(await routerA.route('ev1', release('before'))).toMatchObject({ ok: true }), { timeout: 20_000 });
+
+    own.process.kill('SIGSTOP');
+    let outcome: Outcome;
+    try {
+      outcome = await routerA.route('ev1', release('stuck'));
+    } finally {
+      own.process.kill('SIGCONT');
+    }
+    expect(outcome).toMatchObject({ ok: false, code: 'unavailable' });
+    // Redis delivers the PUBLISH it held once it runs again: past its deadline, so B must not run it.
+    await vi.waitFor(() => expect(routerB.stats().expired).toBe(1));
+    expect(callsB.map((call) => (call.command as { holdId: string }).holdId)).not.toContain('stuck');
+    await vi.waitFor(async () => expect(await routerA.route('ev1', release('after'))).toMatchObject({ ok: true }), { timeout: 20_000 });
+  });
 });

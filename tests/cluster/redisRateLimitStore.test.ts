@@ -28,7 +28,8 @@ afterEach(async () => {
 
 /** A process's rate limits (its own connection); every test gets its own key prefix. */
 async function open(options: Partial<RedisRateLimitOptions> & { keyPrefix: string }): Promise<RedisRateLimits> {
-  const limits = new RedisRateLimits({ redisUrl: redis.url, logger: captureLog().logger, ...options });
+  // A generous command timeout: on a loaded machine a slow answer must not look like an outage here.
+  const limits = new RedisRateLimits({ redisUrl: redis.url, logger: captureLog().logger, commandTimeoutMs: 10_000, ...options });
   opened.push(limits);
   await limits.start();
   return limits;
@@ -157,7 +158,7 @@ describe('RedisRateLimits without Redis', () => {
 
   it('falls back to per-process buckets while Redis is down (logged once), and back to Redis after', async () => {
     const log = captureLog();
-    const limits = new RedisRateLimits({ redisUrl: own.url, logger: log.logger, reconnectMaxMs: 200 });
+    const limits = new RedisRateLimits({ redisUrl: own.url, logger: log.logger, reconnectMaxMs: 200, commandTimeoutMs: 10_000 });
     opened.push(limits);
     await limits.start();
     const store = limits.stores('login:address', { ratePerSecond: 1 / 3600, burst: 2 });
