@@ -17,11 +17,12 @@
 // Streams would add — persistence, redelivery to a consumer group — is wrong
 // here: a command redelivered after its caller gave up, or after the event
 // moved, must not run (the owner changed, the buyer retried). The remaining
-// loss is a reply lost after the owner committed: the caller answers
-// `unavailable` and the client retries with the same requestId / idempotency
-// key, which the loop recognises (confirm today, `hold:create { requestId }` in
-// the distributed mode), so at-most-once delivery plus a bounded timeout never
-// makes a second hold or order.
+// loss is a reply lost after the owner committed (or a timeout while the
+// command waited in a deep mailbox): the caller answers `unavailable`, the
+// command may have run, and the client's retry must carry the same key so the
+// loop recognises it — confirm's idempotency key does today; issue 11's
+// `hold:create { requestId }` must do the same for holds. With that, at-most-
+// once delivery plus a bounded timeout never makes a second hold or order.
 //
 // Guarantees: route() always settles, within `timeoutMs` (owner unknown, Redis
 // down, owner not subscribed: at once); a command is published at most once;
@@ -31,86 +32,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Command, Failure, Outcome } from '../../core/types';
-import type { Logger } from '../logger';
 import type { Timers } from '../loop/reservationLoop';
 import { LogThrottle } from './logThrottle';
-import {
-  commandReplySchema,
-  commandRequestSchema,
-  commandSchema,
-  envelopeSchema,
-  INSTANCE_ID_PATTERN,
-  replyChannel,
-  requestChannel,
-  ROUTING_SCHEMA_VERSION,
-  type CommandReply,
-  type CommandRequest,
-} from './messages';
-import { redisConnection } from './redisConnection';
+import { commandSchema, decodeMessage, INSTANCE_ID_PATTERN, replyChannel, requestChannel, ROUTING_SCHEMA_VERSION, type CommandReply, type CommandRequest } from './messages';
+import { quit, redisConnection } from './redisConnection';
+import type { CommandRouterOptions, RouterStats } from './routing';
 
-export interface OwnerRef {
-  instanceId: string;
-  /** The ownership epoch (fencing token) of that owner's lease. */
-  epoch: number;
-}
-
-/** Who runs each event's loop, as this process knows it now (the ownership manager). */
-export interface OwnerDirectory {
-  /** The event's owner, or null while none is known (not yet assigned, moving). */
-  ownerOf(eventId: string): OwnerRef | null;
-}
-
-/** Runs a command on this process's loop of the event (EventRegistry.execute); must always settle. */
-export type SubmitLocal = (eventId: string, command: Command) => Promise<Outcome>;
-
-export interface CommandRouterOptions {
-  /** This process's id in the cluster (its channels' names). */
-  instanceId: string;
-  redisUrl: string;
-  owners: OwnerDirectory;
-  submitLocal: SubmitLocal;
-  logger: Logger;
-  /** How long a routed command may take, end to end, before the caller answers `unavailable` (default 3 s). */
-  timeoutMs?: number;
-  /** The retryAfterMs of this router's `unavailable` answers (default 1 s, like the loop's). */
-  retryAfterMs?: number;
-  /** Routed commands waiting for an owner's reply at once; beyond it callers get `busy` (memory stays bounded). */
-  maxPending?: number;
-  /** Wall clock for deadlines (ms); clocks of the processes are assumed to agree to well under timeoutMs (NTP). */
-  clock?: () => number;
-  timers?: Timers;
-  /** Longest wait between reconnection attempts to Redis (default 1 s). */
-  reconnectMaxMs?: number;
-}
-
-export interface RouterStats {
-  /** Commands this process ran for itself (the owner was this process). */
-  local: number;
-  /** Commands sent to another process. */
-  routed: number;
-  /** Routed commands answered by their owner (whatever the outcome). */
-  answered: number;
-  /** Commands received from other processes and run here. */
-  served: number;
-  /** No owner known: answered `unavailable` at once. */
-  ownerUnknown: number;
-  /** Redis unreachable, or the publish failed: `unavailable` at once. */
-  redisDown: number;
-  /** The owner was not subscribed (gone, disconnected): `unavailable` at once. */
-  noReceiver: number;
-  /** No reply within timeoutMs. */
-  timedOut: number;
-  /** Too many routed commands waiting: `busy`. */
-  overloaded: number;
-  /** Received for an event this process does not own at that epoch: refused. */
-  notOwner: number;
-  /** Received past its deadline: refused without running. */
-  expired: number;
-  /** Replies that came after their caller had been answered. */
-  lateReplies: number;
-  /** Messages on our channels that could not be read. */
-  malformed: number;
-}
+export type { CommandRouterOptions, OwnerDirectory, OwnerRef, RouterStats, SubmitLocal } from './routing';
 
 type Pending = { settle: (outcome: Outcome) => void; timer: unknown };
 
@@ -155,7 +83,7 @@ export class CommandRouter {
     const name = (role: string) => `seatline:${options.instanceId}:router-${role}`;
     this.pub = redisConnection(options.redisUrl, { connectionName: name('pub'), commandTimeoutMs: this.options.timeoutMs, reconnectMaxMs: this.options.reconnectMaxMs });
     // Resubscribed by hand on every 'ready', so `subscribed` says exactly when replies can arrive.
-    this.sub = redisConnection(options.redisUrl, { connectionName: name('sub'), reconnectMaxMs: this.options.reconnectMaxMs, autoResubscribe: false });
+    this.sub = redisConnection(options.redisUrl, { connectionName: name('sub'), commandTimeoutMs: this.options.timeoutMs, reconnectMaxMs: this.options.reconnectMaxMs, autoResubscribe: false });
   }
 
   /** Connects and subscribes; rejects (and closes) if Redis cannot be reached now. Reconnects by itself afterwards. */
@@ -239,6 +167,7 @@ export class CommandRouter {
       this.pending.set(requestId, { settle: resolve, timer });
       this.pub.publish(requestChannel(owner.instanceId), JSON.stringify(request)).then(
         (receivers) => {
+          if (receivers > 1) this.duplicateInstance(owner.instanceId, receivers);
           if (receivers > 0 || !this.pending.has(requestId)) return;
           // Nobody listens on the owner's channel: it is gone or cut off from Redis; no reply can come.
           this.counters.noReceiver++;
@@ -343,34 +272,23 @@ export class CommandRouter {
   private onMessage(channel: string, message: string): void {
     const kind = channel === requestChannel(this.instanceId) ? 'request' : channel === replyChannel(this.instanceId) ? 'reply' : null;
     if (!kind) return;
-    let data: unknown;
-    try {
-      data = JSON.parse(message);
-    } catch {
-      return this.malformed(channel, 'not JSON', message);
-    }
-    if (kind === 'request') {
-      const parsed = commandRequestSchema.safeParse(data);
-      if (parsed.success) {
-        this.serve(parsed.data).catch((error: unknown) => this.options.logger.error({ err: error, eventId: parsed.data.eventId }, 'command routing: serving a command failed'));
-        return;
-      }
-      this.malformed(channel, parsed.error.issues, message);
-      // Someone waits for this one (a process of another version, say): tell it now rather than at its timeout.
-      const envelope = envelopeSchema.safeParse(data);
-      if (envelope.success && envelope.data.kind === 'request') {
-        const outcome = this.unavailable('The server running this event could not read the command; retry shortly.');
-        void this.sendReply(envelope.data.origin, { v: ROUTING_SCHEMA_VERSION, kind: 'reply', requestId: envelope.data.requestId, origin: this.instanceId, outcome });
-      }
+    const decoded = decodeMessage(kind, message);
+    if (decoded.ok) {
+      const read = decoded.message;
+      if (read.kind === 'reply') return this.onReply(read);
+      this.serve(read).catch((error: unknown) => this.options.logger.error({ err: error, eventId: read.eventId }, 'command routing: serving a command failed'));
       return;
     }
-    const parsed = commandReplySchema.safeParse(data);
-    if (parsed.success) return this.onReply(parsed.data);
-    this.malformed(channel, parsed.error.issues, message);
-    // An unreadable reply is a lost reply: answer its caller now, as its timeout would.
-    const envelope = envelopeSchema.safeParse(data);
-    if (envelope.success && envelope.data.kind === 'reply') {
-      this.settle(envelope.data.requestId, this.unavailable('The answer of the server running this event could not be read; retry shortly.'));
+    this.malformed(channel, decoded.problem, message);
+    const waiting = decoded.waiting;
+    if (!waiting) return;
+    if (kind === 'request') {
+      // Someone waits for this one (a process of another version, say): tell it now rather than at its timeout.
+      const outcome = this.unavailable('The server running this event could not read the command; retry shortly.');
+      void this.sendReply(waiting.origin, { v: ROUTING_SCHEMA_VERSION, kind: 'reply', requestId: waiting.requestId, origin: this.instanceId, outcome });
+    } else {
+      // An unreadable reply is a lost reply: answer its caller now, as its timeout would.
+      this.settle(waiting.requestId, this.unavailable('The answer of the server running this event could not be read; retry shortly.'));
     }
   }
 
@@ -378,8 +296,7 @@ export class CommandRouter {
     this.counters.malformed++;
     const suppressed = this.throttle.allow('malformed');
     if (suppressed === null) return;
-    const issues = Array.isArray(problem) ? problem.slice(0, 5) : problem;
-    this.options.logger.warn({ channel, issues, sample: message.slice(0, 200), suppressed }, 'command routing: dropped a message that could not be read');
+    this.options.logger.warn({ channel, problem, sample: message.slice(0, 200), suppressed }, 'command routing: dropped a message that could not be read');
   }
 
   private async subscribe(): Promise<void> {
@@ -404,6 +321,13 @@ export class CommandRouter {
     if (wasSubscribed) this.options.logger.warn({ instanceId: this.instanceId }, 'command routing: lost the connection to Redis; routed commands answer unavailable until it is back');
   }
 
+  /** Two processes with one instance id would both believe they own its events: say so loudly. */
+  private duplicateInstance(instanceId: string, receivers: number): void {
+    const suppressed = this.throttle.allow('duplicate');
+    if (suppressed === null) return;
+    this.options.logger.error({ instanceId, receivers, suppressed }, 'command routing: several processes listen as one instance id; instance ids must be unique');
+  }
+
   private connectionTrouble(role: string, error: unknown): void {
     if (this.closed) return;
     const suppressed = this.throttle.allow(role === 'sub' || role === 'subscribe' ? 'sub' : 'pub');
@@ -414,17 +338,4 @@ export class CommandRouter {
   private unavailable(message: string): Failure & { retryAfterMs: number } {
     return { ok: false, code: 'unavailable', message, retryAfterMs: this.options.retryAfterMs };
   }
-}
-
-const QUIT_WAIT_MS = 1_000;
-
-/** QUIT when connected (Redis drops the subscriptions before answering), else, or if Redis hangs, just drop the socket. */
-async function quit(connection: Redis): Promise<void> {
-  if (connection.status === 'ready') {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_WAIT_MS)));
-    await Promise.race([connection.quit().then(() => undefined, () => undefined), timeout]);
-    clearTimeout(timer);
-  }
-  connection.disconnect();
 }

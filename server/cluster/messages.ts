@@ -198,6 +198,25 @@ export const commandReplySchema = z.strictObject({
 });
 export type CommandReply = z.infer<typeof commandReplySchema>;
 
+/** A message read off a channel: valid, or why not and (if its envelope says) who waits for an answer. */
+export type Decoded =
+  | { ok: true; message: CommandRequest | CommandReply }
+  | { ok: false; problem: unknown; waiting: { requestId: string; origin: string } | null };
+
+export function decodeMessage(kind: 'request' | 'reply', text: string): Decoded {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'not JSON', waiting: null };
+  }
+  const parsed = (kind === 'request' ? commandRequestSchema : commandReplySchema).safeParse(data);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const envelope = envelopeSchema.safeParse(data);
+  const waiting = envelope.success && envelope.data.kind === kind ? { requestId: envelope.data.requestId, origin: envelope.data.origin } : null;
+  return { ok: false, problem: parsed.error.issues.slice(0, 5), waiting };
+}
+
 // ---------- the schemas describe exactly the core's types ----------
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -33,3 +33,20 @@ export function redisConnection(url: string, options: RedisConnectionOptions): R
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt - 1, 10), reconnectMaxMs),
   });
 }
+
+const QUIT_WAIT_MS = 1_000;
+
+/** QUIT when connected (Redis drops the connection's subscriptions before it answers), else, or if Redis hangs, just drop the socket. */
+export async function quit(connection: Redis): Promise<void> {
+  if (connection.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_WAIT_MS)));
+    const quitted = connection.quit().then(
+      () => undefined,
+      () => undefined,
+    );
+    await Promise.race([quitted, timeout]);
+    clearTimeout(timer);
+  }
+  connection.disconnect();
+}
