@@ -95,6 +95,8 @@ export interface LeaseStore {
   history(eventId: string, limit: number): Promise<LeaseHistoryEntry[]>;
   /** The database's clock (epoch ms), the only clock leases are judged by. */
   databaseTimeMs(): Promise<number>;
+  /** Every event there is to own (ids only: cheap enough to read every few hundred ms). */
+  eventIds(): Promise<string[]>;
 }
 
 /** The database's clock in epoch ms, one value per statement. */
@@ -278,6 +280,10 @@ export class SqlLeaseStore implements LeaseStore {
       Math.max(0, Math.floor(limit)),
     );
     return rows.map((r) => ({ eventId: r.event_id, epoch: Number(r.epoch), ownerId: r.owner_id, at: Number(r.at), reason: r.reason }));
+  }
+
+  async eventIds(): Promise<string[]> {
+    return (await this.db.all<{ id: string }>('SELECT id FROM events ORDER BY id')).map((r) => r.id);
   }
 
   async databaseTimeMs(): Promise<number> {

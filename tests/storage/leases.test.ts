@@ -165,6 +165,7 @@ describe.each(storeKinds())('leases on %s', (kind) => {
     ]);
     expect((await leases.leasesOf('nobody')).length).toBe(0);
     expect((await leases.allLeases()).map((l) => l.eventId)).toEqual(['ev-1', 'ev-2', 'ev-3']);
+    expect(await leases.eventIds()).toEqual(['ev-1', 'ev-2', 'ev-3', 'ev-gone']);
     const renewed = await leases.renewMany(
       'A',
       [
