@@ -120,6 +120,7 @@ export class OwnershipManager {
     this.clock = options.clock ?? (() => performance.now());
     this.timers = options.timers ?? defaultTimers;
     this.eventIds = options.eventIds ?? (() => this.store.eventIds());
+    if (this.stepDownMarginMs < 0) throw new RangeError('stepDownMarginMs must not be negative: a process would believe a lease after the store let others in');
     if (this.stepDownMarginMs + this.checkIntervalMs >= this.leaseTtlMs) {
       throw new RangeError(`leaseTtlMs (${this.leaseTtlMs}) must exceed checkIntervalMs + stepDownMarginMs (${this.checkIntervalMs} + ${this.stepDownMarginMs}): renewals would never be in time`);
     }
