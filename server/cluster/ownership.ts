@@ -57,6 +57,12 @@ export interface OwnershipOptions {
   maxHandoffWaitMs?: number;
   /** Acquisitions in flight at once. */
   acquireConcurrency?: number;
+  /**
+   * A store call not answered by then counts as failed (default: leaseTtlMs). Across a partition a
+   * query can hang until TCP gives up, minutes later; the manager must keep its cadence meanwhile.
+   * (The call itself is not cancelled; a late answer is harmless: see renew() and acquireOne().)
+   */
+  storeCallTimeoutMs?: number;
   /** A monotonic clock in ms (default performance.now). */
   clock?: () => number;
   timers?: Timers;
@@ -82,6 +88,7 @@ export class OwnershipManager {
   private readonly stepDownMarginMs: number;
   private readonly maxHandoffWaitMs: number;
   private readonly acquireConcurrency: number;
+  private readonly storeCallTimeoutMs: number;
   private readonly clock: () => number;
   private readonly timers: Timers;
   private readonly store: LeaseStore;
@@ -117,6 +124,7 @@ export class OwnershipManager {
     this.stepDownMarginMs = options.stepDownMarginMs ?? this.checkIntervalMs;
     this.maxHandoffWaitMs = options.maxHandoffWaitMs ?? 5000;
     this.acquireConcurrency = options.acquireConcurrency ?? 8;
+    this.storeCallTimeoutMs = options.storeCallTimeoutMs ?? this.leaseTtlMs;
     this.clock = options.clock ?? (() => performance.now());
     this.timers = options.timers ?? defaultTimers;
     this.eventIds = options.eventIds ?? (() => this.store.eventIds());
@@ -385,13 +393,19 @@ export class OwnershipManager {
     });
   }
 
-  /** Runs a store call; a failure is reported and becomes undefined (the next round tries again). */
+  /** Runs a store call; a failure or no answer in time is reported and becomes undefined (the next round tries again). */
   private async attempt<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+    let timer: unknown = null;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.timers.setTimeout(() => reject(new Error(`no answer within ${this.storeCallTimeoutMs} ms`)), this.storeCallTimeoutMs);
+    });
     try {
-      return await call();
+      return await Promise.race([call(), timeout]);
     } catch (error) {
       this.owner.onError?.(`ownership: could not ${what}`, error);
       return undefined;
+    } finally {
+      this.timers.clearTimeout(timer);
     }
   }
 
