@@ -39,6 +39,7 @@ import type {
   WriterOptions,
 } from './store';
 import { SqlWaitingRoomStore, type WaitingRoomStore } from './waitingRoomStore';
+import { SqlLeaseStore, type LeaseStore } from './leaseStore';
 
 export interface Statement {
   sql: string;
@@ -79,6 +80,15 @@ export abstract class SqlStore implements Store {
     all: (sql, ...params) => this.all(sql, ...params),
     atomically: (statements) => this.atomically(statements),
   });
+
+  private leaseStore: LeaseStore | null = null;
+  /** Leases and instances (made on first use: the dialect, which picks the clock, is a subclass field). */
+  get leases(): LeaseStore {
+    return (this.leaseStore ??= new SqlLeaseStore(
+      { all: (sql, ...params) => this.all(sql, ...params), atomically: (statements) => this.atomically(statements) },
+      this.dialect,
+    ));
+  }
 
   protected async one<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     return (await this.all<T>(sql, ...params))[0];

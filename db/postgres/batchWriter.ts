@@ -9,7 +9,7 @@
 import type { GeneratedLayout } from '../../lib/venueLayout';
 import type { Effect } from '../../core/types';
 import { auditRowsOf, needsOrderedWrite, planBatch, type AuditEntry, type BatchPlan } from '../batchPlan';
-import type { BatchToWrite, BatchWriter, WriterOptions } from '../store';
+import { StoreFencedError, type BatchToWrite, type BatchWriter, type WriterOptions } from '../store';
 import { AUDIT_ID_BLOCK } from './schema';
 import type { Sql } from './connection';
 
@@ -17,6 +17,9 @@ import type postgres from 'postgres';
 
 type Tx = postgres.TransactionSql<{ bigint: number }>;
 type Query = postgres.PendingQuery<postgres.Row[]>;
+
+/** The SQLSTATE seatline_fence raises (db/migrations/postgres/0010_lease_triggers.sql). */
+const FENCED = 'SLF01';
 
 /** Audit ids come in blocks from audit_log_id_seq; one writer hands them out in order. */
 class AuditIds {
@@ -46,6 +49,7 @@ class AuditIds {
 
 export function createPostgresBatchWriter(sql: Sql, eventId: string, options: WriterOptions = {}): BatchWriter {
   const ids = new AuditIds(sql);
+  const fence = options.epoch;
   /** seat → newest audit row id, for the seat chains; loaded once, dropped after any failed write. */
   let heads: Map<string, number> | null = null;
 
@@ -285,6 +289,8 @@ export function createPostgresBatchWriter(sql: Sql, eventId: string, options: Wr
         // Not an async callback: postgres.js pipelines the queries only when it is handed the array itself.
         await sql.begin(((tx: Tx) => {
           const queries: Query[] = [];
+          // The fence comes first: FOR SHARE on the lease row orders this transaction against any takeover.
+          if (fence !== undefined) queries.push(tx`SELECT seatline_fence(${eventId}, ${fence}::bigint)` as unknown as Query);
           if (!needsOrderedWrite(batch.effects)) {
             const plan = planBatch(batch.effects);
             queries.push(...planStatements(tx, plan, batch.currency));
@@ -326,6 +332,7 @@ export function createPostgresBatchWriter(sql: Sql, eventId: string, options: Wr
         }) as unknown as (tx: Tx) => Promise<void>);
       } catch (error) {
         heads = null; // the chains may or may not have moved: read them again
+        if (fence !== undefined && (error as { code?: unknown }).code === FENCED) throw new StoreFencedError(eventId, fence);
         throw error;
       }
       for (const [seatId, id] of moved) cache.set(seatId, id);

@@ -311,3 +311,43 @@ export const waitingRoomEntries = pgTable(
       .where(sql`number IS NULL`),
   ],
 );
+
+// ---------- fenced ownership (issue 11; see db/sqlite/schema.ts and docs/scaling.md) ----------
+// Every time below is the DATABASE's clock (db/leaseStore.ts), never a process's.
+
+export const instances = pgTable('instances', {
+  instanceId: text('instance_id').primaryKey(),
+  startedAt: epochMs('started_at').notNull(),
+  heartbeatAt: epochMs('heartbeat_at').notNull(),
+  expiresAt: epochMs('expires_at').notNull(),
+  metaJson: text('meta_json').notNull().default('{}'),
+});
+
+export const eventLeases = pgTable('event_leases', {
+  eventId: text('event_id')
+    .primaryKey()
+    .references(() => events.id, { onDelete: 'cascade' }),
+  ownerId: text('owner_id').notNull(),
+  epoch: bigint('epoch', { mode: 'number' }).notNull(),
+  acquiredAt: epochMs('acquired_at').notNull(),
+  renewedAt: epochMs('renewed_at').notNull(),
+  expiresAt: epochMs('expires_at').notNull(),
+  releasedAt: epochMs('released_at'),
+});
+
+export const leaseHistory = pgTable(
+  'lease_history',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    eventId: text('event_id').notNull(),
+    epoch: bigint('epoch', { mode: 'number' }).notNull(),
+    ownerId: text('owner_id').notNull(),
+    at: epochMs('at').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [
+    uniqueIndex('lease_history_grant')
+      .on(t.eventId, t.epoch)
+      .where(sql`reason <> 'released'`),
+  ],
+);
