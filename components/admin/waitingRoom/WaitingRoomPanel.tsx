@@ -2,7 +2,7 @@
 // The organizer's waiting room for one event (issue 12): the settings form,
 // and the live view (people waiting, admitted per minute, active shoppers,
 // time to drain, pause / resume, admissions and joins per minute).
-import { useCallback, useEffect, useState, type CSSProperties, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { adminRequest } from '../../../lib/client/adminApi';
 import { fmtClock, fmtDuration, fmtInt } from '../../../lib/client/adminFormat';
 import type { AdminWaitingRoomAck, AdminWaitingRoomView } from '../../../lib/waitingRoom';
@@ -44,6 +44,11 @@ function AdmissionsChart({ room }: { room: AdminWaitingRoomView }) {
   const line = points.map((p, k) => `${k ? 'L' : 'M'}${(40 + slot * (k + 0.5)).toFixed(1)},${y(p.joined).toFixed(1)}`).join('');
   const admitted = points.reduce((n, p) => n + p.admitted, 0);
   const joined = points.reduce((n, p) => n + p.joined, 0);
+  // Where the chart scrolls (a phone), it opens on its latest minutes.
+  const plot = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (plot.current) plot.current.scrollLeft = plot.current.scrollWidth;
+  }, []);
   return (
     <figure className={w.chart}>
       <figcaption className={w.legend}>
@@ -61,7 +66,7 @@ function AdmissionsChart({ room }: { room: AdminWaitingRoomView }) {
           Joined per minute
         </span>
       </figcaption>
-      <div className={w.plot} role="region" aria-label="Admissions chart (scrolls sideways on a narrow screen)" tabIndex={0}>
+      <div className={w.plot} ref={plot} role="region" aria-label="Admissions chart (scrolls sideways on a narrow screen)" tabIndex={0}>
         <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Admissions (bars) and joins (line) per minute over the last 30 minutes: ${fmtInt(admitted)} admitted and ${fmtInt(joined)} joined in all`} data-testid="wr-chart">
           {[0, 0.5, 1].map((t) => (
             <g key={t}>
