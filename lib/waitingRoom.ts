@@ -32,6 +32,10 @@ export interface QueueUpdate {
   admitPerMinute: number;
   /** Admissions actually made in the last minute (lower than the rate while the shopper cap holds people back). */
   admittedLastMinute: number;
+  /** Whether the cap on active shoppers is what holds admissions back right now (then the measured rate is the honest one). */
+  shoppersAtCap: boolean;
+  /** How long an admitted buyer may shop (ms); checking out ends it early. */
+  shoppingWindowMs: number;
   opensAt: number | null;
   /** SHA-256 (hex) of the pre-queue shuffle's seed, published before opening. */
   seedCommitment: string;

@@ -22,7 +22,7 @@ import { SeatListPicker } from './SeatListPicker';
 import { SelectionPanel } from './SelectionPanel';
 import { useSeatSelection, type Notify } from './useSeatSelection';
 import { useWaitingRoom } from '../../lib/client/useWaitingRoom';
-import { ShoppingWindow } from '../WaitingRoom/ShoppingWindow';
+import { AdmissionNeeded, ShoppingWindow } from '../WaitingRoom/ShoppingWindow';
 import { WaitingRoom } from '../WaitingRoom/WaitingRoom';
 import styles from './EventPage.module.css';
 
@@ -40,13 +40,29 @@ interface EarlyAvailability {
 
 /** The event page: the waiting room while the event has one and the buyer is not admitted, else the seat map. */
 export function EventPage({ eventId }: { eventId: string }) {
-  const { gate, rejoin } = useWaitingRoom(eventId);
+  const { gate, rejoin, recheck } = useWaitingRoom(eventId);
+  /** Whether this page showed the queue: then admission is news, and the shopping window takes focus. */
+  const waited = useRef(false);
+  if (gate.kind === 'queue') waited.current = true;
   if (gate.kind === 'loading') return <EventPageSkeleton />;
   if (gate.kind === 'queue') return <WaitingRoom eventId={eventId} gate={gate} onRejoin={rejoin} />;
-  return <EventShop eventId={eventId} admission={gate.admission} admittedUntil={gate.admittedUntil} />;
+  return <EventShop eventId={eventId} admission={gate.admission} admittedUntil={gate.admittedUntil} justAdmitted={waited.current} onJoinQueue={recheck} />;
 }
 
-function EventShop({ eventId, admission, admittedUntil }: { eventId: string; admission: string | null; admittedUntil: number | null }) {
+function EventShop({
+  eventId,
+  admission,
+  admittedUntil,
+  justAdmitted,
+  onJoinQueue,
+}: {
+  eventId: string;
+  admission: string | null;
+  admittedUntil: number | null;
+  justAdmitted: boolean;
+  /** Leaves the seat map for the event's waiting room. */
+  onJoinQueue(): void;
+}) {
   const router = useRouter();
   const [event, setEvent] = useState<EventDetail | null>(null);
   const [loadError, setLoadError] = useState<Fail['error'] | null>(null);
@@ -119,7 +135,10 @@ function EventShop({ eventId, admission, admittedUntil }: { eventId: string; adm
     setDetailsRevision((n) => n + 1);
   }, []);
 
-  const live = useEventLive(eventId, index, onHoldGone, onEventChanged, admission);
+  /** A new hold was refused for want of an admission (the room was switched on, or the window ended). */
+  const [notAdmitted, setNotAdmitted] = useState(false);
+  const onNotAdmitted = useCallback(() => setNotAdmitted(true), []);
+  const live = useEventLive(eventId, index, onHoldGone, onEventChanged, admission, onNotAdmitted);
 
   // Draw the page-load snapshot at once rather than after the socket has connected and
   // joined (several round trips after the layout is ready). It is a real, versioned
@@ -186,14 +205,19 @@ function EventShop({ eventId, admission, admittedUntil }: { eventId: string; adm
   if (!event || !index || !live.store) return <EventPageSkeleton />;
 
   const saleBlocked = SALE_BLOCKED[event.saleStatus];
-  const blockedReason = saleBlocked ?? (live.connection === 'live' ? null : 'Reconnecting to live availability…');
+  const blockedReason =
+    saleBlocked ?? (notAdmitted ? 'Holding seats needs your turn in the queue.' : live.connection === 'live' ? null : 'Reconnecting to live availability…');
   const bestStillHeld = bestSeatIds !== null && live.holds.some((h) => h.seatIds[0] === bestSeatIds[0]);
   const mapHints = seatMapHints(bestStillHeld ? bestSeatIds : null, selection.stranded);
 
   return (
     <div className="page">
       <EventHeader event={event} connection={live.connection} />
-      {admittedUntil !== null && <ShoppingWindow until={admittedUntil} />}
+      {notAdmitted ? (
+        <AdmissionNeeded wasAdmitted={admittedUntil !== null} onJoinQueue={onJoinQueue} />
+      ) : (
+        admittedUntil !== null && <ShoppingWindow until={admittedUntil} onQueueAgain={onJoinQueue} justAdmitted={justAdmitted} />
+      )}
       {saleBlocked && <p className={`notice notice--warning ${styles.saleNotice}`}>{saleBlocked}</p>}
 
       <div className={styles.layout}>

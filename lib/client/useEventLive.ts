@@ -43,9 +43,13 @@ export function useEventLive(
   onEventChanged?: EventChangedListener,
   /** The waiting room's signed admission, sent with every new hold (null: the event has no room). */
   admission?: string | null,
+  /** A new hold was refused for want of a valid admission (the room was switched on, or the window ended). */
+  onNotAdmitted?: (message: string) => void,
 ) {
   const admissionRef = useRef(admission);
   admissionRef.current = admission;
+  const onNotAdmittedRef = useRef(onNotAdmitted);
+  onNotAdmittedRef.current = onNotAdmitted;
   const store = useMemo(() => (index ? new SeatStatusStore(index) : null), [index]);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [synced, setSynced] = useState(false);
@@ -190,26 +194,25 @@ export function useEventLive(
     }
   }, []);
 
-  const createHold = useCallback(
-    async (seatIds: string[], ga?: { areaId: string; quantity: number }[]): Promise<HoldAck> => {
-      const base = ga?.length ? { eventId, seatIds, ga } : { eventId, seatIds };
-      const payload = admissionRef.current ? { ...base, admission: admissionRef.current } : base;
+  /** Every kind of new hold goes through here: it carries the admission, and a refusal for want of one is reported. */
+  const sendHold = useCallback(
+    async (request: { seatIds: string[]; ga?: { areaId: string; quantity: number }[] } | { best: BestRequest }): Promise<HoldAck> => {
+      const payload = { eventId, ...request, ...(admissionRef.current ? { admission: admissionRef.current } : {}) };
       const res = await call((s) => s.emitWithAck('hold:create', payload));
       if (res.ok) upsertHold(res.hold);
+      else if (res.error.code === 'not_admitted') onNotAdmittedRef.current?.(res.error.message);
       return res;
     },
     [call, eventId, upsertHold],
   );
 
-  /** Best available: the server picks and holds `best.quantity` seats in one step. */
-  const createBestHold = useCallback(
-    async (best: BestRequest): Promise<HoldAck> => {
-      const res = await call((s) => s.emitWithAck('hold:create', { eventId, best }));
-      if (res.ok) upsertHold(res.hold);
-      return res;
-    },
-    [call, eventId, upsertHold],
+  const createHold = useCallback(
+    (seatIds: string[], ga?: { areaId: string; quantity: number }[]): Promise<HoldAck> => sendHold(ga?.length ? { seatIds, ga } : { seatIds }),
+    [sendHold],
   );
+
+  /** Best available: the server picks and holds `best.quantity` seats in one step. */
+  const createBestHold = useCallback((best: BestRequest): Promise<HoldAck> => sendHold({ best }), [sendHold]);
 
   const extendHold = useCallback(
     async (holdId: string): Promise<HoldAck> => {

@@ -26,8 +26,10 @@ async function solvePow(eventId: string): Promise<string | null> {
   return btoa(JSON.stringify({ algorithm: c.algorithm, challenge: c.challenge, number: solution.number, salt: c.salt, signature: c.signature }));
 }
 
-export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): void } {
+export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): void; recheck(): void } {
   const [status, setStatus] = useState<QueueStatus | null>(null);
+  /** Bumped to read the room again from scratch (the shop learnt the room is on, or the window ended). */
+  const [generation, setGeneration] = useState(0);
   const [room, setRoom] = useState<QueueUpdate | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [working, setWorking] = useState<string | null>(null);
@@ -94,7 +96,7 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
       socketRef.current?.disconnect();
       socketRef.current = null;
     };
-  }, [eventId, join]);
+  }, [eventId, join, generation]);
 
   // The shuffle gave us a number, or "now serving" passed ours (an admission notice lost in a
   // reconnect): ask again, after a random pause so a whole queue does not ask at once.
@@ -115,9 +117,14 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
   else if (status.state === 'admitted') gate = { kind: 'shop', admission: status.admission ?? null, admittedUntil: status.admittedUntil ?? null };
   else {
     const position = number !== undefined && room ? positionOf(number, room.serving) : null;
-    const capped = room ? room.activeShoppers > 0 && room.admittedLastMinute < room.admitPerMinute : false;
-    const estimatedWaitMs = position !== null && room ? estimatedWaitMsOf(position, room, capped) : null;
+    const estimatedWaitMs = position !== null && room ? estimatedWaitMsOf(position, room, room.shoppersAtCap) : null;
     gate = { kind: 'queue', status, room, position, estimatedWaitMs, error, working };
   }
-  return { gate, rejoin: () => void join() };
+  const recheck = useCallback(() => {
+    setStatus(null);
+    setRoom(null);
+    setError(null);
+    setGeneration((n) => n + 1);
+  }, []);
+  return { gate, rejoin: () => void join(), recheck };
 }
