@@ -1,15 +1,18 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { HoldView } from '../../lib/protocol';
 import { errorText } from '../../lib/client/errorText';
 import { formatPrice, pluralize } from '../../lib/client/format';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import type { EventLive } from '../../lib/client/useEventLive';
-import { CheckoutForm } from './CheckoutForm';
 import { HoldCountdown } from './HoldCountdown';
 import { SeatLines } from './SeatLines';
 import type { Notify } from './useSeatSelection';
 import styles from './EventPage.module.css';
+
+// The form validates with the contract's zod schema: loaded when a hold exists, not with the page.
+const loadCheckoutForm = () => import('./CheckoutForm');
+const CheckoutForm = lazy(() => loadCheckoutForm().then((m) => ({ default: m.CheckoutForm })));
 
 interface HoldPanelProps {
   index: SeatIndex;
@@ -23,6 +26,7 @@ interface HoldPanelProps {
 
 export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = false }: HoldPanelProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => void loadCheckoutForm(), []);
   useEffect(() => {
     if (!autoFocus || !headingRef.current) return;
     headingRef.current.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
@@ -66,13 +70,15 @@ export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = fals
       </div>
 
       {checkingOut ? (
-        <CheckoutForm
-          holdId={hold.id}
-          totalText={totalText}
-          onConfirm={live.confirmHold}
-          onOrder={onOrder}
-          onCancel={() => setCheckingOut(false)}
-        />
+        <Suspense fallback={<p className={styles.help}>Loading checkout…</p>}>
+          <CheckoutForm
+            holdId={hold.id}
+            totalText={totalText}
+            onConfirm={live.confirmHold}
+            onOrder={onOrder}
+            onCancel={() => setCheckingOut(false)}
+          />
+        </Suspense>
       ) : (
         <div className={styles.holdActions}>
           <button type="button" className="button button--primary button--block" onClick={() => setCheckingOut(true)} disabled={busy !== null}>

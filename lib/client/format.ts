@@ -1,5 +1,5 @@
 // Display formatting shared by the buyer pages.
-import { formatPrice } from '../protocol';
+import { formatPrice } from '../wireFormat';
 
 export { formatPrice };
 

@@ -1,7 +1,8 @@
 // A compact, index-based view of an event's static seat layout.
 // Seats are addressed by their position in EventDetail.seats (an integer index),
 // which lets the map and the status store use typed arrays instead of 20k objects.
-import { formatPrice, type EventDetail, type SeatLayout } from '../protocol';
+import type { EventDetail, SeatLayout } from '../protocol';
+import { formatPrice } from '../wireFormat';
 
 export interface RowGroup {
   name: string;

@@ -2,25 +2,14 @@
 // Live connection to one event: Socket.IO join, seat deltas with version-gap
 // detection and resync, and the buyer's own holds.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import type {
-  BuyerDetails,
-  ClientToServerEvents,
-  ConfirmAck,
-  Fail,
-  HoldAck,
-  HoldView,
-  JoinAck,
-  ReleaseAck,
-  SeatsUpdate,
-  ServerToClientEvents,
-} from '../protocol';
-import { seatsUpdateSchema, updateAction } from '../protocol';
+import type { BuyerDetails, ConfirmAck, Fail, HoldAck, HoldView, JoinAck, ReleaseAck, SeatsUpdate } from '../protocol';
+import { updateAction } from '../wireFormat';
 import { getClockSkewMs } from './api';
+import type { LiveSocket } from './liveSocket';
 import type { SeatIndex } from './seatIndex';
 import { SeatStatusStore } from './seatStatusStore';
 
-export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type { LiveSocket };
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 export type HoldGoneReason = 'expired' | 'released' | 'admin_released';
 export type HoldGoneListener = (hold: HoldView, reason: HoldGoneReason) => void;
@@ -75,9 +64,9 @@ export function useEventLive(
   // Socket lifecycle: connect, join, apply deltas, resync on gaps and reconnects.
   useEffect(() => {
     if (!store) return;
-    const socket: LiveSocket = io({ withCredentials: true, forceNew: true, reconnectionDelayMax: 5000 });
-    socketRef.current = socket;
     let disposed = false;
+    let socket: LiveSocket | null = null;
+    let parseUpdate: (raw: unknown) => SeatsUpdate | null = () => null;
     let resyncing = false;
     let buffered: SeatsUpdate[] = [];
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -112,7 +101,7 @@ export function useEventLive(
     };
 
     function join() {
-      if (disposed || !socket.connected) return;
+      if (disposed || !socket?.connected) return;
       resyncing = true;
       socket.timeout(ACK_TIMEOUT_MS).emit('event:join', { eventId }, (err, res) => {
         if (disposed) return;
@@ -125,9 +114,8 @@ export function useEventLive(
     }
 
     function onUpdate(raw: SeatsUpdate) {
-      const parsed = seatsUpdateSchema.safeParse(raw);
-      if (!store || !parsed.success || parsed.data.eventId !== eventId) return;
-      const update = parsed.data;
+      const update = parseUpdate(raw);
+      if (!store || !update || update.eventId !== eventId) return;
       if (resyncing) {
         if (buffered.length < MAX_BUFFERED_UPDATES) buffered.push(update);
         return;
@@ -144,23 +132,34 @@ export function useEventLive(
       }
     }
 
-    socket.on('connect', () => {
-      clearTimeout(retryTimer);
-      join();
+    const connect = (live: typeof import('./liveSocket')) => {
+      if (disposed) return;
+      parseUpdate = live.parseSeatsUpdate;
+      const s = live.connectLiveSocket();
+      socket = s;
+      socketRef.current = s;
+      s.on('connect', () => {
+        clearTimeout(retryTimer);
+        join();
+      });
+      s.on('disconnect', () => setConnection('reconnecting'));
+      s.on('connect_error', () => setConnection('reconnecting'));
+      s.on('seats:update', onUpdate);
+      s.on('hold:expired', (n) => n.eventId === eventId && dropHold(n.holdId, 'expired'));
+      s.on('hold:released', (n) => n.eventId === eventId && dropHold(n.holdId, n.reason));
+      // An organizer edited the event (sale status, layout) or deleted it.
+      s.on('event:changed', (n) => n.eventId === eventId && onEventChangedRef.current?.(n.change));
+    };
+    // Loaded after mount: the map is drawn from the HTTP snapshot meanwhile (see EventPage).
+    import('./liveSocket').then(connect, () => {
+      if (!disposed) setConnection('reconnecting');
     });
-    socket.on('disconnect', () => setConnection('reconnecting'));
-    socket.on('connect_error', () => setConnection('reconnecting'));
-    socket.on('seats:update', onUpdate);
-    socket.on('hold:expired', (n) => n.eventId === eventId && dropHold(n.holdId, 'expired'));
-    socket.on('hold:released', (n) => n.eventId === eventId && dropHold(n.holdId, n.reason));
-    // An organizer edited the event (sale status, layout) or deleted it.
-    socket.on('event:changed', (n) => n.eventId === eventId && onEventChangedRef.current?.(n.change));
 
     return () => {
       disposed = true;
       clearTimeout(retryTimer);
-      socket.removeAllListeners();
-      socket.disconnect();
+      socket?.removeAllListeners();
+      socket?.disconnect();
       socketRef.current = null;
     };
   }, [eventId, store, dropHold, setHolds]);
