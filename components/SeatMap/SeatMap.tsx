@@ -4,12 +4,17 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import type { SeatStatusStore } from '../../lib/client/seatStatusStore';
-import { gaAreaAccessibleName, seatAccessibleName, seatStatusText } from '../../lib/client/seatLabels';
-import { ARROW_DIRECTIONS, nextSeat, representative, seatNearest } from './keyboardNav';
+import { gaAreaAccessibleName, holdChangeSentence, seatAccessibleName, seatStatusText } from '../../lib/client/seatLabels';
+import type { HoldChange } from '../../lib/client/useEventLive';
+import { markPageDraw } from './firstDrawMarks';
+import { ARROW_DIRECTIONS, nextSeat, representative, startSeat } from './keyboardNav';
+import { labelLevel } from './mapLabels';
+import type { PointerKind } from './mapZoom';
 import { MapControls } from './MapControls';
 import { SeatMapRenderer } from './SeatMapRenderer';
 import { SeatTooltip } from './SeatTooltip';
 import { useMapGestures, type GestureHandlers } from './useMapGestures';
+import { ViewAnimator } from './ViewAnimator';
 import styles from './SeatMap.module.css';
 
 export interface SeatMapProps {
@@ -21,6 +26,12 @@ export interface SeatMapProps {
   onToggleSeat(seatId: string): string;
   /** A general-admission area was clicked or chosen with Enter; returns a sentence to announce. */
   onPickArea?(areaId: string): string;
+  /** When this changes to a non-empty list, the map moves (animated) to show all these seats. */
+  focusSeatIds?: readonly string[];
+  /** Seats drawn with a warning mark: a "!" sign and a dashed ring (e.g. a seat a hold would strand). */
+  warnSeatIds?: readonly string[];
+  /** The latest change to the buyer's holds: the map's live status says it. */
+  holdChange?: HoldChange | null;
 }
 
 interface TooltipTarget {
@@ -29,15 +40,25 @@ interface TooltipTarget {
   y: number;
 }
 
-export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPickArea }: SeatMapProps) {
+const NO_IDS: readonly string[] = [];
+
+export function SeatMap(props: SeatMapProps) {
+  const { index, store, selectedIds, mineIds, onToggleSeat, onPickArea, holdChange } = props;
+  const focusSeatIds = props.focusSeatIds ?? NO_IDS;
+  const warnSeatIds = props.warnSeatIds ?? NO_IDS;
   const containerRef = useRef<HTMLDivElement>(null);
   const stageRef = useRef<HTMLCanvasElement>(null);
   const seatsRef = useRef<HTMLCanvasElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
   const rendererRef = useRef<SeatMapRenderer | null>(null);
+  const animatorRef = useRef<ViewAnimator | null>(null);
   const [tooltip, setTooltip] = useState<TooltipTarget | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const focusRef = useRef(-1);
+  /** The pointer the buyer last used; decides how large seats must be to pick them. */
+  const pointerRef = useRef<PointerKind>('mouse');
+  /** Seats to show once the first statuses are drawn (focusSeatIds set before that). */
+  const pendingFocusRef = useRef<number[] | null>(null);
 
   const label = useCallback(
     (i: number) => {
@@ -48,18 +69,42 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
     [index, store, mineIds],
   );
 
+  const showTooltipAt = useCallback((i: number, x?: number, y?: number) => {
+    const renderer = rendererRef.current;
+    if (i < 0 || !renderer) return setTooltip(null);
+    const pos = renderer.seatScreenPosition(i);
+    setTooltip({ seatIndex: i, x: x ?? pos.x, y: y ?? pos.y - pos.radiusPx });
+  }, []);
+
   // Create the renderer, keep it sized to the container, and apply live deltas. A layout
   // effect: if statuses are already known, the seats are drawn before the page's first
   // paint instead of one frame (and the browser's whole-page layout and paint) later.
   useLayoutEffect(() => {
     const container = containerRef.current!;
     const seatsCanvas = seatsRef.current!;
-    const renderer = new SeatMapRenderer(
-      { stage: stageRef.current!, seats: seatsCanvas, overlay: overlayRef.current! },
-      index,
-      store,
-    );
+    if (typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches) pointerRef.current = 'touch';
+    const renderer = new SeatMapRenderer({ stage: stageRef.current!, seats: seatsCanvas, overlay: overlayRef.current! }, index, store);
     rendererRef.current = renderer;
+    // What the view shows, for tests and tools (and the seat size that decides what a tap does).
+    renderer.onDrawn = (painted) => {
+      const { scale, offsetX, offsetY } = renderer.view;
+      const data = seatsCanvas.dataset;
+      data.viewScale = scale.toFixed(5);
+      data.viewX = offsetX.toFixed(2);
+      data.viewY = offsetY.toFixed(2);
+      data.seatPx = (renderer.radiusPx() * 2).toFixed(1);
+      data.pickable = String(renderer.seatsPickable(pointerRef.current));
+      data.labels = labelLevel(renderer.radiusPx());
+      data.seatNumbers = String(painted.seatNumbers);
+      data.rowLabels = String(painted.rowLabels);
+    };
+    const animator = new ViewAnimator(renderer, (moving) => {
+      if (moving) seatsCanvas.dataset.animating = 'true';
+      else delete seatsCanvas.dataset.animating;
+      if (moving) return setTooltip(null);
+      if (focusRef.current >= 0 && document.activeElement === seatsCanvas) showTooltipAt(focusRef.current);
+    });
+    animatorRef.current = animator;
     let firstDrawDone = false;
     const draw = () => {
       if (store.version < 0) return; // wait for the first availability snapshot
@@ -68,11 +113,11 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
         return;
       }
       firstDrawDone = true;
-      performance.mark('seatmap-first-draw-start');
-      renderer.drawAll();
-      performance.mark('seatmap-first-draw-end');
-      const ms = performance.measure('seatmap-first-draw', 'seatmap-first-draw-start', 'seatmap-first-draw-end').duration;
-      seatsCanvas.dataset.firstDrawMs = ms.toFixed(1);
+      markPageDraw(() => renderer.drawAll());
+      const pending = pendingFocusRef.current;
+      pendingFocusRef.current = null;
+      const view = pending && renderer.focusView(pending);
+      if (view) animator.animateTo(view);
     };
     const resize = () => {
       const rect = container.getBoundingClientRect();
@@ -108,10 +153,12 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
       unsubscribe();
       observer.disconnect();
       dprQuery.removeEventListener('change', onDprChange);
+      animator.cancel();
+      animatorRef.current = null;
       renderer.dispose();
       rendererRef.current = null;
     };
-  }, [index, store]);
+  }, [index, store, showTooltipAt]);
 
   const selectedIndices = useMemo(() => toIndices(index, selectedIds), [index, selectedIds]);
   const mineIndices = useMemo(() => toIndices(index, mineIds), [index, mineIds]);
@@ -119,12 +166,31 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
     rendererRef.current?.setMarks(selectedIndices, mineIndices);
   }, [selectedIndices, mineIndices]);
 
-  const showTooltipAt = useCallback((i: number, x?: number, y?: number) => {
+  const warnKey = warnSeatIds.join('\n');
+  useEffect(() => {
+    rendererRef.current?.setWarnings(toIndices(index, warnSeatIds));
+    // warnKey stands for the list's content: a new array with the same seats changes nothing.
+  }, [index, warnKey]);
+
+  const focusKey = focusSeatIds.join('\n');
+  useEffect(() => {
+    const indices = toIndices(index, focusSeatIds);
     const renderer = rendererRef.current;
-    if (i < 0 || !renderer) return setTooltip(null);
-    const pos = renderer.seatScreenPosition(i);
-    setTooltip({ seatIndex: i, x: x ?? pos.x, y: y ?? pos.y - pos.radiusPx });
-  }, []);
+    if (indices.length === 0 || !renderer) return;
+    if (store.version < 0) {
+      pendingFocusRef.current = indices;
+      return;
+    }
+    const view = renderer.focusView(indices);
+    if (view) animatorRef.current?.animateTo(view);
+    // Only a change of the seats moves the view, not a new array with the same ones.
+  }, [index, store, focusKey]);
+
+  const holdChangeSerial = holdChange?.serial;
+  useEffect(() => {
+    if (holdChange) setAnnouncement(holdChangeSentence(index, holdChange.kind, holdChange.hold, Date.now()));
+    // One announcement per change (serial), not per re-render.
+  }, [holdChangeSerial]);
 
   const toggle = useCallback(
     (i: number) => {
@@ -137,17 +203,45 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
     [index, label, onToggleSeat, onPickArea],
   );
 
-  const gestures = useRef<GestureHandlers>({ onHover: () => {}, onTap: () => {}, onViewChange: () => {} });
+  const gestures = useRef<GestureHandlers>({ onHover: () => {}, onTap: () => {}, onGestureStart: () => {}, onViewChange: () => {} });
   gestures.current = {
-    onHover(i) {
-      rendererRef.current?.setHover(i);
-      if (seatsRef.current) seatsRef.current.style.cursor = i >= 0 ? 'pointer' : '';
+    onHover(point) {
+      const renderer = rendererRef.current;
+      const seats = seatsRef.current;
+      if (!renderer || !seats) return;
+      const target = point ? renderer.tapTarget(point.x, point.y, 'mouse') : ({ kind: 'none' } as const);
+      const i = target.kind === 'seat' || target.kind === 'area' ? target.index : -1;
+      renderer.setHover(i);
+      seats.style.cursor = i >= 0 ? 'pointer' : target.kind === 'zoom' ? 'zoom-in' : '';
       showTooltipAt(i);
     },
-    onTap(i, pointerType) {
-      if (i < 0) return setTooltip(null);
-      setAnnouncement(toggle(i));
-      if (pointerType !== 'mouse') showTooltipAt(i);
+    onTap(x, y, pointer) {
+      const renderer = rendererRef.current;
+      if (!renderer) return;
+      pointerRef.current = pointer;
+      const target = renderer.tapTarget(x, y, pointer);
+      switch (target.kind) {
+        case 'seat':
+        case 'area':
+          setAnnouncement(toggle(target.index));
+          if (pointer === 'touch') showTooltipAt(target.index);
+          return;
+        case 'zoom':
+          setTooltip(null);
+          animatorRef.current?.animateTo(target.view);
+          setAnnouncement(`Zoomed in on ${target.section.name}. Tap a seat to choose it.`);
+          return;
+        case 'none':
+          setTooltip(null);
+          return;
+        default: {
+          const _exhaustive: never = target;
+          throw new Error(`unknown tap target ${JSON.stringify(_exhaustive)}`);
+        }
+      }
+    },
+    onGestureStart() {
+      animatorRef.current?.cancel();
     },
     onViewChange() {
       setTooltip(null);
@@ -160,20 +254,19 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
     if (!renderer || i < 0) return;
     focusRef.current = i;
     renderer.setFocus(i);
-    if (renderer.revealSeat(i)) renderer.drawAll();
     setAnnouncement(label(i));
-    showTooltipAt(i);
+    // Too small to see on the overview: go to the seat's section first.
+    const sectionView = !index.gaAreaOf(i) && !renderer.seatsPickable('mouse') ? renderer.sectionViewFor(i, 'mouse') : null;
+    if (sectionView) return animatorRef.current?.animateTo(sectionView);
+    if (renderer.revealSeat(i)) renderer.drawAll();
+    if (!animatorRef.current?.running) showTooltipAt(i);
   };
 
+  /** Where the keyboard starts: the front row of the best section (see startSeat), or any seat. */
   const initialFocus = () => {
-    const renderer = rendererRef.current;
-    if (!renderer) return -1;
     if (focusRef.current >= 0) return focusRef.current;
-    const { widthPx, heightPx } = renderer.size;
-    const cx = renderer.view.toLayoutX(widthPx / 2);
-    const cy = renderer.view.toLayoutY(heightPx / 2);
-    const free = seatNearest(index, cx, cy, (i) => store.codes[i] === 0);
-    return representative(index, free >= 0 ? free : seatNearest(index, cx, cy, () => true));
+    const free = startSeat(index, (i) => store.codes[i] === 0 && !mineIds.has(index.seats[i].id));
+    return representative(index, free >= 0 ? free : startSeat(index, () => true));
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
@@ -205,14 +298,14 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
   const zoom = (factor: number) => {
     const renderer = rendererRef.current;
     if (!renderer) return;
+    animatorRef.current?.cancel();
     const { widthPx, heightPx } = renderer.size;
     if (renderer.view.zoomAt(factor, widthPx / 2, heightPx / 2)) renderer.requestDraw();
     setTooltip(null);
   };
   const fit = () => {
-    rendererRef.current?.fit();
-    rendererRef.current?.requestDraw();
-    setTooltip(null);
+    const renderer = rendererRef.current;
+    if (renderer) animatorRef.current?.animateTo(renderer.fitView());
   };
 
   return (
@@ -224,7 +317,7 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
           className={`${styles.layer} ${styles.interactive}`}
           tabIndex={0}
           role="application"
-          aria-label={`Seat map for ${index.event.name}, ${index.count} seats. Use the arrow keys to move between seats, Enter or Space to select or deselect a seat, plus and minus to zoom, 0 to fit.`}
+          aria-label={`Seat map for ${index.event.name}, ${index.count} seats. Use the arrow keys to move between seats, starting in the front row nearest the stage; Enter or Space to select or deselect a seat, plus and minus to zoom, 0 to fit.`}
           data-seat-count={index.count}
           onKeyDown={onKeyDown}
           onFocus={(e) => {
@@ -241,17 +334,17 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
         )}
         <MapControls onZoomIn={() => zoom(1.5)} onZoomOut={() => zoom(1 / 1.5)} onFit={fit} />
         <p className={styles.hint} aria-hidden="true">
-          Scroll or pinch to zoom · drag to move
+          Click a section to zoom in · scroll or pinch to zoom · drag to move
         </p>
       </div>
-      <div className="sr-only" aria-live="polite" aria-atomic="true">
+      <div className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="seat-map-status">
         {announcement}
       </div>
     </div>
   );
 }
 
-function toIndices(index: SeatIndex, ids: ReadonlySet<string>): number[] {
+function toIndices(index: SeatIndex, ids: Iterable<string>): number[] {
   const out: number[] = [];
   for (const id of ids) {
     const i = index.indexById.get(id);

@@ -24,6 +24,15 @@ function offline(message: string): Fail {
 
 export type EventChangedListener = (change: 'details' | 'layout' | 'deleted') => void;
 
+/** What happened to one of the buyer's holds (for the map's screen-reader status). */
+export type HoldChangeKind = 'held' | 'extended' | 'bought' | HoldGoneReason;
+export interface HoldChange {
+  /** Grows with every change, so the same kind twice is still news. */
+  serial: number;
+  kind: HoldChangeKind;
+  hold: HoldView;
+}
+
 export function useEventLive(
   eventId: string,
   index: SeatIndex | null,
@@ -35,6 +44,12 @@ export function useEventLive(
   const [synced, setSynced] = useState(false);
   const [holds, setHoldsState] = useState<HoldView[]>([]);
   const holdsRef = useRef<HoldView[]>([]);
+  const [holdChange, setHoldChange] = useState<HoldChange | null>(null);
+  const holdChangeSerial = useRef(0);
+  const noteHoldChange = useCallback((kind: HoldChangeKind, hold: HoldView) => {
+    holdChangeSerial.current += 1;
+    setHoldChange({ serial: holdChangeSerial.current, kind, hold });
+  }, []);
   const socketRef = useRef<LiveSocket | null>(null);
   const onHoldGoneRef = useRef(onHoldGone);
   onHoldGoneRef.current = onHoldGone;
@@ -47,18 +62,24 @@ export function useEventLive(
   }, []);
 
   const upsertHold = useCallback(
-    (hold: HoldView) => setHolds([...holdsRef.current.filter((h) => h.id !== hold.id), hold]),
-    [setHolds],
+    (hold: HoldView) => {
+      const known = holdsRef.current.some((h) => h.id === hold.id);
+      setHolds([...holdsRef.current.filter((h) => h.id !== hold.id), hold]);
+      noteHoldChange(known ? 'extended' : 'held', hold);
+    },
+    [setHolds, noteHoldChange],
   );
 
+  /** Forgets a hold; `reason` (the server or the clock ended it) is also told to onHoldGone. */
   const dropHold = useCallback(
-    (holdId: string, reason: HoldGoneReason | null) => {
+    (holdId: string, reason: HoldGoneReason | null, kind: HoldChangeKind = reason ?? 'released') => {
       const hold = holdsRef.current.find((h) => h.id === holdId);
       if (!hold) return;
       setHolds(holdsRef.current.filter((h) => h.id !== holdId));
+      noteHoldChange(kind, hold);
       if (reason) onHoldGoneRef.current?.(hold, reason);
     },
-    [setHolds],
+    [setHolds, noteHoldChange],
   );
 
   // Socket lifecycle: connect, join, apply deltas, resync on gaps and reconnects.
@@ -92,7 +113,9 @@ export function useEventLive(
       const nowMs = Date.now() + getClockSkewMs();
       for (const old of holdsRef.current) {
         if (!mine.some((h) => h.id === old.id)) {
-          onHoldGoneRef.current?.(old, old.expiresAt <= nowMs ? 'expired' : 'released');
+          const reason = old.expiresAt <= nowMs ? 'expired' : 'released';
+          noteHoldChange(reason, old);
+          onHoldGoneRef.current?.(old, reason);
         }
       }
       setHolds(mine);
@@ -162,7 +185,7 @@ export function useEventLive(
       socket?.disconnect();
       socketRef.current = null;
     };
-  }, [eventId, store, dropHold, setHolds]);
+  }, [eventId, store, dropHold, setHolds, noteHoldChange]);
 
   // Local expiry: the countdown reaching zero clears the hold even if the
   // server's hold:expired notice is late or lost.
@@ -207,7 +230,8 @@ export function useEventLive(
   const releaseHold = useCallback(
     async (holdId: string): Promise<ReleaseAck> => {
       const res = await call((s) => s.emitWithAck('hold:release', { holdId }));
-      if (res.ok || res.error.code === 'not_found' || res.error.code === 'hold_expired') dropHold(holdId, null);
+      if (res.ok || res.error.code === 'not_found') dropHold(holdId, null, 'released');
+      else if (res.error.code === 'hold_expired') dropHold(holdId, null, 'expired');
       return res;
     },
     [call, dropHold],
@@ -216,14 +240,14 @@ export function useEventLive(
   const confirmHold = useCallback(
     async (holdId: string, buyer: BuyerDetails, idempotencyKey: string): Promise<ConfirmAck> => {
       const res = await call((s) => s.emitWithAck('hold:confirm', { holdId, buyer, idempotencyKey }));
-      if (res.ok) dropHold(holdId, null);
+      if (res.ok) dropHold(holdId, null, 'bought');
       else if (res.error.code === 'hold_expired') dropHold(holdId, 'expired');
       return res;
     },
     [call, dropHold],
   );
 
-  return { store, connection, synced, holds, createHold, extendHold, releaseHold, confirmHold };
+  return { store, connection, synced, holds, holdChange, createHold, extendHold, releaseHold, confirmHold };
 }
 
 export type EventLive = ReturnType<typeof useEventLive>;
