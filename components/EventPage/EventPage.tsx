@@ -133,6 +133,8 @@ export function EventPage({ eventId }: { eventId: string }) {
   const maxSeats = event?.maxSeatsPerBuyer ?? 0;
   const selection = useSeatSelection(index, live, maxSeats, notify);
   const [focusHoldId, setFocusHoldId] = useState<string | null>(null);
+  const [checkoutRequest, setCheckoutRequest] = useState({ holdId: '', serial: 0 });
+  const requestCheckout = useCallback((holdId: string) => setCheckoutRequest((r) => ({ holdId, serial: r.serial + 1 })), []);
   const holdSelected = useCallback(async () => {
     const hold = await selection.holdSelected();
     if (hold) setFocusHoldId(hold.id);
@@ -182,6 +184,7 @@ export function EventPage({ eventId }: { eventId: string }) {
             mineIds={selection.mineIds}
             onToggleSeat={selection.toggleSeat}
             onPickArea={pickArea}
+            holdChange={live.holdChange}
           />
           {!live.synced && <p className={styles.mapLoading}>Loading live availability…</p>}
           <Legend categories={event.categories} currency={event.currency} />
@@ -198,6 +201,7 @@ export function EventPage({ eventId }: { eventId: string }) {
               notify={notify}
               onOrder={goToOrder}
               autoFocus={hold.id === focusHoldId}
+              checkoutRequest={hold.id === checkoutRequest.holdId ? checkoutRequest.serial : 0}
             />
           ))}
           {index.gaAreas.length > 0 && (
@@ -247,6 +251,7 @@ export function EventPage({ eventId }: { eventId: string }) {
         holding={selection.holding}
         blocked={blockedReason !== null}
         onHold={holdSelected}
+        onCheckout={requestCheckout}
       />
     </div>
   );

@@ -22,9 +22,11 @@ interface HoldPanelProps {
   onOrder(orderId: string): void;
   /** Move focus here on mount (the buyer just created this hold). */
   autoFocus?: boolean;
+  /** Grows each time the buyer asks to check out this hold from elsewhere (the phone's bar). */
+  checkoutRequest?: number;
 }
 
-export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = false }: HoldPanelProps) {
+export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = false, checkoutRequest = 0 }: HoldPanelProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => void loadCheckoutForm(), []);
   useEffect(() => {
@@ -34,6 +36,12 @@ export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = fals
   }, [autoFocus]);
   const [busy, setBusy] = useState<'extend' | 'release' | null>(null);
   const [checkingOut, setCheckingOut] = useState(false);
+  useEffect(() => {
+    if (checkoutRequest === 0 || !headingRef.current) return;
+    setCheckingOut(true);
+    headingRef.current.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    headingRef.current.focus({ preventScroll: true });
+  }, [checkoutRequest]);
   const [extended, setExtended] = useState(false);
   const totalCents = hold.seatIds.reduce((sum, id) => sum + (index.seats[index.indexById.get(id) ?? -1]?.priceCents ?? 0), 0);
   const totalText = formatPrice(totalCents, index.currency);
