@@ -232,10 +232,12 @@ export function sections(r: BenchResults): string[] {
 /** The page's own performance marks (absent from runs made before they existed). */
 function milestoneRows(m: SeatMapResult): string[][] {
   const rows: [string, (x: NonNullable<SeatMapResult['runs']>[number]) => number][] = [
-    ['· layout JSON parsed (ms)', (x) => x.layoutParsedMs],
+    ['· layout JSON read by the page (ms)', (x) => x.layoutParsedMs],
     ['· availability snapshot received over HTTP (ms)', (x) => x.availabilityFetchEndMs],
+    ['· early frame drawn, before React (ms)', (x) => x.earlyDrawnMs],
     ['· page hydrated (ms)', (x) => x.hydratedMs],
     ['· seat index built (ms)', (x) => x.layoutIndexedMs],
+    ['· interactive map drawn by the page (ms)', (x) => x.pageDrawnMs],
   ];
   return rows.flatMap(([label, pick]) => {
     const values = (m.runs ?? []).map(pick).filter((v) => Number.isFinite(v));

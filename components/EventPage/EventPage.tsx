@@ -11,6 +11,7 @@ import { useEventLive, type HoldGoneListener } from '../../lib/client/useEventLi
 import { Legend } from '../SeatMap/Legend';
 import { SeatMap } from '../SeatMap/SeatMap';
 import { EventHeader } from './EventHeader';
+import { EventPageSkeleton } from './EventPageSkeleton';
 import { GaPanel, gaQuantityInputId } from './GaPanel';
 import { HoldPanel } from './HoldPanel';
 import { MobileActionBar } from './MobileActionBar';
@@ -253,20 +254,6 @@ export function EventPage({ eventId }: { eventId: string }) {
         onHold={holdSelected}
         onCheckout={requestCheckout}
       />
-    </div>
-  );
-}
-
-function EventPageSkeleton() {
-  return (
-    <div className="page" aria-busy="true" aria-label="Loading event">
-      <div className="skeleton" style={{ height: 14, width: 90 }} />
-      <div className="skeleton" style={{ height: 32, width: '45%', marginTop: 16 }} />
-      <div className="skeleton" style={{ height: 16, width: '30%', marginTop: 12 }} />
-      <div className={styles.layout} style={{ marginTop: 28 }}>
-        <div className={`skeleton ${styles.mapArea}`} style={{ height: 480 }} />
-        <div className={`skeleton ${styles.sidebar}`} style={{ height: 240 }} />
-      </div>
     </div>
   );
 }

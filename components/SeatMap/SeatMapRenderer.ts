@@ -1,5 +1,5 @@
-// Canvas renderer for the seat map, independent of React (the early script runs
-// it in a worker on OffscreenCanvas, before React has loaded).
+// Canvas renderer for the seat map, independent of React (the early script,
+// earlyMap.ts, runs it before React has loaded).
 // Three stacked canvases: stage (bottom), seats, overlay (labels, hover and
 // focus rings, warnings). Live deltas repaint only the changed seats.
 import type { SeatIndex } from '../../lib/client/seatIndex';
@@ -14,7 +14,7 @@ import { ViewTransform, type LayoutRect, type ViewState } from './ViewTransform'
 
 export type { TapTarget };
 
-export type LayerCanvas = HTMLCanvasElement | OffscreenCanvas;
+export type LayerCanvas = HTMLCanvasElement;
 
 export interface MapLayers {
   stage: LayerCanvas;
@@ -28,7 +28,7 @@ const MAX_SEAT_RADIUS_PX = 24;
 const DELTA_LIMIT = 2500;
 
 function context2d(canvas: LayerCanvas): Ctx2D {
-  return canvas.getContext('2d') as Ctx2D;
+  return canvas.getContext('2d')!;
 }
 
 export class SeatMapRenderer {

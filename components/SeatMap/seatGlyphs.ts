@@ -7,8 +7,8 @@
 // Seats are drawn in batches (one path per style) so 20k seats cost a few fills.
 export type SeatVisual = 'available' | 'selected' | 'mine' | 'held' | 'sold';
 
-/** The map draws on page canvases and, for its first frame, on OffscreenCanvas in a worker. */
-export type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+/** The context every map layer draws with. */
+export type Ctx2D = CanvasRenderingContext2D;
 
 export const GLYPH_COLORS = {
   ink: '#111827',

@@ -122,7 +122,7 @@ export function repaintSeats(ctx: Ctx2D, scene: SeatPaintScene, indices: readonl
  * the strips that scrolled into view, instead of redrawing 20k seats. The view has
  * already moved by (dxDevice, dyDevice) / dpr; `ctx` is set up for CSS pixels.
  */
-export function shiftSeatLayer(ctx: Ctx2D, canvas: HTMLCanvasElement | OffscreenCanvas, scene: SeatPaintScene, dxDevice: number, dyDevice: number): void {
+export function shiftSeatLayer(ctx: Ctx2D, canvas: HTMLCanvasElement, scene: SeatPaintScene, dxDevice: number, dyDevice: number): void {
   const { dpr, widthPx, heightPx } = scene;
   ctx.save();
   ctx.setTransform(1, 0, 0, 1, 0, 0);
