@@ -68,15 +68,20 @@ export function seatListText(index: SeatIndex, seatIds: readonly string[]): stri
     .join('; ');
 }
 
+/** Time left on a hold in words, to the minute once there are minutes (the ack's trip shaves off a few ms). */
+function timeLeftWords(ms: number): string {
+  return formatDurationWords(ms >= 90_000 ? Math.round(ms / 60_000) * 60_000 : ms);
+}
+
 /** What the map's live status says when one of the buyer's holds changes. */
 export function holdChangeSentence(index: SeatIndex, kind: HoldChangeKind, hold: HoldView, nowMs: number): string {
   const seats = seatListText(index, hold.seatIds);
   const were = hold.seatIds.length === 1 ? 'was' : 'were';
   switch (kind) {
     case 'held':
-      return `Held for you: ${seats}. You have ${formatDurationWords(hold.expiresAt - nowMs)} to check out.`;
+      return `Held for you: ${seats}. You have ${timeLeftWords(hold.expiresAt - nowMs)} to check out.`;
     case 'extended':
-      return `More time for ${seats}: ${formatDurationWords(hold.expiresAt - nowMs)} left to check out.`;
+      return `More time for ${seats}: ${timeLeftWords(hold.expiresAt - nowMs)} left to check out.`;
     case 'bought':
       return `Bought: ${seats}.`;
     case 'released':

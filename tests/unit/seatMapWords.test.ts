@@ -63,6 +63,9 @@ describe('seat lists and the live status for holds', () => {
 
   it('says what happened to a hold, with the time left and right plurals', () => {
     expect(holdChangeSentence(index, 'held', hold([id('A', '3')]), 0)).toBe('Held for you: Stalls row A seat 3. You have 10 minutes to check out.');
+    // The ack arrives a moment after the server set the deadline: still "10 minutes".
+    expect(holdChangeSentence(index, 'held', hold([id('A', '3')]), 1_500)).toBe('Held for you: Stalls row A seat 3. You have 10 minutes to check out.');
+    expect(holdChangeSentence(index, 'held', hold([id('A', '3')], 6_000), 0)).toBe('Held for you: Stalls row A seat 3. You have 6 seconds to check out.');
     expect(holdChangeSentence(index, 'held', hold([id('A', '3'), id('A', '4')], 60_000), 0)).toBe(
       'Held for you: Stalls row A seats 3 and 4. You have 1 minute to check out.',
     );
