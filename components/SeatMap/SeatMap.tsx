@@ -1,20 +1,17 @@
 'use client';
 // The interactive seat map: a React shell around SeatMapRenderer.
 // React renders only the frame, controls and tooltip; seats live on canvas.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import type { SeatStatusStore } from '../../lib/client/seatStatusStore';
 import { gaAreaAccessibleName, holdChangeSentence, seatAccessibleName, seatStatusText } from '../../lib/client/seatLabels';
 import type { HoldChange } from '../../lib/client/useEventLive';
-import { markPageDraw } from './firstDrawMarks';
 import { ARROW_DIRECTIONS, nextSeat, representative, startSeat } from './keyboardNav';
-import { labelLevel } from './mapLabels';
 import type { PointerKind } from './mapZoom';
 import { MapControls } from './MapControls';
-import { SeatMapRenderer } from './SeatMapRenderer';
 import { SeatTooltip } from './SeatTooltip';
 import { useMapGestures, type GestureHandlers } from './useMapGestures';
-import { ViewAnimator } from './ViewAnimator';
+import { useMapRenderer } from './useMapRenderer';
 import styles from './SeatMap.module.css';
 
 export interface SeatMapProps {
@@ -50,8 +47,6 @@ export function SeatMap(props: SeatMapProps) {
   const stageRef = useRef<HTMLCanvasElement>(null);
   const seatsRef = useRef<HTMLCanvasElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
-  const rendererRef = useRef<SeatMapRenderer | null>(null);
-  const animatorRef = useRef<ViewAnimator | null>(null);
   const [tooltip, setTooltip] = useState<TooltipTarget | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const focusRef = useRef(-1);
@@ -69,96 +64,24 @@ export function SeatMap(props: SeatMapProps) {
     [index, store, mineIds],
   );
 
+  const { rendererRef, animatorRef } = useMapRenderer({
+    index,
+    store,
+    layers: { container: containerRef, stage: stageRef, seats: seatsRef, overlay: overlayRef },
+    pointerRef,
+    pendingFocusRef,
+    onViewMoving: () => setTooltip(null),
+    onViewSettled: () => {
+      if (focusRef.current >= 0 && document.activeElement === seatsRef.current) showTooltipAt(focusRef.current);
+    },
+  });
+
   const showTooltipAt = useCallback((i: number, x?: number, y?: number) => {
     const renderer = rendererRef.current;
     if (i < 0 || !renderer) return setTooltip(null);
     const pos = renderer.seatScreenPosition(i);
     setTooltip({ seatIndex: i, x: x ?? pos.x, y: y ?? pos.y - pos.radiusPx });
   }, []);
-
-  // Create the renderer, keep it sized to the container, and apply live deltas. A layout
-  // effect: if statuses are already known, the seats are drawn before the page's first
-  // paint instead of one frame (and the browser's whole-page layout and paint) later.
-  useLayoutEffect(() => {
-    const container = containerRef.current!;
-    const seatsCanvas = seatsRef.current!;
-    if (typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches) pointerRef.current = 'touch';
-    const renderer = new SeatMapRenderer({ stage: stageRef.current!, seats: seatsCanvas, overlay: overlayRef.current! }, index, store);
-    rendererRef.current = renderer;
-    // What the view shows, for tests and tools (and the seat size that decides what a tap does).
-    renderer.onDrawn = (painted) => {
-      const { scale, offsetX, offsetY } = renderer.view;
-      const data = seatsCanvas.dataset;
-      data.viewScale = scale.toFixed(5);
-      data.viewX = offsetX.toFixed(2);
-      data.viewY = offsetY.toFixed(2);
-      data.seatPx = (renderer.radiusPx() * 2).toFixed(1);
-      data.pickable = String(renderer.seatsPickable(pointerRef.current));
-      data.labels = labelLevel(renderer.radiusPx());
-      data.seatNumbers = String(painted.seatNumbers);
-      data.rowLabels = String(painted.rowLabels);
-    };
-    const animator = new ViewAnimator(renderer, (moving) => {
-      if (moving) seatsCanvas.dataset.animating = 'true';
-      else delete seatsCanvas.dataset.animating;
-      if (moving) return setTooltip(null);
-      if (focusRef.current >= 0 && document.activeElement === seatsCanvas) showTooltipAt(focusRef.current);
-    });
-    animatorRef.current = animator;
-    let firstDrawDone = false;
-    const draw = () => {
-      if (store.version < 0) return; // wait for the first availability snapshot
-      if (firstDrawDone) {
-        renderer.drawAll();
-        return;
-      }
-      firstDrawDone = true;
-      markPageDraw(() => renderer.drawAll());
-      const pending = pendingFocusRef.current;
-      pendingFocusRef.current = null;
-      const view = pending && renderer.focusView(pending);
-      if (view) animator.animateTo(view);
-    };
-    const resize = () => {
-      const rect = container.getBoundingClientRect();
-      if (rect.width < 1 || rect.height < 1) return;
-      if (!renderer.resize(rect.width, rect.height, window.devicePixelRatio || 1)) return;
-      draw();
-      setTooltip(null);
-    };
-    const observer = new ResizeObserver(resize);
-    observer.observe(container);
-    // Moving the window to a screen with another pixel ratio does not resize anything.
-    let dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
-    const onDprChange = () => {
-      dprQuery.removeEventListener('change', onDprChange);
-      dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
-      dprQuery.addEventListener('change', onDprChange);
-      resize();
-    };
-    dprQuery.addEventListener('change', onDprChange);
-    // data-version appears only once a live snapshot has arrived.
-    const markVersion = () => {
-      if (store.version >= 0) seatsCanvas.dataset.version = String(store.version);
-      else delete seatsCanvas.dataset.version;
-    };
-    const unsubscribe = store.subscribe((changed) => {
-      markVersion();
-      if (changed && firstDrawDone) renderer.drawSeats(changed);
-      else draw();
-    });
-    markVersion();
-    resize();
-    return () => {
-      unsubscribe();
-      observer.disconnect();
-      dprQuery.removeEventListener('change', onDprChange);
-      animator.cancel();
-      animatorRef.current = null;
-      renderer.dispose();
-      rendererRef.current = null;
-    };
-  }, [index, store, showTooltipAt]);
 
   const selectedIndices = useMemo(() => toIndices(index, selectedIds), [index, selectedIds]);
   const mineIndices = useMemo(() => toIndices(index, mineIds), [index, mineIds]);
