@@ -6,7 +6,7 @@
 // (requestAnimationFrame deltas) while ~1,000 seat updates/s stream in from a
 // separate buyer process. Needs `npm run build` (the Next build and
 // public/seatmap-early.js).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, forkTs, projectRoot } from './children';
 import { connectAll, holdWindow, startServer, type Cluster } from './socketLoad';
@@ -26,11 +26,13 @@ export interface SeatMapRun {
   layoutIndexedMs: number;
   /** The availability snapshot (HTTP) received; NaN when the page did not request it. */
   availabilityFetchEndMs: number;
+  /** The early script (public/seatmap-early.js) started running; NaN when it did not. */
+  earlyScriptMs: number;
   /** The early script's frame drawn (before React); NaN when it did not draw. */
   earlyDrawnMs: number;
   /** The page's interactive map drawn (after hydration). */
   pageDrawnMs: number;
-  /** How long the first full draw itself took. */
+  /** How long the first full draw took (for the early frame: parsing and indexing the layout too). */
   drawMs: number;
   seatCount: number;
   frames: Percentiles;
@@ -41,6 +43,8 @@ export interface SeatMapRun {
 
 export interface SeatMapResult {
   skipped?: string;
+  /** Size of public/seatmap-early.js, KB (uncompressed). */
+  earlyScriptKb?: number;
   firstRenderMs?: Summary;
   drawMs?: Summary;
   frameP50?: Summary;
@@ -139,6 +143,7 @@ export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
           hydratedMs: markAt('seatline-event-page-mounted'),
           layoutIndexedMs: markAt('seatmap-layout-indexed'),
           availabilityFetchEndMs: availability ? availability.responseEnd : NaN,
+          earlyScriptMs: markAt('seatmap-early-script'),
           earlyDrawnMs: markAt('seatmap-early-draw-end'),
           pageDrawnMs: markAt('seatmap-page-draw-end'),
           firstRenderMs: firstDraw.startTime + firstDraw.duration,
@@ -176,6 +181,7 @@ export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
     }
     const pick = (f: (r: SeatMapRun) => number) => summarize(runs.map(f));
     return {
+      earlyScriptKb: statSync(join(projectRoot, 'public', 'seatmap-early.js')).size / 1024,
       firstRenderMs: pick((r) => r.firstRenderMs),
       drawMs: pick((r) => r.drawMs),
       frameP50: pick((r) => r.frames.p50),
