@@ -19,7 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <head>
-        {/* Starts the event page's data requests before the bundles load (see lib/client/preload.ts). */}
+        {/* Starts the event page's data requests and its early map script before the bundles load (see lib/client/preload.ts). */}
         <script dangerouslySetInnerHTML={{ __html: EVENT_PRELOAD_SCRIPT }} />
       </head>
       <body>
