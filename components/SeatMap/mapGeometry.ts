@@ -38,7 +38,7 @@ export function contentRectOf(index: SeatIndex): LayoutRect {
 const SECTION_REACH_PX = 16;
 
 export class MapGeometry {
-  private readonly grid: SpatialGrid;
+  private seatGrid: SpatialGrid | null = null;
   private sectionRects: Map<SectionGroup, LayoutRect> | null = null;
 
   constructor(
@@ -46,8 +46,12 @@ export class MapGeometry {
     private readonly view: ViewTransform,
     /** 1 for places of general-admission areas (they are picked as their area). */
     private readonly ga: Uint8Array,
-  ) {
-    this.grid = new SpatialGrid(index.xs, index.ys, index.seatRadius * 5);
+  ) {}
+
+  /** Built on first use: the first frame (the overview) needs no hit-testing. */
+  private get grid(): SpatialGrid {
+    this.seatGrid ??= new SpatialGrid(this.index.xs, this.index.ys, this.index.seatRadius * 5);
+    return this.seatGrid;
   }
 
   /** Whether a seat stands at (x, y), layout units. */
