@@ -89,10 +89,11 @@ export function SeatMap(props: SeatMapProps) {
     rendererRef.current?.setMarks(selectedIndices, mineIndices);
   }, [selectedIndices, mineIndices]);
 
+  // The keys stand for the lists' content: a new array with the same seats changes nothing
+  // (and, for focusSeatIds, does not move the view again).
   const warnKey = warnSeatIds.join('\n');
   useEffect(() => {
     rendererRef.current?.setWarnings(toIndices(index, warnSeatIds));
-    // warnKey stands for the list's content: a new array with the same seats changes nothing.
   }, [index, warnKey]);
 
   const focusKey = focusSeatIds.join('\n');
@@ -106,13 +107,12 @@ export function SeatMap(props: SeatMapProps) {
     }
     const view = renderer.focusView(indices);
     if (view) animatorRef.current?.animateTo(view);
-    // Only a change of the seats moves the view, not a new array with the same ones.
   }, [index, store, focusKey]);
 
+  // One announcement per change (its serial), not per re-render.
   const holdChangeSerial = holdChange?.serial;
   useEffect(() => {
     if (holdChange) setAnnouncement(holdChangeSentence(index, holdChange.kind, holdChange.hold, Date.now()));
-    // One announcement per change (serial), not per re-render.
   }, [holdChangeSerial]);
 
   const toggle = useCallback(
@@ -152,7 +152,7 @@ export function SeatMap(props: SeatMapProps) {
         case 'zoom':
           setTooltip(null);
           animatorRef.current?.animateTo(target.view);
-          setAnnouncement(`Zoomed in on ${target.section.name}. Tap a seat to choose it.`);
+          setAnnouncement(`Zoomed in on ${target.section.name}. ${pointer === 'touch' ? 'Tap' : 'Click'} a seat to choose it.`);
           return;
         case 'none':
           setTooltip(null);
@@ -185,11 +185,12 @@ export function SeatMap(props: SeatMapProps) {
     if (!animatorRef.current?.running) showTooltipAt(i);
   };
 
-  /** Where the keyboard starts: the front row of the best section (see startSeat), or any seat. */
+  /** Where the keyboard starts: the front row of the best section (see startSeat); else any seat or area. */
   const initialFocus = () => {
     if (focusRef.current >= 0) return focusRef.current;
     const free = startSeat(index, (i) => store.codes[i] === 0 && !mineIds.has(index.seats[i].id));
-    return representative(index, free >= 0 ? free : startSeat(index, () => true));
+    const start = free >= 0 ? free : startSeat(index, () => true);
+    return start >= 0 ? start : representative(index, index.gaAreas[0]?.seatIndices[0] ?? -1);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
