@@ -45,6 +45,11 @@ export interface SeatMapResult {
   skipped?: string;
   /** Size of public/seatmap-early.js, KB (uncompressed). */
   earlyScriptKb?: number;
+  /**
+   * Optional, added by hand to a results file: the same bench run against other code
+   * (e.g. the commit before a change), interleaved with these runs under the same load.
+   */
+  interleavedBaseline?: { label: string; firstRenderMs: Summary; runs: number };
   firstRenderMs?: Summary;
   drawMs?: Summary;
   frameP50?: Summary;
