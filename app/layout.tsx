@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { headers } from 'next/headers';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { EVENT_PRELOAD_SCRIPT } from '../lib/client/preload';
@@ -15,12 +16,16 @@ export const viewport: Viewport = {
   themeColor: '#ffffff',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The Content-Security-Policy nonce of this response (server/http/pages.ts): Next puts it on its
+  // own scripts; our inline script needs it too. Reading headers makes every page dynamic, as a
+  // per-response nonce requires.
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
   return (
     <html lang="en">
       <head>
         {/* Starts the event page's data requests and its early map script before the bundles load (see lib/client/preload.ts). */}
-        <script dangerouslySetInnerHTML={{ __html: EVENT_PRELOAD_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: EVENT_PRELOAD_SCRIPT }} />
       </head>
       <body>
         <a className="skip-link" href="#main">
@@ -45,6 +50,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </Link>
             <nav className="site-nav" aria-label="Main">
               <Link href="/">Events</Link>
+              <Link href="/find-tickets">Find my tickets</Link>
             </nav>
           </div>
         </header>
@@ -52,7 +58,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <footer className="site-footer">
           <div className="site-footer__inner">
             <span>© Seatline. Secure checkout · Seats held for you while you pay.</span>
-            <span>Need help? support@seatline.example</span>
+            <span>
+              Lost your tickets? <Link href="/find-tickets">Find my tickets</Link> · Need help? support@seatline.example
+            </span>
           </div>
         </footer>
       </body>

@@ -1,7 +1,7 @@
 // Memory reference: a bare Socket.IO server with the app's options and
 // nothing else (no database, no loops, no gateway handlers beyond a room
 // join), to tell Socket.IO's own per-connection cost from the app's.
-// Deliberately without the app's request trimming (server/app.ts,
+// Deliberately without the app's request trimming (server/socketRequests.ts,
 // trimSocketRequests): that relies on engine.io internals rather than a
 // standard option, so this stays plain Socket.IO as documented.
 import { createServer } from 'node:http';

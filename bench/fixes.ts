@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createAuditWriter, type AuditRow } from '../db/auditWriter';
 import { openDatabase } from '../db/connection';
 import { arenaLayout } from '../db/demoVenues';
-import { SeatBook } from '../server/reservations/seatBook';
+import { SeatBook } from '../core/seatBook';
 import { counterIds } from './arena';
 import { driveCore } from './inprocess';
 import { summarize, type Summary } from './stats';
@@ -52,7 +52,7 @@ function endedHoldsEviction(commands: number): FixResult {
   }
   return {
     name: 'ended-holds-eviction',
-    what: `SeatBook core, uniform workload, ${commands.toLocaleString('en-US')} commands from an empty book: ended holds in one Map evicted with keys().next() → two generations (server/reservations/seatBook.ts)`,
+    what: `SeatBook core, uniform workload, ${commands.toLocaleString('en-US')} commands from an empty book: ended holds in one Map evicted with keys().next() → two generations (core/seatBook.ts)`,
     applied: true,
     before: summarize(before),
     after: summarize(after),

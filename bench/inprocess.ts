@@ -9,8 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { arenaLayout } from '../db/demoVenues';
 import { cryptoIds } from '../server/ids';
-import { SeatBook } from '../server/reservations/seatBook';
-import type { Command, IdSource, Outcome } from '../server/reservations/types';
+import { SeatBook } from '../core/seatBook';
+import type { Command, IdSource, Outcome } from '../core/types';
 import { createArenaDb, counterIds, EVENT_ID, MAX_SEATS_PER_BUYER } from './arena';
 import { DESIGNS, type DesignName } from './baselines';
 import type { Design } from './baselines/design';
@@ -114,6 +114,7 @@ export function driveCore(workload: Workload, opts: DriveOptions, ids: IdSource)
     saleStatus: 'open',
     saleOpensAt: null,
     saleClosesAt: null,
+    preventOrphanSeats: false, // these seats carry no places, as in the loop designs' bench arena (rule off)
   }, ids);
   const { intents } = workload;
   const counter = new Counter();

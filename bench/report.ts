@@ -12,6 +12,7 @@ import type { InProcessResult } from './inprocess';
 import type { Machine } from './machine';
 import type { MemoryResult } from './memory';
 import { reading } from './reading';
+import type { BestAvailableResult } from './bestAvailable';
 import type { SeatMapResult } from './seatmap';
 import type { LevelResult } from './socketLoad';
 import { fmtInt, fmtMs, fmtRange, summarize, type Summary } from './stats';
@@ -35,6 +36,8 @@ export interface BenchResults {
     mixedMaxCommands: number;
   };
   fixes?: FixResult[];
+  /** Best available and the no-orphan rule in the core (bench/bestAvailable.ts). */
+  best?: BestAvailableResult;
   socket?: LevelResult[];
   memory?: MemoryResult;
   fanout?: FanoutLevel[];
@@ -201,6 +204,18 @@ export function sections(r: BenchResults): string[] {
         (r.memory.skipped ? `\n\n${r.memory.skipped}` : ''),
     );
   }
+  if (r.best) {
+    const b = r.best;
+    const us = (n: number) => fmtInt(Math.round(n));
+    parts.push(
+      `### Best available in the core (${fmtInt(b.seats)}-seat arena; one \`best\` hold command, pick and hold, timed alone)\n\n` +
+        table(
+          ['Request and arena', 'seats taken', 'picked', 'p50 (µs)', 'p99 (µs)', 'max (µs)', 'picks'],
+          b.scenarios.map((s) => [s.name, fmtInt(s.taken), s.tier, us(s.pickUs.p50), us(s.pickUs.p99), us(s.pickUs.max), fmtInt(s.pickUs.count)]),
+        ) +
+        `\n\nManual holds (uniform workload: 1–4 adjacent seats anywhere, each released again) with the no-orphan rule off: ${fmtInt(b.manualHoldsPerSec.ruleOff)} commands/s; on: ${fmtInt(b.manualHoldsPerSec.ruleOn)} commands/s (median of 5 alternating runs in one process; with the rule on some holds are refused, which changes the mix of commands).`,
+    );
+  }
   if (r.seatmap) {
     const m = r.seatmap;
     parts.push(
@@ -271,7 +286,7 @@ ${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB RAM, ${m.os}; Node ${m.node}; SQLite 
 
 \`\`\`sh
 npm run bench                      # everything (~${minutes} min), writes bench/results/<time>.json and this file
-npm run bench -- --only inprocess  # sections: inprocess, fixes, socket, memory, fanout, seatmap
+npm run bench -- --only inprocess  # sections: inprocess, best, fixes, socket, memory, fanout, seatmap
 npm run bench -- --only fanout --merge bench/results/<full>.json   # re-run one section of a full run
 npm run bench -- --only inprocess --designs loop-full,txn-full --workloads hot
 npm run bench:smoke                # seconds; proves the bench works, asserts nothing about speed

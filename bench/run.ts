@@ -1,10 +1,11 @@
-// npm run bench [-- --smoke] [-- --only inprocess,socket,fanout,memory,seatmap,fixes]
+// npm run bench [-- --smoke] [-- --only inprocess,best,socket,fanout,memory,seatmap,fixes]
 //               [-- --designs loop-full,txn-full] [-- --workloads hot] [-- --no-docs]
 // Runs the benchmark suite, prints a table, writes bench/results/<timestamp>.json
 // and regenerates docs/benchmarks.md from it (bench/report.ts).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BestAvailableResult, BestAvailableSpec } from './bestAvailable';
 import { benchDir, forkTs } from './children';
 import { DESIGN_NAMES, DESIGNS, type DesignName } from './baselines';
 import { runFanout } from './fanout';
@@ -18,7 +19,7 @@ import { runSeatMap } from './seatmap';
 import { runSocketLoad } from './socketLoad';
 import { WORKLOADS, type WorkloadName } from './workloads';
 
-const SECTIONS = ['inprocess', 'socket', 'fanout', 'memory', 'seatmap', 'fixes'] as const;
+const SECTIONS = ['inprocess', 'best', 'socket', 'fanout', 'memory', 'seatmap', 'fixes'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function arg(name: string): string | undefined {
@@ -48,6 +49,7 @@ if (limits.soft < Math.min(limits.hard, 65_536) && !process.env.BENCH_ULIMIT_RAI
 const SIZES = smoke
   ? {
       inprocess: { runs: 1, clients: 200, maxCommands: 3_000, maxMs: 400, coreCommands: 20_000, warmup: false },
+      best: { picks: 20, manualHolds: 5_000 },
       socket: { levels: [20], runs: 1, windowMs: 500, offeredRate: 500 },
       memory: [50, 100],
       fanout: { levels: [20], runs: 1, windowMs: 500, churnHoldsPerSec: 100 },
@@ -56,6 +58,7 @@ const SIZES = smoke
     }
   : {
       inprocess: { runs: 5, clients: 2_000, maxCommands: 400_000, maxMs: 2_000, coreCommands: 2_000_000, warmup: true },
+      best: { picks: 2_000, manualHolds: 400_000 },
       socket: { levels: [100, 1_000, 5_000], runs: 3, windowMs: 5_000, offeredRate: 20_000 },
       memory: [1_000, 10_000],
       fanout: { levels: [1_000, 10_000], runs: 3, windowMs: 5_000, churnHoldsPerSec: 220 },
@@ -150,6 +153,14 @@ async function main(): Promise<void> {
       results.inprocess = await inProcessSection(redis?.url, redisSkip);
       await redis?.stop();
       redis = null;
+    });
+    await section('best', async () => {
+      log('best available and the no-orphan rule, in the core');
+      const spec: BestAvailableSpec = SIZES.best;
+      const child = forkTs(join(benchDir, 'bestAvailable.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 2048 });
+      const message = await child.next<{ type: string; result: BestAvailableResult }>('result', 600_000).finally(() => child.stop());
+      results.best = message.result;
+      for (const s of results.best.scenarios) log(`  ${s.name.padEnd(70)} p50 ${s.pickUs.p50.toFixed(0)} µs, p99 ${s.pickUs.p99.toFixed(0)} µs`);
     });
     await section('fixes', async () => {
       log('proposed fixes, before/after');

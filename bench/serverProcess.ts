@@ -47,6 +47,10 @@ async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as ServerSpec;
   const dir = mkdtempSync(join(tmpdir(), 'seatline-bench-server-'));
   const config = configFromEnv({
+    // Every simulated buyer comes from 127.0.0.1: the per-address limits (issue 12) stay off here.
+    LIMIT_SESSIONS_PER_ADDRESS_PER_HOUR: '0',
+    LIMIT_QUEUE_ENTRIES_PER_ADDRESS_PER_HOUR: '0',
+    LIMIT_HELD_SEATS_PER_ADDRESS: '0',
     NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',

@@ -1,9 +1,7 @@
 // Starts the full app (Next.js + Socket.IO + API) for the browser tests on a
 // prepared database: the demo events plus a small "quick" event whose holds
 // last a few seconds, so expiry can be watched in real time.
-import { openDatabase } from '../db/connection';
-import { createEvent } from '../db/createEvent';
-import { getEventRow } from '../db/eventStore';
+import { openStore } from '../db/openStore';
 import { seedDemoIfEmpty } from '../db/seed';
 import { generateLayout } from '../lib/venueLayout';
 import { startApp } from '../server/app';
@@ -12,10 +10,10 @@ import { configFromEnv } from '../server/config';
 export const QUICK_EVENT_ID = 'e2e-quick';
 
 const config = configFromEnv({ LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', ...process.env, NODE_ENV: 'production' });
-const handle = openDatabase(config.databasePath, { synchronous: config.synchronous });
-seedDemoIfEmpty(handle, Date.now(), config.maxSeatsPerBuyer);
-if (!getEventRow(handle, QUICK_EVENT_ID)) {
-  createEvent(handle, {
+const store = await openStore(config);
+await seedDemoIfEmpty(store, Date.now(), config.maxSeatsPerBuyer);
+if (!(await store.getEvent(QUICK_EVENT_ID))) {
+  await store.createEvent({
     id: QUICK_EVENT_ID,
     name: 'Lunchtime Recital',
     venueName: 'Studio One',
@@ -29,7 +27,7 @@ if (!getEventRow(handle, QUICK_EVENT_ID)) {
     createdAt: Date.now(),
   });
 }
-handle.close();
+await store.close();
 
 const app = await startApp(config);
 process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);

@@ -1,7 +1,7 @@
 // The organizer API's contract: zod schemas for every admin input and the
 // shapes the dashboard receives. Shared by the admin UI and the server.
 import { z } from 'zod';
-import { eventIdSchema, holdIdSchema, orderIdSchema, seatIdSchema } from './protocol';
+import { eventIdSchema, holdIdSchema, orderIdSchema, seatIdSchema, type Ack, type CheckInTicketView } from './protocol';
 
 export const adminLoginSchema = z.object({ password: z.string().min(1, 'enter the password').max(256) });
 
@@ -18,10 +18,12 @@ export const eventFieldsSchema = z.object({
   saleStatus: z.enum(['open', 'paused', 'closed']),
   saleOpensAt: epochMs.nullable(),
   saleClosesAt: epochMs.nullable(),
+  /** The no-orphan rule: refuse holds that would strand a single seat in a row. */
+  preventOrphanSeats: z.boolean(),
 });
 
 export const createEventSchema = eventFieldsSchema
-  .partial({ holdTtlMs: true, maxSeatsPerBuyer: true, saleStatus: true, saleOpensAt: true, saleClosesAt: true })
+  .partial({ holdTtlMs: true, maxSeatsPerBuyer: true, saleStatus: true, saleOpensAt: true, saleClosesAt: true, preventOrphanSeats: true })
   .extend({
     id: eventIdSchema.optional(),
     /** A venue description (see lib/venueLayout.ts venueSpecSchema); validated there. */
@@ -50,6 +52,29 @@ export const forceReleaseSchema = z.object({ reason: z.string().trim().max(200).
 export const orderSearchSchema = z.object({ q: z.string().trim().min(1, 'enter an order id or email').max(254) });
 
 export const watchSchema = z.object({ eventId: eventIdSchema });
+
+/** A ticket's QR secret (base64url; what the order page prints as the QR code). */
+export const ticketCodeSchema = z
+  .string()
+  .trim()
+  .min(1, 'enter the ticket code')
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a ticket code has only letters, digits, _ and -');
+
+export const checkInSchema = z.object({
+  code: ticketCodeSchema,
+  /** Which entrance scanned it (shown to the next door that scans the same ticket). */
+  door: z.string().trim().min(1, 'name the door or leave it out').max(40).optional(),
+});
+
+/** Checked-in tickets against the valid tickets (the people expected at the door). */
+export interface DoorCounts {
+  checkedIn: number;
+  expected: number;
+}
+
+/** POST /api/admin/events/:id/check-in. Refusals carry error.ticket (already_checked_in, ticket_cancelled) or error.ticketEvent (wrong_event). */
+export type CheckInAck = Ack<{ ticket: CheckInTicketView; counts: DoorCounts }>;
 
 export { eventIdSchema, holdIdSchema, orderIdSchema, seatIdSchema };
 
@@ -97,6 +122,8 @@ export interface AdminEventStats {
   orders: number;
   activeHolds: { total: number; truncated: boolean; list: { id: string; buyerId: string; seatIds: string[]; createdAt: number; expiresAt: number }[] };
   blockedSeatIds: string[];
+  /** Door check-in: valid tickets admitted so far, of all valid tickets. */
+  checkIn: DoorCounts;
   lastMinute: { created: number; expired: number; confirmed: number; released: number };
   /** Orders ÷ holds created, over the last hour and since records began. */
   conversion: { lastHour: number | null; overall: number | null };

@@ -1,7 +1,10 @@
 // The wire contract between browsers, non-browser clients and the server.
 // Imported by both sides: Socket.IO event maps, zod schemas for every input,
 // and the stable error codes. Event names here are public API; do not rename.
+import './zodConfig';
 import { z } from 'zod';
+import type { OrderStatus, OrderUpdatedNotice, WatchOrderAck } from './orderProtocol';
+import type { QueueAck, QueueAdmittedNotice, QueueUpdate } from './waitingRoom';
 import { MAX_SEATS_PER_REQUEST, SEAT_DELTA_PATTERN, SEAT_STATUSES_PATTERN, type SeatStatus } from './wireFormat';
 
 // Limits, seat status codes and deltas, update ordering and prices need no zod: they live in
@@ -42,7 +45,16 @@ export const ERROR_CODES = [
   'unauthorized', // no valid buyer session / admin session
   'forbidden', // authenticated, but not allowed
   'has_sales', // the event has sales or live holds, so its layout cannot change / it cannot be deleted
+  'already_checked_in', // (door check-in) the ticket was admitted before; see error.ticket.checkIn
+  'ticket_cancelled', // (door check-in) the ticket was cancelled
+  'wrong_event', // (door check-in) the ticket is for another event
+  'unknown_ticket', // (door check-in) no ticket has this code: forged, mistyped or not a ticket
+  'access_key_invalid', // the order link's key is not valid for that order (or there is no such order)
+  'access_key_revoked', // the order link was replaced by the organizer; a newer link works
   'storage_unavailable', // the database refused the write; nothing changed, retry
+  'unavailable', // the event's loop is moving to another process (or none runs it yet); retry after retryAfterMs
+  'not_admitted', // (waiting room) no valid admission for this event: join the queue, or your shopping window ended
+  'challenge_required', // (waiting room) solve the proof-of-work challenge first (GET /api/events/:id/queue/challenge)
   'internal', // a bug; nothing changed
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -58,6 +70,10 @@ export interface ApiError {
   retryAfterMs?: number;
   /** already_confirmed: the order the hold became (only shown to its owner). */
   orderId?: string;
+  /** already_checked_in / ticket_cancelled (organizer check-in): the scanned ticket, with when and where it was admitted. */
+  ticket?: CheckInTicketView;
+  /** wrong_event (organizer check-in): the event the scanned ticket is for. */
+  ticketEvent?: { id: string; name: string; startsAt: number };
 }
 
 export type Ok<T> = { ok: true } & T;
@@ -77,6 +93,12 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   idempotency_conflict: 409,
   extend_limit: 409,
   has_sales: 409,
+  already_checked_in: 409,
+  wrong_event: 409,
+  ticket_cancelled: 410,
+  unknown_ticket: 404,
+  access_key_invalid: 403,
+  access_key_revoked: 410,
   sale_closed: 409,
   hold_expired: 410,
   limit_exceeded: 422,
@@ -84,6 +106,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   internal: 500,
   busy: 503,
   storage_unavailable: 503,
+  unavailable: 503,
+  not_admitted: 403,
+  challenge_required: 403,
 };
 
 // ---------- domain shapes on the wire ----------
@@ -116,6 +141,33 @@ export interface TicketView {
   code: string;
   /** Set for a general-admission place: the area's id (the ticket has no seat to find). */
   gaArea?: string;
+  /** 'cancelled' tickets are no longer valid at the door (an organizer cancelled them). */
+  status: 'valid' | 'cancelled';
+  /** When and why an organizer cancelled the ticket (null while it is valid). */
+  cancelledAt: number | null;
+  cancelReason: string | null;
+}
+
+/** A scanned ticket as the door sees it (organizer check-in, POST /api/admin/events/:id/check-in). */
+export interface CheckInTicketView {
+  ticketId: string;
+  orderId: string;
+  eventId: string;
+  seatId: string;
+  /** The section's (or general-admission area's) display name. */
+  section: string;
+  row: string;
+  number: string;
+  /** The price category's display name. */
+  category: string;
+  /** Set for a general-admission place: the area's id (no row or seat to find). */
+  gaArea?: string;
+  buyerName: string;
+  /** When and at which door the ticket was admitted; null if it never was. */
+  checkedInAt: number | null;
+  door: string | null;
+  /** Set when the ticket was cancelled. */
+  cancelledAt: number | null;
 }
 
 export interface OrderView {
@@ -123,9 +175,17 @@ export interface OrderView {
   eventId: string;
   holdId: string;
   buyer: { name: string; email: string };
+  /** What the order's valid tickets are worth now (paidCents - refundCents). */
   totalCents: number;
+  /** What the buyer paid at checkout, for every ticket of the order. */
+  paidCents: number;
+  /** What the cancelled tickets cost: the amount to be refunded. */
+  refundCents: number;
+  /** 'confirmed' (every ticket valid), 'partially_cancelled' or 'cancelled' (no valid ticket left). */
+  status: OrderStatus;
   currency: string;
   createdAt: number;
+  /** Every ticket of the order, cancelled ones included (see `status`). */
   tickets: TicketView[];
 }
 
@@ -278,6 +338,8 @@ export const createHoldSchema = z
     seatIds: holdSeatsSchema.optional(),
     ga: holdGaSchema.optional(),
     best: bestRequestSchema.optional(),
+    /** Waiting room: the signed admission from queue:join / queue:admitted (see lib/waitingRoom.ts). */
+    admission: z.string().max(512).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.best) {
@@ -303,7 +365,11 @@ export const holdRefSchema = z.object({ holdId: holdIdSchema });
 
 export const buyerDetailsSchema = z.object({
   name: z.string().trim().min(1, 'enter a name').max(120),
-  email: z.email('enter a valid email address').max(254),
+  email: z
+    .email('enter a valid email address')
+    .max(254)
+    // RFC 5321: at most 64 characters before the @ (mail servers may refuse longer).
+    .refine((email) => email.lastIndexOf('@') <= 64, 'the part before the @ can be at most 64 characters'),
 });
 
 export const confirmHoldSchema = z.object({
@@ -336,8 +402,15 @@ export type JoinAck = Ack<{
 export type HoldAck = Ack<{ hold: HoldView }>;
 export type ReleaseAck = Ack<{ holdId: string }>;
 export type ConfirmAck = Ack<{ order: OrderView; replayed: boolean }>;
-/** GET /api/orders/:id: the order plus the event it is for (null if the event was deleted). */
-export type OrderAck = Ack<{ order: OrderView; event: { id: string; name: string; venueName: string; startsAt: number } | null }>;
+/**
+ * GET /api/orders/:id: the order plus the event it is for (null if the event was deleted), and
+ * the order's current access key (`/orders/:id?key=…` opens it in any browser).
+ */
+export type OrderAck = Ack<{
+  order: OrderView;
+  event: { id: string; name: string; venueName: string; startsAt: number } | null;
+  accessKey: string;
+}>;
 export type LeaveAck = Ack<{ eventId: string }>;
 
 // ---------- Socket.IO event maps ----------
@@ -385,6 +458,10 @@ export interface ServerToClientEvents {
   'event:changed': (notice: EventChangedNotice) => void;
   'hold:expired': (notice: HoldExpiredNotice) => void;
   'hold:released': (notice: HoldReleasedNotice) => void;
+  /** To an order's room (see `order:watch`): reload the order. */
+  'order:updated': (notice: OrderUpdatedNotice) => void;
+  'queue:update': (update: QueueUpdate) => void;
+  'queue:admitted': (notice: QueueAdmittedNotice) => void;
 }
 
 export interface ClientToServerEvents {
@@ -394,6 +471,10 @@ export interface ClientToServerEvents {
   'hold:extend': (payload: unknown, ack: (res: HoldAck) => void) => void;
   'hold:release': (payload: unknown, ack: (res: ReleaseAck) => void) => void;
   'hold:confirm': (payload: unknown, ack: (res: ConfirmAck) => void) => void;
+  /** Join an order's room: `{ orderId, key? }`, authorised by the session (the buyer) or the access key. */
+  'order:watch': (payload: unknown, ack: (res: WatchOrderAck) => void) => void;
+  'order:unwatch': (payload: unknown, ack: (res: WatchOrderAck) => void) => void;
+  'queue:join': (payload: unknown, ack: (res: QueueAck) => void) => void;
 }
 
 // ---------- helpers ----------

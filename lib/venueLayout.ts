@@ -2,6 +2,7 @@
 // seats, straight or curved, with row labels, numbering direction, aisle
 // gaps and price categories. Pure: shared by the seed, the admin layout
 // builder and its live preview.
+import './zodConfig';
 import { z } from 'zod';
 import type { CategoryView, EventDetail, SeatLayout, SectionView } from './protocol';
 
@@ -229,6 +230,30 @@ export function generateLayout(venue: VenueSpec): GeneratedLayout {
   return { seats, sections, categories: venue.categories, stage: venue.stage, bounds };
 }
 
+/**
+ * The seats as the reservation core takes them (core SeatSpec): price, general-
+ * admission area, and where each seat is, with its section named by id (seats carry the
+ * section's display name, which the venue description keeps unique).
+ */
+export function coreSeatsOf(seats: readonly SeatLayout[], sections: readonly SectionView[]) {
+  const idByName = new Map<string, string>();
+  for (const section of sections) if (section.kind !== 'ga' && !idByName.has(section.name)) idByName.set(section.name, section.id);
+  return seats.map((s) => ({
+    id: s.id,
+    priceCents: s.priceCents,
+    ...(s.gaArea ? { gaArea: s.gaArea } : {}),
+    place: {
+      sectionId: s.gaArea ?? idByName.get(s.section) ?? s.section,
+      row: s.row,
+      number: s.number,
+      category: s.category,
+      x: s.x,
+      y: s.y,
+      ...(s.accessible ? { accessible: s.accessible } : {}),
+    },
+  }));
+}
+
 // ---------- validation of a venue description (admin builder, JSON import) ----------
 
 const code = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1-32 letters, digits, _ or -');
@@ -301,7 +326,9 @@ export const venueSpecSchema = z
       )
       .min(1)
       .max(200)
-      .refine((list) => new Set(list.map((s) => s.id)).size === list.length, 'section ids must be unique'),
+      .refine((list) => new Set(list.map((s) => s.id)).size === list.length, 'section ids must be unique')
+      // Tickets print the section's name, and seats are stored with it: two sections of one name would be one.
+      .refine((list) => new Set(list.map((s) => s.name.trim())).size === list.length, 'section names must be unique'),
     stage: z.object({ x: coord, y: coord, width: z.number().min(0).max(100_000), height: z.number().min(0).max(100_000), label: z.string().max(40) }),
     accessible: z.record(z.string().max(64), z.enum(['wheelchair', 'companion'])).optional(),
     removed: z.array(z.string().max(64)).max(10_000).optional(),

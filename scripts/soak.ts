@@ -341,7 +341,7 @@ const auditModule = new URL('../tests/robustness/audit.ts', import.meta.url).hre
 
 /** auditDatabaseFile() in a separate process (same code), returning its result. */
 function auditInChild(dbPath: string): Promise<AuditResult> {
-  const code = `const { auditDatabaseFile } = await import(${JSON.stringify(auditModule)}); process.stdout.write(JSON.stringify(auditDatabaseFile(process.argv[1])));`;
+  const code = `const { auditDatabaseFile } = await import(${JSON.stringify(auditModule)}); process.stdout.write(JSON.stringify(await auditDatabaseFile(process.argv[1])));`;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', code, dbPath], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`${error.message}\n${stderr}`));
@@ -436,7 +436,7 @@ async function main(): Promise<number> {
     // ---------- the final audit ----------
     // Let every remaining hold run out: the server must expire them all by itself.
     await sleep(TTL_MS + 2000);
-    const audit: AuditResult = auditDatabaseFile(dbPath);
+    const audit: AuditResult = await auditDatabaseFile(dbPath);
     const stillHeld = audit.stats.events[EVENT]?.held ?? 0;
     if (stillHeld > 0) violations.push(`${stillHeld} seats still held ${TTL_MS + 2000} ms after the last request (TTL ${TTL_MS} ms)`);
     for (const v of audit.violations) violations.push(v);

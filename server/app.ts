@@ -1,29 +1,48 @@
 // Builds the whole server: database, one loop per event, Socket.IO gateway,
 // HTTP API and (optionally) Next.js, all on one HTTP server and one port.
-import { createServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Server as SocketIOServer } from 'socket.io';
-import { openDatabase, type DatabaseHandle } from '../db/connection';
+import { randomBytes } from 'node:crypto';
+import { openStore } from '../db/openStore';
 import { seedDemoIfEmpty } from '../db/seed';
-import { getOrCreateSetting, newSecret } from '../db/settings';
+import type { Store } from '../db/store';
 import { fail } from '../lib/protocol';
+import { AdminAuth } from './admin/adminAuth';
+import { attachAdminGateway } from './admin/adminGateway';
+import { registerAdminRoutes } from './admin/adminRoutes';
+import { StoredAdminSessions, type AdminSessionStore } from './admin/adminSessionStore';
+import { BucketLoginThrottle } from './admin/loginThrottle';
 import { BuyerApi } from './buyerApi';
 import { BuyerSessions } from './buyerSession';
 import type { ServerConfig } from './config';
 import { EventRegistry } from './eventRegistry';
 import { registerBuyerRoutes } from './http/buyerRoutes';
-import { AdminAuth } from './admin/adminAuth';
-import { attachAdminGateway } from './admin/adminGateway';
-import { registerAdminRoutes } from './admin/adminRoutes';
-import { Router, sendAck, sendJson } from './http/router';
+import { ClientInfo, isLoopback } from './http/clientInfo';
+import { onClientError } from './http/clientError';
+import { OriginPolicy } from './http/originPolicy';
+import { pageServer, type PageHandler } from './http/pages';
+import { Router, sendAck } from './http/router';
+import { bearerToken, secretsEqual } from './http/secrets';
+import { API_CSP, setBaseSecurityHeaders } from './http/securityHeaders';
+import { registerOrderRoutes } from './http/orderRoutes';
+import { registerOrderAccessRoutes } from './admin/orderAccessRoutes';
+import { createAfterPurchase } from './afterPurchase';
+import type { FindTickets } from './findTickets';
+import type { OutboxSender } from './mail/outboxSender';
+import type { OrderAccess } from './orderAccess';
+import { announceAccessRevoked, announceOrderChanges } from './orderWatch';
 import { cryptoIds } from './ids';
 import { createLogger, type Logger } from './logger';
 import type { Timers } from './loop/reservationLoop';
 import { Metrics } from './metrics';
-import { RequestLimits } from './rateLimiter';
-import type { IdSource } from './reservations/types';
+import { memoryRateLimitStores, RequestLimits, type RateLimitStores } from './rateLimiter';
+import type { IdSource } from '../core/types';
 import { attachSocketGateway, eventRoom, type BuyerServer } from './socketGateway';
+import { handshakeFactsOf, handshakeGuard } from './socketHandshake';
+import { trimSocketRequests } from './socketRequests';
+import { createWaitingRoom } from './waitingRoom/waitingRoom';
 
 export interface AppOptions {
   /** Serve the Next.js pages too (false in server tests: API + Socket.IO only). */
@@ -32,6 +51,12 @@ export interface AppOptions {
   timers?: Timers;
   ids?: IdSource;
   logger?: Logger;
+  /** Answers page requests instead of Next.js (tests: a stand-in that answers like a production build). */
+  pageHandler?: PageHandler;
+  /** Where rate-limit buckets live (default: this process's memory; a cluster shares them). */
+  rateLimitStores?: RateLimitStores;
+  /** Where organizer logouts are kept (default: this server's database). */
+  adminSessions?: AdminSessionStore;
 }
 
 export interface RunningApp {
@@ -40,101 +65,34 @@ export interface RunningApp {
   httpServer: HttpServer;
   io: BuyerServer;
   registry: EventRegistry;
-  handle: DatabaseHandle;
+  store: Store;
   metrics: Metrics;
   logger: Logger;
+  /** The outbox's background sender (tests await `mail.drain()`). */
+  mail: OutboxSender;
+  orderAccess: OrderAccess;
+  findTickets: FindTickets;
+  /** PUBLIC_URL, or http://localhost:<port> when it is not set. */
+  publicUrl: string;
   close(): Promise<void>;
 }
 
 /** Socket.IO message cap: the largest legitimate payload is a confirm, well under this. */
 const SOCKET_MAX_BYTES = 100_000;
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-
-/** /admin and everything under it, except the login page itself. */
-function isAdminPage(pathname: string): boolean {
-  return (pathname === '/admin' || pathname.startsWith('/admin/')) && pathname !== '/admin/login';
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
-
-/** What a connection keeps of its first HTTP request (see trimSocketRequests). */
-interface TrimmedRequest {
-  headers: { cookie?: string };
-  connection: { encrypted: boolean };
-}
-
-/** The only parts of the request the namespaces' handshakes read: the session cookie (buyer and admin). */
-function trimmedRequest(req: IncomingMessage): TrimmedRequest {
-  const cookie = req.headers.cookie;
-  return {
-    headers: cookie === undefined ? {} : { cookie },
-    // Socket.IO derives `handshake.secure` from this.
-    connection: { encrypted: (req.socket as { encrypted?: boolean } | null)?.encrypted === true },
-  };
-}
-
-/** engine.io's stand-in response for a WebSocket upgrade (not a ServerResponse). */
-interface UpgradeResponse {
-  req?: unknown;
-  socket: { rawListeners(event: 'close'): unknown[]; removeListener(event: 'close', listener: (...args: unknown[]) => void): unknown };
-}
-
-function isUpgradeResponse(res: unknown): res is UpgradeResponse {
-  if (res instanceof ServerResponse || typeof res !== 'object' || res === null || !('req' in res) || !('socket' in res)) return false;
-  const socket = (res as { socket: unknown }).socket;
-  return typeof socket === 'object' && socket !== null && typeof (socket as { rawListeners?: unknown }).rawListeners === 'function';
-}
-
-/**
- * Memory per idle connection (Socket.IO's "discard the initial HTTP request" tip, made effective):
- * - every engine.io connection keeps its first request for Socket.IO to build each namespace's
- *   `handshake` from, including namespaces joined later over the same connection (/admin after /).
- *   We replace it with a plain object holding only the cookie, so the IncomingMessage with all its
- *   headers, raw headers and stream state can be collected;
- * - engine.io also keeps each WebSocket upgrade request alive for the connection's lifetime: its
- *   stand-in response holds `req`, and a 'close' listener it puts on the TCP socket (only to
- *   re-emit 'close' for middlewares, of which we have none that listen) holds the response.
- *   Once the 101 headers are written (engine.io deletes the response's header store then) the
- *   response is finished, so we drop both. Without this the first step frees nothing for
- *   WebSocket clients. Measured in bench/memory.ts.
- */
-function trimSocketRequests(io: BuyerServer): void {
-  const upgrades = new WeakMap<IncomingMessage, { res: UpgradeResponse; onClose: unknown }>();
-  // Registered first, so it runs right after engine.io built the response: the TCP socket's
-  // newest 'close' listener is then the response's own `once` wrapper. Anything else (say a
-  // plain `on` listener of Node's http server) is left alone: then only `req` is dropped.
-  io.engine.use((req: IncomingMessage, res: unknown, next: () => void) => {
-    if (isUpgradeResponse(res)) {
-      const newest = res.socket.rawListeners('close').at(-1) as { listener?: unknown } | undefined;
-      upgrades.set(req, { res, onClose: typeof newest?.listener === 'function' ? newest : undefined });
-    }
-    next();
-  });
-  io.engine.on('headers', (_headers: unknown, req: IncomingMessage) => {
-    const upgrade = upgrades.get(req);
-    if (!upgrade) return;
-    upgrades.delete(req);
-    if (typeof upgrade.onClose === 'function') upgrade.res.socket.removeListener('close', upgrade.onClose as (...args: unknown[]) => void);
-    upgrade.res.req = undefined;
-  });
-  io.engine.on('connection', (raw: { request: unknown }) => {
-    raw.request = trimmedRequest(raw.request as IncomingMessage);
-  });
-}
+const newSecret = () => randomBytes(32).toString('base64url');
 
 export async function startApp(config: ServerConfig, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? Date.now;
-  const handle = openDatabase(config.databasePath, { synchronous: config.synchronous, busyTimeoutMs: config.busyTimeoutMs });
-  if (config.seedDemo && seedDemoIfEmpty(handle, clock(), config.maxSeatsPerBuyer)) {
+  const store = await openStore(config);
+  if (config.seedDemo && (await seedDemoIfEmpty(store, clock(), config.maxSeatsPerBuyer))) {
     logger.info('seeded the demo events (demo-theatre, demo-arena)');
   }
-  const sessions = new BuyerSessions(config.sessionSecret ?? getOrCreateSetting(handle, 'session_secret', newSecret));
+  const sessions = new BuyerSessions(config.sessionSecret ?? (await store.getOrCreateSetting('session_secret', newSecret)));
   const metrics = new Metrics();
   const registry = new EventRegistry({
-    handle,
+    store,
     ids: options.ids ?? cryptoIds,
     clock,
     timers: options.timers,
@@ -147,11 +105,32 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     logger,
   });
   if (config.faultKillInCommit !== undefined) logger.warn({ at: config.faultKillInCommit }, 'FAULT_KILL_IN_COMMIT is set: this process will kill itself mid-commit');
-  registry.startAll();
-  const buyerApi = new BuyerApi(registry);
+  await registry.startAll();
+  const rateLimitStores = options.rateLimitStores ?? memoryRateLimitStores(clock);
+  const waitingRoom = await createWaitingRoom({
+    store,
+    registry,
+    clock,
+    timers: options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+    limits: {
+      sessionsPerAddressPerHour: config.limitSessionsPerAddressPerHour,
+      queueEntriesPerAddressPerHour: config.limitQueueEntriesPerAddressPerHour,
+      heldSeatsPerAddress: config.limitHeldSeatsPerAddress,
+      powMaxNumber: config.powMaxNumber,
+      stepMs: config.waitingRoomStepMs,
+    },
+    rateLimitStores,
+    logger,
+  });
+  const buyerApi = new BuyerApi(registry, waitingRoom.holdGuard);
   const adminAuth = new AdminAuth({
     password: config.adminPassword,
-    secret: getOrCreateSetting(handle, 'admin_session_secret', newSecret),
+    secret: await store.getOrCreateSetting('admin_session_secret', newSecret),
+    // Persisted, so the same password gives the same signing key after a restart and in every
+    // process; a different password gives a different key (see adminAuth.ts).
+    passwordSalt: await store.getOrCreateSetting('admin_password_salt', newSecret),
+    revocations: options.adminSessions ?? new StoredAdminSessions(store, clock),
+    throttle: new BucketLoginThrottle(rateLimitStores),
     clock,
   });
   if (adminAuth.generatedPassword) {
@@ -159,76 +138,97 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     logger.warn({ adminPassword: adminAuth.generatedPassword }, 'ADMIN_PASSWORD is not set: generated an organizer password for this run');
   }
 
-  const limits = new RequestLimits(config.rateLimitSocketPerSec, config.rateLimitIpPerSec, clock);
+  const clientInfo = new ClientInfo(config.trustProxy, config.publicOrigin?.startsWith('https:') ?? false);
+  const originPolicy = new OriginPolicy({ publicOrigin: config.publicOrigin, allowedOrigins: config.allowedOrigins });
+  const secureCookies = (req: IncomingMessage) => clientInfo.isHttps(req);
+  // Links in emails need the port we actually listen on when PUBLIC_URL is not set: filled in below.
+  let publicUrl = config.publicOrigin ?? '';
+  const { orderAccess, mail, findTickets } = await createAfterPurchase({ config, store, registry, logger, clock, publicUrl: () => publicUrl });
+
+  const limits = new RequestLimits(config.rateLimitSocketPerSec, config.rateLimitIpPerSec, clock, rateLimitStores);
   const router = new Router();
-  registerBuyerRoutes(router, { registry, buyerApi, sessions, handle, secureCookies: false });
+  const clientAddress = (req: IncomingMessage) => clientInfo.address(req);
+  const sessionAllowance = (req: IncomingMessage) => waitingRoom.sessionAllowance(clientAddress(req));
+  registerBuyerRoutes(router, { registry, buyerApi, sessions, secureCookies, clientAddress, sessionAllowance });
+  registerOrderRoutes(router, { registry, sessions, store, access: orderAccess, findTickets, clientInfo });
   // Assigned once Socket.IO exists (below); routes only call it per request.
   let viewersOf: (eventId: string) => number = () => 0;
   registerAdminRoutes(router, {
     auth: adminAuth,
     sessions,
     registry,
-    handle,
+    store,
     maxSeatsPerBuyer: config.maxSeatsPerBuyer,
     defaultHoldTtlMs: config.holdTtlMs,
     viewersOf: (eventId) => viewersOf(eventId),
     clock,
-    secureCookies: false,
+    clientAddress: (req) => clientInfo.address(req),
+    secureCookies,
+  });
+  // Assigned once Socket.IO exists (below).
+  let revoked: (orderId: string) => Promise<void> = async () => {};
+  registerOrderAccessRoutes(router, {
+    auth: adminAuth,
+    sessions,
+    store,
+    access: orderAccess,
+    clock,
+    queued: () => mail.nudge(),
+    revoked: (orderId) => revoked(orderId),
   });
   router.add('GET', '/metrics', async ({ req, res }) => {
     const authorized = config.metricsToken
-      ? req.headers.authorization === `Bearer ${config.metricsToken}`
-      : isLoopback(req.socket.remoteAddress);
+      ? secretsEqual(bearerToken(req.headers.authorization), config.metricsToken)
+      : isLoopback(clientInfo.address(req));
     if (!authorized) return sendAck(res, fail('forbidden', 'Metrics are served to loopback or with METRICS_TOKEN.'));
     res.writeHead(200, { 'content-type': metrics.registry.contentType });
     res.end(await metrics.registry.metrics());
   });
 
-  let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
-  if (options.withNext !== false) {
+  let pageHandler: PageHandler | null = options.pageHandler ?? null;
+  if (!pageHandler && options.withNext !== false) {
     const { default: next } = await import('next');
     const nextApp = next({ dev: config.dev, dir: projectRoot, hostname: config.host, port: config.port });
     await nextApp.prepare();
     const handler = nextApp.getRequestHandler();
-    nextHandler = (req, res) => handler(req, res);
+    pageHandler = (req, res) => handler(req, res);
   }
 
-  const httpServer = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  async function handleRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    setBaseSecurityHeaders(res, clientInfo.isHttps(req));
     const isApi = url.pathname.startsWith('/api/') || url.pathname === '/metrics';
-    if (isApi && url.pathname !== '/api/health') {
-      const waitMs = limits.take(req.socket.remoteAddress ?? 'unknown');
+    if (isApi) res.setHeader('content-security-policy', API_CSP);
+    // Cross-site request forgery: a state-changing request from another site's page is refused
+    // before anything reads it (pages and API alike; see originPolicy.ts).
+    if (OriginPolicy.changesState(req.method)) {
+      const refusal = originPolicy.refusal(req.headers, clientInfo.protocol(req));
+      if (refusal) {
+        req.resume();
+        return sendAck(res, fail('forbidden', refusal));
+      }
+    }
+    if (!isApi) return servePage(req, res, url);
+    if (url.pathname !== '/api/health') {
+      const waitMs = await limits.take(clientInfo.address(req));
       if (waitMs > 0) {
         req.resume();
         return sendAck(res, fail('rate_limited', 'Too many requests from this address; slow down.', { retryAfterMs: waitMs }));
       }
     }
-    const work = isApi
-      ? router.handle(req, res, url).then((handled) => {
-          if (!handled) sendAck(res, fail('not_found', `No route ${req.method} ${url.pathname}.`));
-        })
-      : servePage(req, res, url);
-    work.catch((error: unknown) => {
-      logger.error({ err: error, url: req.url }, 'request failed');
+    if (!(await router.handle(req, res, url))) sendAck(res, fail('not_found', `No route ${req.method} ${url.pathname}.`));
+  }
+
+  const httpServer = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    handleRequest(req, res, url).catch((error: unknown) => {
+      logger.error({ err: error, url: req.url, address: clientInfo.address(req) }, 'request failed');
       if (!res.headersSent) sendAck(res, fail('internal', 'Something went wrong on our side; nothing changed.'));
       else res.destroy();
     });
   });
 
-  async function servePage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (!nextHandler) return sendJson(res, 404, JSON.stringify(fail('not_found', 'Pages are not served by this instance.')));
-    // Organizer pages need an organizer session; everything else is public.
-    if (isAdminPage(url.pathname) && !adminAuth.fromRequest(req)) {
-      res.writeHead(302, { location: `/admin/login?next=${encodeURIComponent(url.pathname + url.search)}`, 'cache-control': 'no-store' });
-      res.end();
-      return;
-    }
-    // Every visitor gets an anonymous buyer session on first page load.
-    if (!url.pathname.startsWith('/_next/') && !sessions.fromRequest(req)) {
-      res.setHeader('set-cookie', sessions.cookieHeader(sessions.issue().token, false));
-    }
-    await nextHandler(req, res);
-  }
+  httpServer.on('clientError', onClientError);
+  const servePage = pageServer({ handler: pageHandler, adminAuth, sessions, clientInfo, dev: config.dev, sessionAllowance });
 
   const io: BuyerServer = new SocketIOServer(httpServer, {
     maxHttpBufferSize: SOCKET_MAX_BYTES,
@@ -238,8 +238,14 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     // httpCompression: it holds no per-connection state, only per response.)
     perMessageDeflate: false,
   });
-  trimSocketRequests(io);
-  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits });
+  trimSocketRequests(io, (req) => handshakeFactsOf(req, clientInfo, originPolicy));
+  // Before each namespace's own authentication: origin, then the address's rate limit.
+  io.use(handshakeGuard(limits, logger));
+  io.of('/admin').use(handshakeGuard(limits, logger));
+  attachSocketGateway(io, { registry, buyerApi, sessions, metrics, logger, limits, orderAccess, extraHandlers: [['queue:join', waitingRoom.socketHandler]] });
+  announceOrderChanges(io, registry);
+  revoked = (orderId) => announceAccessRevoked(io, orderId);
+  const detachWaitingRoom = waitingRoom.attach({ io, router, sessions, auth: adminAuth, clientAddress });
   viewersOf = (eventId) => io.of('/').adapter.rooms.get(eventRoom(eventId))?.size ?? 0;
   const stopAdminGateway = attachAdminGateway(io as never, { auth: adminAuth, registry, viewersOf, logger });
 
@@ -249,7 +255,10 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, database: config.databasePath }, 'seatline listening');
+  publicUrl ||= `http://localhost:${port}`;
+  logger.info({ url, publicUrl, store: store.dialect, database: store.location }, 'seatline listening');
+  // Also sends whatever was queued and not sent before a restart.
+  mail.start();
 
   let closed = false;
   return {
@@ -258,17 +267,24 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     httpServer,
     io,
     registry,
-    handle,
+    store,
     metrics,
     logger,
+    mail,
+    orderAccess,
+    findTickets,
+    publicUrl,
     async close() {
       if (closed) return;
       closed = true;
-      registry.stopAll();
+      await registry.stopAll();
+      detachWaitingRoom();
+      await findTickets.settled();
+      await mail.stop();
       stopAdminGateway();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      handle.close();
+      await store.close();
     },
   };
 }

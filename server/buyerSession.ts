@@ -42,11 +42,21 @@ export class BuyerSessions {
   }
 }
 
+/**
+ * The first value of cookie `name` that decodes; undefined when there is none.
+ * A value that is not valid percent-encoding (`%E0%A4%A`, `%`) counts as absent:
+ * a browser holding such a cookie gets a fresh session, never an error.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      // not decodable: look for another cookie of that name, else treat it as absent
+    }
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 // Unguessable ids from the OS's CSPRNG, for production. Tests inject counters.
 import { randomFillSync } from 'node:crypto';
-import type { IdSource } from './reservations/types';
+import type { IdSource } from '../core/types';
 
 /** 8 KB: 500+ ids per refill, small enough to stay out of the way. */
 const POOL_BYTES = 8192;

@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client). One registry per server instance, so
 // tests can run several servers in one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Outcome } from './reservations/types';
+import type { Outcome } from '../core/types';
 
 export class Metrics {
   readonly registry = new Registry();

@@ -2,7 +2,8 @@
 // the compact event:join snapshot (built once per committed version, shared
 // by every join of that version) and the seat index of each change.
 import { createHash } from 'node:crypto';
-import { SEAT_STATUS_CODES, type SeatChange, type SeatLayout, type SeatStatus } from '../lib/protocol';
+import { SEAT_STATUS_CODES, type SeatLayout, type SeatStatus } from '../lib/protocol';
+import type { CoreStatusCode } from './events/commitNotice';
 
 /** Layout order: seat ids compared by UTF-16 code unit (ids are ASCII, so byte order; the same as SQLite's BINARY). */
 export function sortSeatsInLayoutOrder<T extends { id: string }>(seats: readonly T[]): T[] {
@@ -21,7 +22,10 @@ const CODE_BYTE: Record<SeatStatus, number> = {
   held: SEAT_STATUS_CODES.held.charCodeAt(0),
   sold: SEAT_STATUS_CODES.sold.charCodeAt(0),
 };
+/** Core status codes of commit notices → public status bytes (an admin block reads as sold). */
+const PUBLIC_BYTE_OF_CORE: Record<CoreStatusCode, number> = { a: CODE_BYTE.available, h: CODE_BYTE.held, s: CODE_BYTE.sold, b: CODE_BYTE.sold };
 
+/** The committed view the feed follows (server/events/committedView.ts). */
 export interface StatusSource {
   readonly version: number;
   snapshot(): { version: number; seats: Record<string, SeatStatus> };
@@ -54,19 +58,25 @@ export class SeatFeed {
   }
 
   /**
-   * Applies a committed batch's changes (called once per committed version, in order).
-   * Anything but the next version means a batch was not seen here: start over from the loop.
+   * Applies one committed version's seat changes (in order, once each), as core status codes.
+   * Anything but the next version means a batch was not seen here: start over from the source.
    */
-  apply(version: number, changes: readonly SeatChange[]): void {
+  apply(version: number, seats: readonly (readonly [string, CoreStatusCode])[]): void {
     if (version !== this.version + 1) {
       this.resync();
       return;
     }
-    for (const change of changes) {
-      const i = this.indexById.get(change.seatId);
-      if (i !== undefined) this.codes[i] = CODE_BYTE[change.status];
+    for (const [seatId, code] of seats) {
+      const i = this.indexById.get(seatId);
+      if (i !== undefined) this.codes[i] = PUBLIC_BYTE_OF_CORE[code];
     }
     this.version = version;
+  }
+
+  /** The source started over (a reset): re-read it at the next snapshot. */
+  invalidate(): void {
+    this.version = -1;
+    this.cached = null;
   }
 
   /**

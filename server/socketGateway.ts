@@ -12,23 +12,28 @@ import {
   type ClientToServerEvents,
   type JoinAck,
   type LeaveAck,
-  type SeatChange,
   type SeatsUpdate,
   type ServerToClientEvents,
 } from '../lib/protocol';
+import { isNoticeToHolder, type CommitNotice } from './events/commitNotice';
 import { BUYER_COOKIE, readCookie, type BuyerSessions } from './buyerSession';
 import type { BuyerApi } from './buyerApi';
 import type { EventRegistry, EventRuntime } from './eventRegistry';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import type { OrderAccess } from './orderAccess';
+import { unwatchOrder, watchOrder } from './orderWatch';
 import type { RequestLimits } from './rateLimiter';
+import { guardedMiddleware, handshakeError } from './socketHandshake';
 import { holdView } from './views';
 
 export interface SocketData {
   buyerId: string;
+  /** Orders this connection watches by access key (not as their buyer): dropped when the key is revoked. */
+  keyWatchedOrders?: string[];
 }
 export type BuyerServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type BuyerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type BuyerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export const eventRoom = (eventId: string) => `event:${eventId}`;
 export const buyerRoom = (buyerId: string) => `buyer:${buyerId}`;
@@ -40,46 +45,47 @@ export interface GatewayDeps {
   metrics: Metrics;
   logger: Logger;
   limits: RequestLimits;
+  orderAccess: OrderAccess;
+  /** More client→server events (the waiting room's queue:join), answered like the built-in ones. */
+  extraHandlers?: [keyof ClientToServerEvents, (socket: BuyerSocket, payload: unknown) => unknown][];
 }
 
 export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
-  const { registry, buyerApi, sessions, metrics, logger, limits } = deps;
+  const { registry, buyerApi, sessions, metrics, logger, limits, orderAccess } = deps;
 
-  io.use((socket, next) => {
-    const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    const token = typeof auth?.token === 'string' ? auth.token : readCookie(socket.handshake.headers.cookie, BUYER_COOKIE);
-    const buyerId = sessions.verify(token);
-    if (!buyerId) {
-      const error = new Error('unauthorized') as Error & { data?: unknown };
-      error.data = { code: 'unauthorized', message: 'Open the site first, or get a token from POST /api/session.' };
-      return next(error);
-    }
-    socket.data.buyerId = buyerId;
-    next();
-  });
+  io.use(
+    guardedMiddleware(logger, (socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const token = typeof auth?.token === 'string' ? auth.token : readCookie(socket.handshake.headers.cookie, BUYER_COOKIE);
+      const buyerId = sessions.verify(token);
+      if (!buyerId) return next(handshakeError('unauthorized', 'Open the site first, or get a token from POST /api/session.'));
+      socket.data.buyerId = buyerId;
+      next();
+    }),
+  );
 
   // The handlers are built once and shared by every socket (`this` is the socket): per-socket
   // closures and listener entries were ~1.4 KB of heap on each idle connection.
   type Handler = (socket: BuyerSocket, payload: unknown) => unknown;
   const handlers = new Map<string, Handler>([
-    ['event:join', (socket, payload): JoinAck => {
+    ['event:join', async (socket, payload): Promise<JoinAck> => {
       const parsed = joinEventSchema.safeParse(payload);
       if (!parsed.success) return invalidRequest(parsed.error);
-      const runtime = registry.get(parsed.data.eventId);
+      const runtime = await registry.settled(parsed.data.eventId);
       if (!runtime) return fail('not_found', 'No such event.');
       // Snapshot and room join happen in the same turn: no delta can fall between them.
       // The statuses string is built once per committed version and shared by every join.
       const feed = runtime.seatFeed;
       const snapshot = feed.snapshot();
       void socket.join(eventRoom(runtime.eventId));
-      const maxExtensions = runtime.loop.rules.maxExtensions;
+      const maxExtensions = runtime.view.rules.maxExtensions;
       return {
         ok: true,
         eventId: runtime.eventId,
         version: snapshot.version,
         layoutKey: feed.layoutKey,
         statuses: snapshot.statuses,
-        myHolds: runtime.loop.holdsOf(socket.data.buyerId).map((h) => holdView(h, maxExtensions)),
+        myHolds: runtime.view.holdsOf(socket.data.buyerId).map((h) => holdView(runtime.eventId, h, maxExtensions)),
       };
     }],
     ['event:leave', (socket, payload): LeaveAck => {
@@ -88,10 +94,13 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
       void socket.leave(eventRoom(parsed.data.eventId));
       return { ok: true, eventId: parsed.data.eventId };
     }],
-    ['hold:create', (socket, payload) => buyerApi.createHold(socket.data.buyerId, payload)],
+    ['hold:create', (socket, payload) => buyerApi.createHold(socket.data.buyerId, payload, socket.handshake.address)],
     ['hold:extend', (socket, payload) => buyerApi.extendHold(socket.data.buyerId, payload)],
     ['hold:release', (socket, payload) => buyerApi.releaseHold(socket.data.buyerId, payload)],
     ['hold:confirm', (socket, payload) => buyerApi.confirmHold(socket.data.buyerId, payload)],
+    ['order:watch', (socket, payload) => watchOrder(socket, payload, orderAccess)],
+    ['order:unwatch', (socket, payload) => unwatchOrder(socket, payload)],
+    ...(deps.extraHandlers ?? []),
   ] satisfies [keyof ClientToServerEvents, Handler][]);
 
   // Every client→server event: (payload?, ack). Unknown events, and events without an ack, are
@@ -101,17 +110,16 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
     const ack = args[args.length - 1];
     if (!run || typeof ack !== 'function') return;
     const payload = args.length > 1 ? args[0] : undefined;
-    const waitMs = limits.take(this.handshake.address, this.id);
-    if (waitMs > 0) {
-      ack(fail('rate_limited', 'Too many requests from this connection; slow down.', { retryAfterMs: waitMs }));
-      return;
-    }
-    Promise.resolve()
-      .then(() => run(this, payload))
+    const socket = this;
+    limits
+      .take(this.handshake.address, this.id)
+      .then((waitMs) =>
+        waitMs > 0 ? fail('rate_limited', 'Too many requests from this connection; slow down.', { retryAfterMs: waitMs }) : run(socket, payload),
+      )
       .then(
         (reply) => ack(reply),
         (error: unknown) => {
-          logger.error({ err: error, event }, 'socket handler failed');
+          logger.error({ err: error, event, address: socket.handshake.address }, 'socket handler failed');
           ack(fail('internal', 'Something went wrong on our side; nothing changed.'));
         },
       );
@@ -129,33 +137,41 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
     socket.onAny(onClientEvent);
   });
 
-  registry.onCommitted((runtime, batch) => {
-    if (batch.eventChange) {
-      io.to(eventRoom(runtime.eventId)).emit('event:changed', { eventId: runtime.eventId, change: batch.eventChange });
+  /** The last version each event's viewers were sent: a version without seat changes is folded into the next update. */
+  const broadcastVersions = new Map<string, number>();
+  registry.onCommitted((runtime, notice) => {
+    const eventId = runtime.eventId;
+    if (notice.eventChange) io.to(eventRoom(eventId)).emit('event:changed', { eventId, change: notice.eventChange });
+    if (notice.eventChange === 'deleted') broadcastVersions.delete(eventId);
+    else if (notice.eventChange === 'layout') broadcastVersions.set(eventId, notice.version);
+    else if (notice.seats.length > 0) {
+      // One frame per committed version that changed seats, no timer: under load the loop's batches
+      // already bound frames per viewer (see docs/benchmarks.md, "Fan-out"); a timer only adds delay.
+      const fromVersion = (broadcastVersions.get(eventId) ?? notice.version - 1) + 1;
+      io.to(eventRoom(eventId)).emit('seats:update', seatsUpdateOf(runtime, fromVersion, notice));
+      broadcastVersions.set(eventId, notice.version);
     }
-    if (batch.versionChanged) {
-      // One frame per committed version, no timer: under load the loop's batches already bound
-      // frames per viewer (see docs/benchmarks.md, "Fan-out"), and a timer would only add delay.
-      io.to(eventRoom(runtime.eventId)).emit('seats:update', seatsUpdateOf(runtime, batch.version, batch.changes));
-    }
-    for (const { hold, reason } of batch.endedHolds) {
-      const notice = { holdId: hold.id, eventId: hold.eventId, seatIds: hold.seatIds };
-      if (reason === 'expired') io.to(buyerRoom(hold.buyerId)).emit('hold:expired', notice);
-      else if (reason === 'admin_released') io.to(buyerRoom(hold.buyerId)).emit('hold:released', { ...notice, reason });
+    for (const ended of notice.holdsEnded) {
+      if (!isNoticeToHolder(ended.reason)) continue;
+      const holdNotice = { holdId: ended.id, eventId, seatIds: ended.seatIds };
+      if (ended.reason === 'expired') io.to(buyerRoom(ended.buyerId)).emit('hold:expired', holdNotice);
+      else io.to(buyerRoom(ended.buyerId)).emit('hold:released', { ...holdNotice, reason: ended.reason });
     }
   });
 }
 
-/** One committed version as a seats:update: the changes as a delta against the layout order. */
-export function seatsUpdateOf(runtime: EventRuntime, version: number, changes: readonly SeatChange[]): SeatsUpdate {
+const PUBLIC_CODE_OF_CORE = { a: SEAT_STATUS_CODES.available, h: SEAT_STATUS_CODES.held, s: SEAT_STATUS_CODES.sold, b: SEAT_STATUS_CODES.sold } as const;
+
+/** Committed versions `fromVersion`…`notice.version` as a seats:update: the changes as a delta against the layout order. */
+export function seatsUpdateOf(runtime: EventRuntime, fromVersion: number, notice: CommitNotice): SeatsUpdate {
   const feed = runtime.seatFeed;
   const indices: number[] = [];
   const codes: string[] = [];
-  for (const change of changes) {
-    const i = feed.indexOf(change.seatId);
+  for (const [seatId, code] of notice.seats) {
+    const i = feed.indexOf(seatId);
     if (i === undefined) continue;
     indices.push(i);
-    codes.push(SEAT_STATUS_CODES[change.status]);
+    codes.push(PUBLIC_CODE_OF_CORE[code]);
   }
-  return { eventId: runtime.eventId, fromVersion: version, version, delta: encodeSeatDelta(indices, codes) };
+  return { eventId: runtime.eventId, fromVersion, version: notice.version, delta: encodeSeatDelta(indices, codes) };
 }

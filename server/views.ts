@@ -1,11 +1,13 @@
 // Projections from core values to the wire shapes of lib/protocol.
-import type { ApiError, Fail, HoldView, OrderView, SeatLayout } from '../lib/protocol';
-import type { Failure, Hold, Order } from './reservations/types';
+import type { ApiError, Fail, HoldView, OrderView, SeatLayout, TicketView } from '../lib/protocol';
+import { byTicketSeat } from '../lib/orderProtocol';
+import type { Failure, Hold, Order } from '../core/types';
 
-export function holdView(hold: Hold, maxExtensions: number): HoldView {
+/** A hold of `eventId` (a core Hold, or a live hold of a committed view). */
+export function holdView(eventId: string, hold: Pick<Hold, 'id' | 'seatIds' | 'expiresAt' | 'extensions'>, maxExtensions: number): HoldView {
   return {
     id: hold.id,
-    eventId: hold.eventId,
+    eventId,
     seatIds: [...hold.seatIds],
     expiresAt: hold.expiresAt,
     extensionsLeft: Math.max(0, maxExtensions - hold.extensions),
@@ -19,22 +21,30 @@ export function orderView(order: Order, currency: string, seatById: ReadonlyMap<
     holdId: order.holdId,
     buyer: { ...order.buyer },
     totalCents: order.totalCents,
+    // A just-confirmed order: nothing cancelled yet.
+    paidCents: order.totalCents,
+    refundCents: 0,
+    status: 'confirmed',
     currency,
     createdAt: order.createdAt,
-    tickets: order.tickets.map((t) => {
-      const seat = seatById.get(t.seatId);
-      return {
-        id: t.id,
-        seatId: t.seatId,
-        section: seat?.section ?? '',
-        row: seat?.row ?? '',
-        number: seat?.number ?? '',
-        category: seat?.category ?? '',
-        priceCents: t.priceCents,
-        code: t.code,
-        ...(seat?.gaArea ? { gaArea: seat.gaArea } : {}),
-      };
-    }),
+    tickets: order.tickets.map((t) => ticketView(t, seatById.get(t.seatId))).sort(byTicketSeat),
+  };
+}
+
+function ticketView(t: Order['tickets'][number], seat: SeatLayout | undefined): TicketView {
+  return {
+    id: t.id,
+    seatId: t.seatId,
+    section: seat?.section ?? '',
+    row: seat?.row ?? '',
+    number: seat?.number ?? '',
+    category: seat?.category ?? '',
+    priceCents: t.priceCents,
+    code: t.code,
+    ...(seat?.gaArea ? { gaArea: seat.gaArea } : {}),
+    status: 'valid',
+    cancelledAt: null,
+    cancelReason: null,
   };
 }
 
@@ -42,6 +52,7 @@ export function failView(f: Failure, retryAfterMs?: number): Fail {
   const error: ApiError = { code: f.code, message: f.message };
   if (f.seatIds) error.seatIds = f.seatIds;
   if (f.orderId) error.orderId = f.orderId;
-  if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
+  const retry = retryAfterMs ?? f.retryAfterMs;
+  if (retry !== undefined) error.retryAfterMs = retry;
   return { ok: false, error };
 }

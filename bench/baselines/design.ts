@@ -1,7 +1,7 @@
 // What every design under test offers the in-process driver: the same
-// commands and outcomes as the project's core (server/reservations/types.ts).
+// commands and outcomes as the project's core (core/types.ts).
 import type { DatabaseHandle } from '../../db/connection';
-import type { Command, IdSource, Outcome } from '../../server/reservations/types';
+import type { Command, IdSource, Outcome } from '../../core/types';
 
 export type Reply = (outcome: Outcome) => void;
 

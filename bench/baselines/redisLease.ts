@@ -8,7 +8,7 @@
 // both favour this baseline.
 import { Redis } from 'ioredis';
 import { createBatchWriter } from '../../db/batchWriter';
-import type { Failure, Hold, Order, Outcome } from '../../server/reservations/types';
+import type { Failure, Hold, Order, Outcome } from '../../core/types';
 import type { DesignFactory } from './design';
 
 const fail = (code: Failure['code'], message: string): Failure => ({ ok: false, code, message });

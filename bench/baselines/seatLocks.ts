@@ -7,7 +7,7 @@
 // Expired holds are ended lazily by a request that meets them, and by a
 // sweeper every 100 ms (which takes the seats' locks like any request).
 import { createBatchWriter } from '../../db/batchWriter';
-import type { Command, Effect, Failure, Hold, Order, Outcome } from '../../server/reservations/types';
+import type { Command, Effect, Failure, Hold, Order, Outcome } from '../../core/types';
 import type { DesignFactory } from './design';
 
 type SeatSlot = { holdId: string } | 'sold' | null;

@@ -6,7 +6,7 @@
 // request per transaction. Expired holds are ended lazily by the request
 // that meets them and by a sweeper every 100 ms.
 import { createBatchWriter } from '../../db/batchWriter';
-import type { Command, Effect, Failure, Hold, Order, Outcome } from '../../server/reservations/types';
+import type { Command, Effect, Failure, Hold, Order, Outcome } from '../../core/types';
 import { BUYER } from '../workloads';
 import type { DesignFactory } from './design';
 

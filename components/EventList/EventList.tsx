@@ -38,7 +38,7 @@ export function EventList() {
     };
     const onVisible = () => document.visibilityState === 'visible' && load();
     document.addEventListener('visibilitychange', onVisible);
-    load();
+    void load();
     return () => {
       cancelled = true;
       controller.abort();

@@ -4,21 +4,27 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { Ack, EventDetail, Fail, StatusesSnapshot } from '../../lib/protocol';
+import type { Ack, EventDetail, Fail, HoldView, StatusesSnapshot } from '../../lib/protocol';
 import { api } from '../../lib/client/api';
 import { SeatIndex } from '../../lib/client/seatIndex';
 import { useEventLive, type HoldGoneListener } from '../../lib/client/useEventLive';
 import { Legend } from '../SeatMap/Legend';
 import { SeatMap } from '../SeatMap/SeatMap';
+import { BestSeatsPanel } from './BestSeatsPanel';
 import { EventHeader } from './EventHeader';
 import { EventPageSkeleton } from './EventPageSkeleton';
 import { GaPanel, gaQuantityInputId } from './GaPanel';
 import { HoldPanel } from './HoldPanel';
 import { MobileActionBar } from './MobileActionBar';
 import { NoticeBanner, type Notice } from './NoticeBanner';
+import { OrphanFix } from './OrphanFix';
+import { seatMapHints } from './seatMapHints';
 import { SeatListPicker } from './SeatListPicker';
 import { SelectionPanel } from './SelectionPanel';
 import { useSeatSelection, type Notify } from './useSeatSelection';
+import { useWaitingRoom } from '../../lib/client/useWaitingRoom';
+import { ShoppingWindow } from '../WaitingRoom/ShoppingWindow';
+import { WaitingRoom } from '../WaitingRoom/WaitingRoom';
 import styles from './EventPage.module.css';
 
 const SALE_BLOCKED: Record<EventDetail['saleStatus'], string | null> = {
@@ -33,7 +39,15 @@ interface EarlyAvailability {
   result?: Ack<StatusesSnapshot> | null;
 }
 
+/** The event page: the waiting room while the event has one and the buyer is not admitted, else the seat map. */
 export function EventPage({ eventId }: { eventId: string }) {
+  const { gate, rejoin } = useWaitingRoom(eventId);
+  if (gate.kind === 'loading') return <EventPageSkeleton />;
+  if (gate.kind === 'queue') return <WaitingRoom eventId={eventId} gate={gate} onRejoin={rejoin} />;
+  return <EventShop eventId={eventId} admission={gate.admission} admittedUntil={gate.admittedUntil} />;
+}
+
+function EventShop({ eventId, admission, admittedUntil }: { eventId: string; admission: string | null; admittedUntil: number | null }) {
   const router = useRouter();
   const [event, setEvent] = useState<EventDetail | null>(null);
   const [loadError, setLoadError] = useState<Fail['error'] | null>(null);
@@ -106,7 +120,7 @@ export function EventPage({ eventId }: { eventId: string }) {
     setDetailsRevision((n) => n + 1);
   }, []);
 
-  const live = useEventLive(eventId, index, onHoldGone, onEventChanged);
+  const live = useEventLive(eventId, index, onHoldGone, onEventChanged, admission);
 
   // Draw the page-load snapshot at once rather than after the socket has connected and
   // joined (several round trips after the layout is ready). It is a real, versioned
@@ -136,6 +150,12 @@ export function EventPage({ eventId }: { eventId: string }) {
   const [focusHoldId, setFocusHoldId] = useState<string | null>(null);
   const [checkoutRequest, setCheckoutRequest] = useState({ holdId: '', serial: 0 });
   const requestCheckout = useCallback((holdId: string) => setCheckoutRequest((r) => ({ holdId, serial: r.serial + 1 })), []);
+  /** The seats best available last held, while that hold lives: the map zooms to them. */
+  const [bestSeatIds, setBestSeatIds] = useState<readonly string[] | null>(null);
+  const onBestHeld = useCallback((hold: HoldView) => {
+    setFocusHoldId(hold.id);
+    setBestSeatIds(hold.seatIds);
+  }, []);
   const holdSelected = useCallback(async () => {
     const hold = await selection.holdSelected();
     if (hold) setFocusHoldId(hold.id);
@@ -170,10 +190,13 @@ export function EventPage({ eventId }: { eventId: string }) {
 
   const saleBlocked = SALE_BLOCKED[event.saleStatus];
   const blockedReason = saleBlocked ?? (live.connection === 'live' ? null : 'Reconnecting to live availability…');
+  const bestStillHeld = bestSeatIds !== null && live.holds.some((h) => h.seatIds[0] === bestSeatIds[0]);
+  const mapHints = seatMapHints(bestStillHeld ? bestSeatIds : null, selection.stranded);
 
   return (
     <div className="page">
       <EventHeader event={event} connection={live.connection} />
+      {admittedUntil !== null && <ShoppingWindow until={admittedUntil} />}
       {saleBlocked && <p className={`notice notice--warning ${styles.saleNotice}`}>{saleBlocked}</p>}
 
       <div className={styles.layout}>
@@ -186,6 +209,7 @@ export function EventPage({ eventId }: { eventId: string }) {
             onToggleSeat={selection.toggleSeat}
             onPickArea={pickArea}
             holdChange={live.holdChange}
+            {...mapHints}
           />
           {!live.synced && <p className={styles.mapLoading}>Loading live availability…</p>}
           <Legend categories={event.categories} currency={event.currency} />
@@ -205,6 +229,17 @@ export function EventPage({ eventId }: { eventId: string }) {
               checkoutRequest={hold.id === checkoutRequest.holdId ? checkoutRequest.serial : 0}
             />
           ))}
+          {index.sections.length > 0 && (
+            <BestSeatsPanel
+              index={index}
+              live={live}
+              heldCount={selection.mineIds.size}
+              maxSeats={maxSeats}
+              blockedReason={blockedReason}
+              notify={notify}
+              onHeld={onBestHeld}
+            />
+          )}
           {index.gaAreas.length > 0 && (
             <GaPanel
               index={index}
@@ -216,6 +251,9 @@ export function EventPage({ eventId }: { eventId: string }) {
               notify={notify}
               onHeld={(hold) => setFocusHoldId(hold.id)}
             />
+          )}
+          {selection.stranded.length > 0 && (
+            <OrphanFix index={index} store={live.store} stranded={selection.stranded} onToggleSeat={selection.toggleSeat} notify={notify} />
           )}
           <SelectionPanel
             index={index}

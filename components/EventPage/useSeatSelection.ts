@@ -8,6 +8,7 @@ import { pluralize } from '../../lib/client/format';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import { joinSeatLabels } from '../../lib/client/seatLabels';
 import type { EventLive } from '../../lib/client/useEventLive';
+import { orphanExplanation } from './seatGroupText';
 
 export type NoticeKind = 'info' | 'success' | 'warning' | 'error';
 export type Notify = (kind: NoticeKind, text: string) => void;
@@ -20,12 +21,15 @@ export function useSeatSelection(index: SeatIndex | null, live: EventLive, maxSe
   const { store, holds, createHold } = live;
   const [selected, setSelectedState] = useState<string[]>([]);
   const [holding, setHolding] = useState(false);
+  /** Seats the last hold attempt would have stranded (orphan_seat): marked until the selection changes. */
+  const [stranded, setStranded] = useState<readonly string[]>([]);
   const selectedRef = useRef<string[]>([]);
   const pendingRef = useRef<ReadonlySet<string>>(new Set());
 
   const setSelected = useCallback((next: string[]) => {
     selectedRef.current = next;
     setSelectedState(next);
+    setStranded((current) => (current.length ? [] : current));
   }, []);
 
   const selectedIds = useMemo(() => new Set(selected), [selected]);
@@ -92,6 +96,9 @@ export function useSeatSelection(index: SeatIndex | null, live: EventLive, maxSe
       setSelected(rest);
       const tail = rest.length > 0 ? ' Your other seats are still selected — try holding them again.' : ' Please choose other seats.';
       notify('error', taken.length > 0 ? `${takenSentence(index, taken)}${tail}` : errorText(res.error));
+    } else if (res.error.code === 'orphan_seat' && res.error.seatIds?.length) {
+      setStranded(res.error.seatIds);
+      notify('warning', orphanExplanation(index, res.error.seatIds));
     } else {
       notify('error', errorText(res.error, { maxSeatsPerBuyer: maxSeats }));
     }
@@ -99,7 +106,7 @@ export function useSeatSelection(index: SeatIndex | null, live: EventLive, maxSe
     return null;
   }, [index, holding, createHold, notify, maxSeats, evictTaken, setSelected]);
 
-  return { selected, selectedIds, mineIds, holding, toggleSeat, clearSelection, holdSelected };
+  return { selected, selectedIds, mineIds, holding, stranded, toggleSeat, clearSelection, holdSelected };
 }
 
 export type SeatSelection = ReturnType<typeof useSeatSelection>;

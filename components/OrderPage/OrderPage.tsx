@@ -1,75 +1,73 @@
 'use client';
-// Order confirmation with one printable ticket (and QR code) per seat.
-import Link from 'next/link';
-import { useEffect, useState } from 'react';
-import type { EventDetail, Fail, OrderView } from '../../lib/protocol';
-import { api, getJson } from '../../lib/client/api';
-import { formatDateTime, formatEventDate, formatPrice, pluralize } from '../../lib/client/format';
+// The order page: one printable ticket (and QR code) per valid seat, what was
+// cancelled and why, and the link that opens it on any device. It opens for
+// the browser that bought it, or anywhere with the access key from the
+// order's link (`?key=`), and follows organizer changes live.
+import { useCallback, useEffect, useState } from 'react';
+import type { Fail, OrderView } from '../../lib/protocol';
+import { api } from '../../lib/client/api';
+import { useOrderLive } from '../../lib/client/useOrderLive';
+import { formatEventDate } from '../../lib/client/format';
+import { CancellationNotice } from './CancellationNotice';
+import { OrderError } from './OrderError';
+import { OrderLinkPanel } from './OrderLinkPanel';
+import { OrderSummary, type OrderEvent } from './OrderSummary';
 import { TicketCard } from './TicketCard';
 import styles from './OrderPage.module.css';
 
-interface OrderEvent {
-  id: string;
-  name: string;
-  venueName: string;
-  startsAt: number;
+interface Loaded {
+  order: OrderView;
+  event: OrderEvent | null;
+  accessKey: string;
 }
 
-/** Names for section and category ids, taken from the event layout. */
-interface EventNames {
-  sections: Map<string, string>;
-  categories: Map<string, string>;
-}
-
-export function OrderPage({ orderId }: { orderId: string }) {
-  const [order, setOrder] = useState<OrderView | null>(null);
-  const [event, setEvent] = useState<OrderEvent | null>(null);
-  const [names, setNames] = useState<EventNames | null>(null);
+export function OrderPage({ orderId, accessKey }: { orderId: string; accessKey?: string }) {
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<Fail['error'] | null>(null);
+  const [categoryNames, setCategoryNames] = useState<Map<string, string> | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+
+  const load = useCallback(
+    async (signal?: AbortSignal): Promise<Loaded | null> => {
+      const res = await api.order(orderId, accessKey, signal);
+      if (!res.ok) {
+        setError(res.error);
+        return null;
+      }
+      const next = { order: res.order, event: res.event, accessKey: res.accessKey };
+      setError(null);
+      setLoaded(next);
+      return next;
+    },
+    [orderId, accessKey],
+  );
 
   useEffect(() => {
     const controller = new AbortController();
     (async () => {
-      const res = await getJson<{ order: OrderView; event?: OrderEvent | null }>(
-        `/api/orders/${encodeURIComponent(orderId)}`,
-        controller.signal,
-      );
-      if (!res.ok) return setError(res.error);
-      setOrder(res.order);
-      if (res.event) setEvent(res.event);
-      const detail = await api.event(res.order.eventId, controller.signal);
+      const first = await load(controller.signal);
+      if (!first) return;
+      // Category names (and the event, if the order answer had none) from the event's layout.
+      const detail = await api.event(first.order.eventId, controller.signal);
       if (detail.ok) {
-        const d: EventDetail = detail.event;
-        setEvent((e) => e ?? { id: d.id, name: d.name, venueName: d.venueName, startsAt: d.startsAt });
-        setNames({
-          sections: new Map(d.sections.map((s) => [s.id, s.name])),
-          categories: new Map(d.categories.map((c) => [c.id, c.name])),
-        });
+        const d = detail.event;
+        setCategoryNames(new Map(d.categories.map((c) => [c.id, c.name])));
+        setLoaded((l) => (l && !l.event ? { ...l, event: { id: d.id, name: d.name, venueName: d.venueName, startsAt: d.startsAt } } : l));
       }
     })().catch(() => {});
     return () => controller.abort();
-  }, [orderId]);
+  }, [load]);
 
-  if (error) {
-    const missing = error.code === 'not_found' || error.code === 'invalid_request' || error.code === 'not_hold_owner';
-    return (
-      <div className="page">
-        <div className="card empty-state" role="alert">
-          <h1>{missing ? 'We couldn’t find that order' : 'We couldn’t load your order'}</h1>
-          <p>
-            {missing
-              ? 'Orders can only be viewed from the browser that bought them. Check the link, or open it in that browser.'
-              : 'Please try again in a moment.'}
-          </p>
-          <Link href="/" className="button button--primary">
-            See all events
-          </Link>
-        </div>
-      </div>
-    );
-  }
+  const live = useOrderLive(orderId, accessKey, loaded !== null && error === null, (change) => {
+    void load().then((next) => {
+      if (change !== 'tickets_cancelled' || !next) return;
+      setAnnouncement(next.order.status === 'cancelled' ? 'The organizer just cancelled this order.' : 'The organizer just cancelled some tickets of this order.');
+    });
+  });
 
-  if (!order) {
+  if (error) return <OrderError error={error} onRetry={() => void load()} />;
+
+  if (!loaded) {
     return (
       <div className="page" aria-busy="true" aria-label="Loading order">
         <div className="skeleton" style={{ height: 120 }} />
@@ -78,88 +76,48 @@ export function OrderPage({ orderId }: { orderId: string }) {
     );
   }
 
-  const sectionName = (id: string) => names?.sections.get(id) ?? id;
-  const categoryName = (id: string) => names?.categories.get(id) ?? '';
+  const { order, event } = loaded;
+  const valid = order.tickets.filter((t) => t.status === 'valid');
+  const cancelled = order.tickets.filter((t) => t.status === 'cancelled');
+  const card = (ticket: OrderView['tickets'][number]) => (
+    <li key={ticket.id}>
+      <TicketCard
+        ticket={ticket}
+        currency={order.currency}
+        eventName={event?.name ?? ''}
+        eventWhen={event ? `${event.venueName} · ${formatEventDate(event.startsAt)}` : ''}
+        categoryName={categoryNames?.get(ticket.category) ?? ''}
+      />
+    </li>
+  );
 
   return (
-    <div className={`page ${styles.page}`}>
-      <section className={`card ${styles.summary}`} aria-labelledby="order-title">
-        <div className={styles.success}>
-          <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
-            <circle cx="12" cy="12" r="11" fill="currentColor" />
-            <path d="M7 12.5l3.2 3.2L17 9" fill="none" stroke="#fff" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
-          <div>
-            <h1 id="order-title">You’re going{event ? ` to ${event.name}` : ''}!</h1>
-            <p className="muted">
-              Order confirmed · {pluralize(order.tickets.length, 'ticket')} · show the QR codes at the door or print them
-            </p>
-          </div>
+    <div className={`page ${styles.page}`} data-live={live ? 'on' : 'off'}>
+      <p className="sr-only" role="status" aria-live="polite">
+        {announcement}
+      </p>
+      <OrderSummary order={order} event={event} />
+      <CancellationNotice order={order} />
+
+      {valid.length > 0 && (
+        <>
+          <h2 className={styles.ticketsTitle}>Your tickets</h2>
+          <ul className={styles.tickets} data-testid="valid-tickets">
+            {valid.map(card)}
+          </ul>
+        </>
+      )}
+
+      {valid.length > 0 && <OrderLinkPanel orderId={order.id} accessKey={loaded.accessKey} email={order.buyer.email} />}
+
+      {cancelled.length > 0 && (
+        <div className="no-print">
+          <h2 className={styles.ticketsTitle}>Cancelled tickets</h2>
+          <ul className={styles.tickets} data-testid="cancelled-tickets">
+            {cancelled.map(card)}
+          </ul>
         </div>
-
-        <dl className={styles.details}>
-          <div>
-            <dt>Order</dt>
-            <dd className={styles.mono} data-order-id={order.id}>
-              {order.id}
-            </dd>
-          </div>
-          <div>
-            <dt>Event</dt>
-            <dd>
-              {event ? (
-                <>
-                  {event.name}
-                  <span className={styles.sub}>
-                    {event.venueName} · {formatEventDate(event.startsAt)}
-                  </span>
-                </>
-              ) : (
-                order.eventId
-              )}
-            </dd>
-          </div>
-          <div>
-            <dt>Buyer</dt>
-            <dd>
-              {order.buyer.name}
-              <span className={styles.sub}>{order.buyer.email}</span>
-            </dd>
-          </div>
-          <div>
-            <dt>Total paid</dt>
-            <dd className={styles.total}>
-              {formatPrice(order.totalCents, order.currency)}
-              <span className={styles.sub}>{formatDateTime(order.createdAt)}</span>
-            </dd>
-          </div>
-        </dl>
-
-        <div className={`${styles.actions} no-print`}>
-          <button type="button" className="button button--primary" onClick={() => window.print()}>
-            Print tickets
-          </button>
-          <Link href={`/events/${encodeURIComponent(order.eventId)}`} className="button button--secondary">
-            Back to the seat map
-          </Link>
-        </div>
-      </section>
-
-      <h2 className={styles.ticketsTitle}>Your tickets</h2>
-      <ul className={styles.tickets}>
-        {order.tickets.map((ticket) => (
-          <li key={ticket.id}>
-            <TicketCard
-              ticket={ticket}
-              currency={order.currency}
-              eventName={event?.name ?? ''}
-              eventWhen={event ? `${event.venueName} · ${formatEventDate(event.startsAt)}` : ''}
-              sectionName={sectionName(ticket.section)}
-              categoryName={categoryName(ticket.category)}
-            />
-          </li>
-        ))}
-      </ul>
+      )}
     </div>
   );
 }

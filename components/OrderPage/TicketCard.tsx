@@ -2,7 +2,8 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import type { TicketView } from '../../lib/protocol';
-import { formatPrice } from '../../lib/client/format';
+import { formatDateTime, formatPrice } from '../../lib/client/format';
+import { seatText as seatTextOf } from './seatText';
 import styles from './OrderPage.module.css';
 
 interface TicketCardProps {
@@ -10,14 +11,16 @@ interface TicketCardProps {
   currency: string;
   eventName: string;
   eventWhen: string;
-  sectionName: string;
   categoryName: string;
 }
 
-export function TicketCard({ ticket, currency, eventName, eventWhen, sectionName, categoryName }: TicketCardProps) {
+export function TicketCard({ ticket, currency, eventName, eventWhen, categoryName }: TicketCardProps) {
   const [qrDataUrl, setQrDataUrl] = useState<string | null>(null);
+  const valid = ticket.status === 'valid';
 
   useEffect(() => {
+    // A cancelled ticket's code is refused at the door: never show it as something to scan.
+    if (!valid) return;
     let cancelled = false;
     QRCode.toDataURL(ticket.code, { errorCorrectionLevel: 'M', margin: 1, width: 176, color: { dark: '#111827', light: '#ffffff' } })
       .then((url) => !cancelled && setQrDataUrl(url))
@@ -25,13 +28,21 @@ export function TicketCard({ ticket, currency, eventName, eventWhen, sectionName
     return () => {
       cancelled = true;
     };
-  }, [ticket.code]);
+  }, [ticket.code, valid]);
 
   // General-admission places have no seat to find: print the area only.
   const ga = ticket.gaArea !== undefined;
-  const seatText = ga ? `${sectionName}, general admission` : `${sectionName}, row ${ticket.row}, seat ${ticket.number}`;
+  const sectionName = ticket.section;
+  const seatText = seatTextOf(ticket);
   return (
-    <article className={`card ${styles.ticket}`} data-ticket-id={ticket.id} data-ga={ga || undefined} data-seat-id={ticket.seatId} aria-label={`Ticket: ${seatText}`}>
+    <article
+      className={`card ${styles.ticket}`}
+      data-ticket-id={ticket.id}
+      data-ga={ga || undefined}
+      data-seat-id={ticket.seatId}
+      data-ticket-status={ticket.status}
+      aria-label={`${valid ? 'Ticket' : 'Cancelled ticket'}: ${seatText}`}
+    >
       <div className={styles.ticketBody}>
         {eventName && <p className={styles.ticketEvent}>{eventName}</p>}
         {eventWhen && <p className={styles.sub}>{eventWhen}</p>}
@@ -64,12 +75,17 @@ export function TicketCard({ ticket, currency, eventName, eventWhen, sectionName
         </p>
       </div>
       <div className={styles.ticketStub}>
-        {qrDataUrl ? (
+        {!valid ? (
+          <div className={styles.voidStamp}>
+            <strong>Cancelled</strong>
+            {ticket.cancelledAt !== null && <span>{formatDateTime(ticket.cancelledAt)}</span>}
+          </div>
+        ) : qrDataUrl ? (
           <img src={qrDataUrl} width={136} height={136} alt={`QR code for ${seatText}`} className={styles.qr} />
         ) : (
           <div className={`skeleton ${styles.qr}`} aria-hidden="true" />
         )}
-        <code className={styles.code}>{ticket.code}</code>
+        {valid && <code className={styles.code}>{ticket.code}</code>}
       </div>
     </article>
   );

@@ -1,8 +1,9 @@
 // The organizer API from the browser: same-origin fetch with the admin cookie.
 // Every answer is folded into an Ack so callers handle one shape; an expired
 // organizer session sends the browser back to the login page.
-import type { AdminEventStats, AdminOrderView, SeatHistoryEntry } from '../adminProtocol';
-import type { Ack, EventSummary, Fail } from '../protocol';
+import type { AdminEventStats, AdminOrderView, DoorCounts, SeatHistoryEntry } from '../adminProtocol';
+import type { Ack, CheckInTicketView, EventSummary, Fail } from '../protocol';
+import type { OrderAccessAck, OrderAccessInfoAck } from '../orderProtocol';
 import type { VenueSpec } from '../venueLayout';
 
 export type SaleStatus = 'open' | 'paused' | 'closed';
@@ -15,6 +16,7 @@ export interface AdminEventListItem extends Omit<EventSummary, 'counts'> {
   maxSeatsPerBuyer: number;
   saleOpensAt: number | null;
   saleClosesAt: number | null;
+  preventOrphanSeats: boolean;
   viewers: number;
 }
 
@@ -27,6 +29,8 @@ export interface EventFields {
   saleStatus: SaleStatus;
   saleOpensAt: number | null;
   saleClosesAt: number | null;
+  /** The no-orphan rule (docs/architecture.md). */
+  preventOrphanSeats: boolean;
 }
 
 function failure(message: string): Fail {
@@ -93,6 +97,13 @@ export const adminApi = {
       reason,
       ...(seatIds ? { seatIds } : {}),
     }),
+  checkIn: (id: string, code: string, door?: string) =>
+    adminRequest<{ ticket: CheckInTicketView; counts: DoorCounts }>('POST', `/api/admin/events/${enc(id)}/check-in`, { code, ...(door ? { door } : {}) }),
+  /** The order's current buyer link and the state of its emails. */
+  orderAccess: (orderId: string) => adminRequest('GET', `/api/admin/orders/${enc(orderId)}/access`) as Promise<OrderAccessInfoAck>,
+  /** Replaces the buyer's link (the old one stops working) and emails the new one to the buyer. */
+  revokeOrderAccess: (orderId: string, emailBuyer = true) =>
+    adminRequest('POST', `/api/admin/orders/${enc(orderId)}/access/revoke`, { emailBuyer }) as Promise<OrderAccessAck>,
   ordersCsvUrl: (id: string) => `/api/admin/events/${enc(id)}/orders.csv`,
   layoutUrl: (id: string) => `/api/admin/events/${enc(id)}/layout`,
 };

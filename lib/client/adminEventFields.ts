@@ -13,6 +13,7 @@ export interface FieldsDraft {
   saleStatus: SaleStatus;
   opensAt: string;
   closesAt: string;
+  preventOrphanSeats: boolean;
 }
 
 export type FieldErrors = Partial<Record<keyof FieldsDraft, string>>;
@@ -20,7 +21,18 @@ export type FieldErrors = Partial<Record<keyof FieldsDraft, string>>;
 export function emptyFieldsDraft(): FieldsDraft {
   const start = new Date(Date.now() + 30 * 86_400_000);
   start.setHours(19, 30, 0, 0);
-  return { name: '', venueName: '', startsAt: toLocalInput(start.getTime()), ttlValue: '', ttlUnit: 'min', maxSeats: '', saleStatus: 'paused', opensAt: '', closesAt: '' };
+  return {
+    name: '',
+    venueName: '',
+    startsAt: toLocalInput(start.getTime()),
+    ttlValue: '',
+    ttlUnit: 'min',
+    maxSeats: '',
+    saleStatus: 'paused',
+    opensAt: '',
+    closesAt: '',
+    preventOrphanSeats: true,
+  };
 }
 
 export function draftFromEvent(e: AdminEventListItem): FieldsDraft {
@@ -36,6 +48,7 @@ export function draftFromEvent(e: AdminEventListItem): FieldsDraft {
     saleStatus: e.saleStatus,
     opensAt: toLocalInput(e.saleOpensAt),
     closesAt: toLocalInput(e.saleClosesAt),
+    preventOrphanSeats: e.preventOrphanSeats,
   };
 }
 
@@ -86,6 +99,7 @@ export function parseFieldsDraft(d: FieldsDraft): { fields: Partial<EventFields>
       saleStatus: d.saleStatus,
       saleOpensAt,
       saleClosesAt,
+      preventOrphanSeats: d.preventOrphanSeats,
     },
     errors,
   };

@@ -64,7 +64,9 @@ export function codeFrom(name: string, taken: Iterable<string>, fallback = 'C'):
 }
 
 export function newDraft(spec: VenueSpec, layout: GeneratedLayout | null): SectionDraft {
-  const n = spec.sections.length + 1;
+  // Section names must be unique (venueSpecSchema): the first free "Section n".
+  let n = spec.sections.length + 1;
+  while (spec.sections.some((s) => s.name.trim() === `Section ${n}`)) n++;
   const seats = layout?.seats ?? [];
   const below = seats.length ? Math.max(...seats.map((s) => s.y)) + 30 : spec.stage.y + spec.stage.height + 26;
   const left = seats.length ? Math.min(...seats.map((s) => s.x)) : spec.stage.x;

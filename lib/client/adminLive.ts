@@ -66,7 +66,7 @@ export function useEventDetail(eventId: string) {
   const [reloadKey, setReloadKey] = useState(0);
   useEffect(() => {
     let cancelled = false;
-    adminRequest<{ event: EventDetail }>('GET', `/api/events/${encodeURIComponent(eventId)}`).then((res) => {
+    void adminRequest<{ event: EventDetail }>('GET', `/api/events/${encodeURIComponent(eventId)}`).then((res) => {
       if (cancelled) return;
       if (res.ok) {
         setDetail(res.event);

@@ -6,8 +6,9 @@ import type {
   EventDetail,
   EventSummary,
   Fail,
-  OrderView,
+  OrderAck,
 } from '../protocol';
+import type { FindTicketsAck } from '../orderProtocol';
 import { parsedBody, takePreloadedResponse, type PreloadPart } from './preload';
 
 function networkFailure(message: string): Fail {
@@ -41,6 +42,28 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<Ac
     body = undefined;
   }
   return ackOf<T>(res.status, body);
+}
+
+export async function postJson<T>(path: string, body: unknown): Promise<Ack<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    return networkFailure('Could not reach Seatline. Check your connection and try again.');
+  }
+  let parsed: unknown;
+  try {
+    parsed = await res.json();
+  } catch {
+    parsed = undefined;
+  }
+  return ackOf<T>(res.status, parsed);
 }
 
 function ackOf<T>(status: number, body: unknown): Ack<T> {
@@ -81,6 +104,9 @@ export const api = {
   preloadedEvent: (eventId: string) => takePreloaded<{ event: EventDetail }>(eventId, 'event'),
   /** The compact availability snapshot the page's inline script requested early, or null. */
   preloadedStatuses: (eventId: string) => takePreloaded<StatusesSnapshot>(eventId, 'statuses'),
-  order: (orderId: string, signal?: AbortSignal) =>
-    getJson<{ order: OrderView }>(`/api/orders/${encodeURIComponent(orderId)}`, signal),
+  /** The order, by this browser's session or (in any browser) with the access key from its link. */
+  order: (orderId: string, accessKey: string | undefined, signal?: AbortSignal): Promise<OrderAck> =>
+    getJson(`/api/orders/${encodeURIComponent(orderId)}${accessKey ? `?key=${encodeURIComponent(accessKey)}` : ''}`, signal),
+  /** "Find my tickets": the same answer for every address; links go out by email. */
+  findTickets: (email: string): Promise<FindTicketsAck> => postJson('/api/orders/lookup', { email }),
 };

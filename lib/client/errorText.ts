@@ -27,6 +27,8 @@ export function errorText(error: ApiError, context: { maxSeatsPerBuyer?: number 
     case 'storage_unavailable':
     case 'internal':
       return 'Something went wrong on our side and nothing was changed. Please try again.';
+    case 'orphan_seat':
+      return 'That choice would leave a single empty seat on its own in the row, which nobody could buy. Include that seat, or choose seats that leave it a neighbour.';
     case 'invalid_request':
       return error.issues?.[0]?.message ? `Please check your details: ${error.issues[0].message}.` : error.message;
     default:

@@ -2,7 +2,7 @@
 // Live connection to one event: Socket.IO join, seat deltas with version-gap
 // detection and resync, and the buyer's own holds.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { BuyerDetails, ConfirmAck, Fail, HoldAck, HoldView, JoinAck, ReleaseAck, SeatsUpdate } from '../protocol';
+import type { BestRequest, BuyerDetails, ConfirmAck, Fail, HoldAck, HoldView, JoinAck, ReleaseAck, SeatsUpdate } from '../protocol';
 import { updateAction } from '../wireFormat';
 import { getClockSkewMs } from './api';
 import type { LiveSocket } from './liveSocket';
@@ -38,7 +38,11 @@ export function useEventLive(
   index: SeatIndex | null,
   onHoldGone?: HoldGoneListener,
   onEventChanged?: EventChangedListener,
+  /** The waiting room's signed admission, sent with every new hold (null: the event has no room). */
+  admission?: string | null,
 ) {
+  const admissionRef = useRef(admission);
+  admissionRef.current = admission;
   const store = useMemo(() => (index ? new SeatStatusStore(index) : null), [index]);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [synced, setSynced] = useState(false);
@@ -209,8 +213,19 @@ export function useEventLive(
 
   const createHold = useCallback(
     async (seatIds: string[], ga?: { areaId: string; quantity: number }[]): Promise<HoldAck> => {
-      const payload = ga?.length ? { eventId, seatIds, ga } : { eventId, seatIds };
+      const base = ga?.length ? { eventId, seatIds, ga } : { eventId, seatIds };
+      const payload = admissionRef.current ? { ...base, admission: admissionRef.current } : base;
       const res = await call((s) => s.emitWithAck('hold:create', payload));
+      if (res.ok) upsertHold(res.hold);
+      return res;
+    },
+    [call, eventId, upsertHold],
+  );
+
+  /** Best available: the server picks and holds `best.quantity` seats in one step. */
+  const createBestHold = useCallback(
+    async (best: BestRequest): Promise<HoldAck> => {
+      const res = await call((s) => s.emitWithAck('hold:create', { eventId, best }));
       if (res.ok) upsertHold(res.hold);
       return res;
     },
@@ -247,7 +262,7 @@ export function useEventLive(
     [call, dropHold],
   );
 
-  return { store, connection, synced, holds, holdChange, createHold, extendHold, releaseHold, confirmHold };
+  return { store, connection, synced, holds, holdChange, createHold, createBestHold, extendHold, releaseHold, confirmHold };
 }
 
 export type EventLive = ReturnType<typeof useEventLive>;

@@ -1,10 +1,11 @@
 // The organizer's HTTP API. Every route requires an admin session; every
 // change to an event goes into that event's loop as a high-priority command.
 import { randomBytes } from 'node:crypto';
-import type { ZodType } from 'zod';
+import type { IncomingMessage } from 'node:http';
 import {
   adminLoginSchema,
   cancelOrderSchema,
+  checkInSchema,
   createEventSchema,
   forceReleaseSchema,
   orderSearchSchema,
@@ -13,60 +14,42 @@ import {
   updateEventSchema,
 } from '../../lib/adminProtocol';
 import { fail, invalidRequest, orderIdSchema, seatIdSchema, type Ack } from '../../lib/protocol';
-import { buildVenue } from '../../lib/venueLayout';
-import { adminOrder, ordersCsv, recentOrders, searchOrders, seatHistory } from '../../db/adminQueries';
-import type { DatabaseHandle } from '../../db/connection';
-import { createEvent } from '../../db/createEvent';
-import { getEventRow, type EventLayoutJson } from '../../db/eventStore';
-import type { BuyerSessions } from '../buyerSession';
+import { buildVenue, coreSeatsOf } from '../../lib/venueLayout';
+import type { Store } from '../../db/store';
+import { readCookie, type BuyerSessions } from '../buyerSession';
 import type { EventRegistry, EventRuntime } from '../eventRegistry';
-import type { AdminCommand, Outcome } from '../reservations/types';
+import type { AdminCommand, Outcome } from '../../core/types';
 import { failView } from '../views';
 import { BodyError, readJsonBody, sendAck, sendJson, type RequestContext, type Router } from '../http/router';
-import type { AdminAuth } from './adminAuth';
+import { DEVICE_COOKIE, type AdminAuth } from './adminAuth';
+import { adminGuard } from './adminGuard';
 import { adminStatsOf } from './adminGateway';
+import { checkInTicket } from './checkIn';
+import { ordersCsv } from './ordersCsv';
 
 export interface AdminRouteDeps {
   auth: AdminAuth;
   sessions: BuyerSessions;
   registry: EventRegistry;
-  handle: DatabaseHandle;
+  store: Store;
   maxSeatsPerBuyer: number;
   /** The server's HOLD_TTL_MS: what a cleared per-event hold TTL falls back to. */
   defaultHoldTtlMs: number;
   viewersOf(eventId: string): number;
   clock: () => number;
-  secureCookies: boolean;
+  /** The client's address, for the login throttle (see ClientInfo). */
+  clientAddress(req: IncomingMessage): string;
+  /** Whether this request's cookies must be Secure (the site is served over HTTPS). */
+  secureCookies(req: IncomingMessage): boolean;
 }
 
 const ACTOR = 'admin';
 
 export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void {
-  const { auth, sessions, registry, handle } = deps;
+  const { auth, sessions, registry, store } = deps;
 
   /** Admin-only route: 401 without credentials, 403 for a buyer session, then validated input. */
-  function asAdmin<T>(schema: ZodType<T> | null, fn: (ctx: RequestContext, input: T) => Promise<void> | void) {
-    return async (ctx: RequestContext) => {
-      if (!auth.fromRequest(ctx.req)) {
-        const isBuyer = sessions.fromRequest(ctx.req) !== null;
-        return sendAck(ctx.res, isBuyer ? fail('forbidden', 'Organizers only.') : fail('unauthorized', 'Sign in as an organizer.'));
-      }
-      let input = undefined as T;
-      if (schema) {
-        let body: unknown;
-        try {
-          body = ctx.req.method === 'GET' ? Object.fromEntries(ctx.url.searchParams) : await readJsonBody(ctx.req);
-        } catch (error) {
-          if (error instanceof BodyError) return sendAck(ctx.res, fail('invalid_request', error.message), error.status);
-          throw error;
-        }
-        const parsed = schema.safeParse(body);
-        if (!parsed.success) return sendAck(ctx.res, invalidRequest(parsed.error));
-        input = parsed.data;
-      }
-      await fn(ctx, input);
-    };
-  }
+  const asAdmin = adminGuard(auth, sessions);
 
   const runtimeOr404 = (ctx: RequestContext): EventRuntime | null => {
     const runtime = registry.get(ctx.params.id);
@@ -74,7 +57,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     return runtime ?? null;
   };
 
-  const execute = async (runtime: EventRuntime, command: AdminCommand): Promise<Outcome> => runtime.loop.execute(command);
+  const execute = (runtime: EventRuntime, command: AdminCommand): Promise<Outcome> => registry.execute(runtime, command);
   const reply = <T extends object>(ctx: RequestContext, outcome: Outcome, ok: (o: Outcome & { ok: true }) => Ack<T>) =>
     sendAck(ctx.res, outcome.ok ? ok(outcome) : failView(outcome));
 
@@ -90,7 +73,10 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     }
     const parsed = adminLoginSchema.safeParse(body);
     if (!parsed.success) return sendAck(ctx.res, invalidRequest(parsed.error));
-    const result = auth.login(parsed.data.password, ctx.req.socket.remoteAddress ?? 'unknown');
+    const result = await auth.login(parsed.data.password, {
+      address: deps.clientAddress(ctx.req),
+      deviceToken: readCookie(ctx.req.headers.cookie, DEVICE_COOKIE),
+    });
     if (!result.ok) {
       return sendAck(
         ctx.res,
@@ -99,14 +85,15 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
           : fail('unauthorized', 'Wrong password.'),
       );
     }
+    const secure = deps.secureCookies(ctx.req);
     sendJson(ctx.res, 200, JSON.stringify({ ok: true, token: result.token, expiresAt: result.expiresAt }), {
-      'set-cookie': auth.cookieHeader(result.token, deps.secureCookies),
+      'set-cookie': [auth.cookieHeader(result.token, secure), auth.deviceCookieHeader(result.deviceToken, secure)],
     });
   });
 
-  router.add('POST', '/api/admin/logout', (ctx) => {
-    auth.logout(auth.tokenFromRequest(ctx.req));
-    sendJson(ctx.res, 200, JSON.stringify({ ok: true }), { 'set-cookie': auth.clearCookieHeader() });
+  router.add('POST', '/api/admin/logout', async (ctx) => {
+    await auth.logout(auth.tokenFromRequest(ctx.req));
+    sendJson(ctx.res, 200, JSON.stringify({ ok: true }), { 'set-cookie': auth.clearCookieHeader(deps.secureCookies(ctx.req)) });
   });
 
   router.add('GET', '/api/admin/me', asAdmin(null, (ctx) => sendAck(ctx.res, { ok: true, role: 'organizer' })));
@@ -116,17 +103,19 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   router.add(
     'GET',
     '/api/admin/events',
-    asAdmin(null, (ctx) => {
+    asAdmin(null, async (ctx) => {
+      const records = new Map((await store.listEvents()).map((e) => [e.id, e]));
       const events = registry.list().map((r) => ({
         ...r.detail,
         seats: undefined,
-        saleStatus: r.loop.rules.saleStatus,
-        holdTtlMs: r.loop.rules.holdTtlMs,
-        maxSeatsPerBuyer: r.loop.rules.maxSeatsPerBuyer,
-        saleOpensAt: r.loop.rules.saleOpensAt,
-        saleClosesAt: r.loop.rules.saleClosesAt,
-        holdTtlOverride: getEventRow(handle, r.eventId)?.holdTtlMs ?? null,
-        counts: r.loop.counts(),
+        saleStatus: r.view.rules.saleStatus,
+        holdTtlMs: r.view.rules.holdTtlMs,
+        maxSeatsPerBuyer: r.view.rules.maxSeatsPerBuyer,
+        saleOpensAt: r.view.rules.saleOpensAt,
+        saleClosesAt: r.view.rules.saleClosesAt,
+        preventOrphanSeats: r.view.rules.preventOrphanSeats,
+        holdTtlOverride: records.get(r.eventId)?.holdTtlMs ?? null,
+        counts: r.view.publicCounts(),
         viewers: deps.viewersOf(r.eventId),
       }));
       sendAck(ctx.res, { ok: true, events });
@@ -136,18 +125,18 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   router.add(
     'POST',
     '/api/admin/events',
-    asAdmin(createEventSchema, (ctx, input) => {
+    asAdmin(createEventSchema, async (ctx, input) => {
       const venue = buildVenue(input.venue);
       if (!venue.ok) return sendAck(ctx.res, { ok: false, error: { code: 'invalid_request', message: 'The venue layout is not valid.', issues: venue.issues.map((i) => ({ ...i, path: `venue.${i.path}` })) } });
       const id = input.id ?? `${slug(input.name)}-${randomBytes(3).toString('hex')}`;
       // Ids are never reused: the audit log of a deleted event must not become a new event's history.
-      if (getEventRow(handle, id) || handle.sqlite.prepare('SELECT 1 FROM audit_log WHERE event_id = ? LIMIT 1').get(id)) {
+      if (await store.eventIdTaken(id)) {
         return sendAck(ctx.res, fail('invalid_request', `The event id ${id} is taken.`));
       }
       if (input.saleOpensAt != null && input.saleClosesAt != null && input.saleClosesAt <= input.saleOpensAt) {
         return sendAck(ctx.res, fail('invalid_request', 'The sale must close after it opens.'));
       }
-      createEvent(handle, {
+      await store.createEvent({
         id,
         name: input.name,
         venueName: input.venueName,
@@ -157,12 +146,13 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
         saleStatus: input.saleStatus ?? 'paused',
         saleOpensAt: input.saleOpensAt ?? null,
         saleClosesAt: input.saleClosesAt ?? null,
+        preventOrphanSeats: input.preventOrphanSeats ?? true,
         layout: venue.layout,
         venueSpec: venue.spec,
         createdAt: deps.clock(),
         actor: ACTOR,
       });
-      const runtime = registry.start(id);
+      const runtime = await registry.start(id);
       sendAck(ctx.res, { ok: true, event: { id, capacity: runtime.detail.capacity } }, 201);
     }),
   );
@@ -177,7 +167,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
       const meta = Object.fromEntries(Object.entries({ name, venueName, startsAt }).filter(([, v]) => v !== undefined));
       const rules = { ...rest, ...(holdTtlMs !== undefined ? { holdTtlMs: holdTtlMs ?? deps.defaultHoldTtlMs } : {}) };
       const outcome = await execute(runtime, { type: 'configure', rules, holdTtlOverride: holdTtlMs, meta, actor: ACTOR });
-      reply(ctx, outcome, () => ({ ok: true, event: { id: runtime.eventId, ...runtime.loop.rules } }));
+      reply(ctx, outcome, (o) => ({ ok: true, event: { id: runtime.eventId, ...(o.type === 'configured' ? o.rules : runtime.view.rules) } }));
     }),
   );
 
@@ -205,13 +195,12 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   router.add(
     'GET',
     '/api/admin/events/:id/layout',
-    asAdmin(null, (ctx) => {
-      const row = getEventRow(handle, ctx.params.id);
-      if (!row) return sendAck(ctx.res, fail('not_found', 'No such event.'));
-      const layout = JSON.parse(row.layoutJson) as EventLayoutJson;
-      if (!layout.spec) return sendAck(ctx.res, fail('not_found', 'This event has no editable venue description.'));
-      sendJson(ctx.res, 200, JSON.stringify({ ok: true, venue: layout.spec }), {
-        'content-disposition': `inline; filename="${row.id}-layout.json"`,
+    asAdmin(null, async (ctx) => {
+      const event = await store.getEvent(ctx.params.id);
+      if (!event) return sendAck(ctx.res, fail('not_found', 'No such event.'));
+      if (!event.layout.spec) return sendAck(ctx.res, fail('not_found', 'This event has no editable venue description.'));
+      sendJson(ctx.res, 200, JSON.stringify({ ok: true, venue: event.layout.spec }), {
+        'content-disposition': `inline; filename="${event.id}-layout.json"`,
       });
     }),
   );
@@ -231,8 +220,8 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
       }
       const venue = buildVenue((body as { venue?: unknown } | null)?.venue);
       if (!venue.ok) return sendAck(ctx.res, { ok: false, error: { code: 'invalid_request', message: 'The venue layout is not valid.', issues: venue.issues } });
-      const seats = venue.layout.seats.map((s) => (s.gaArea ? { id: s.id, priceCents: s.priceCents, gaArea: s.gaArea } : { id: s.id, priceCents: s.priceCents }));
-      const outcome = await execute(runtime, { type: 'replace_layout', seats, layout: { layout: venue.layout, spec: venue.spec }, actor: ACTOR });
+      const seats = coreSeatsOf(venue.layout.seats, venue.layout.sections);
+      const outcome = await execute(runtime, { type: 'replace_layout', seats, stage: venue.layout.stage, layout: { layout: venue.layout, spec: venue.spec }, actor: ACTOR });
       reply(ctx, outcome, () => ({ ok: true, capacity: seats.length }));
     }),
   );
@@ -272,34 +261,46 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   router.add(
     'GET',
     '/api/admin/events/:id/orders',
-    asAdmin(null, (ctx) => {
+    asAdmin(null, async (ctx) => {
       if (!runtimeOr404(ctx)) return;
-      sendAck(ctx.res, { ok: true, orders: recentOrders(handle, ctx.params.id) });
+      sendAck(ctx.res, { ok: true, orders: await store.recentOrders(ctx.params.id, 50) });
     }),
   );
 
   router.add(
     'GET',
     '/api/admin/events/:id/orders.csv',
-    asAdmin(null, (ctx) => {
-      if (!getEventRow(handle, ctx.params.id)) return sendAck(ctx.res, fail('not_found', 'No such event.'));
+    asAdmin(null, async (ctx) => {
+      if (!(await store.getEvent(ctx.params.id))) return sendAck(ctx.res, fail('not_found', 'No such event.'));
+      const rows = await store.ticketExport(ctx.params.id);
       ctx.res.writeHead(200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="${ctx.params.id}-orders.csv"`,
         'cache-control': 'no-store',
       });
-      ctx.res.end(ordersCsv(handle, ctx.params.id));
+      ctx.res.end(ordersCsv(rows));
     }),
   );
 
   router.add(
     'GET',
     '/api/admin/events/:id/seats/:seatId/history',
-    asAdmin(null, (ctx) => {
+    asAdmin(null, async (ctx) => {
       const seatId = seatIdSchema.safeParse(ctx.params.seatId);
       if (!seatId.success) return sendAck(ctx.res, invalidRequest(seatId.error));
-      if (!getEventRow(handle, ctx.params.id)) return sendAck(ctx.res, fail('not_found', 'No such event.'));
-      sendAck(ctx.res, { ok: true, seatId: seatId.data, history: seatHistory(handle, ctx.params.id, seatId.data) });
+      if (!(await store.getEvent(ctx.params.id))) return sendAck(ctx.res, fail('not_found', 'No such event.'));
+      sendAck(ctx.res, { ok: true, seatId: seatId.data, history: await store.seatHistory(ctx.params.id, seatId.data) });
+    }),
+  );
+
+  // Door check-in: high priority in the event's loop (door queues must not wait behind a hold storm).
+  router.add(
+    'POST',
+    '/api/admin/events/:id/check-in',
+    asAdmin(checkInSchema, async (ctx, input) => {
+      const runtime = runtimeOr404(ctx);
+      if (!runtime) return;
+      sendAck(ctx.res, await checkInTicket(store, registry, runtime, { code: input.code, door: input.door ?? null, actor: ACTOR }));
     }),
   );
 
@@ -309,7 +310,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     'DELETE',
     '/api/admin/holds/:id',
     asAdmin(forceReleaseSchema, async (ctx, input) => {
-      const runtime = registry.eventOfHold(ctx.params.id);
+      const runtime = await registry.eventOfHold(ctx.params.id);
       if (!runtime) return sendAck(ctx.res, fail('not_found', 'No such hold.'));
       const outcome = await execute(runtime, { type: 'admin_release', holdId: ctx.params.id, reason: input.reason ?? null, actor: ACTOR });
       reply(ctx, outcome, () => ({ ok: true, holdId: ctx.params.id }));
@@ -319,16 +320,16 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
   router.add(
     'GET',
     '/api/admin/orders',
-    asAdmin(orderSearchSchema, (ctx, input) => sendAck(ctx.res, { ok: true, orders: searchOrders(handle, input.q) })),
+    asAdmin(orderSearchSchema, async (ctx, input) => sendAck(ctx.res, { ok: true, orders: await store.searchOrders(input.q) })),
   );
 
   router.add(
     'GET',
     '/api/admin/orders/:id',
-    asAdmin(null, (ctx) => {
+    asAdmin(null, async (ctx) => {
       const id = orderIdSchema.safeParse(ctx.params.id);
       if (!id.success) return sendAck(ctx.res, invalidRequest(id.error));
-      const order = adminOrder(handle, id.data);
+      const order = await store.adminOrder(id.data);
       if (!order) return sendAck(ctx.res, fail('not_found', 'No such order.'));
       sendAck(ctx.res, { ok: true, order });
     }),
@@ -338,7 +339,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     'POST',
     '/api/admin/orders/:id/cancel',
     asAdmin(cancelOrderSchema, async (ctx, input) => {
-      const order = adminOrder(handle, ctx.params.id);
+      const order = await store.adminOrder(ctx.params.id);
       const runtime = order ? registry.get(order.eventId) : undefined;
       if (!order || !runtime) return sendAck(ctx.res, fail('not_found', 'No such order.'));
       const outcome = await execute(runtime, {

@@ -1,11 +1,11 @@
-// Live figures of one event for the organizer dashboard. Fed by committed
-// batches and command latencies; history is seeded from SQLite at start so
-// the charts survive a restart.
-import type Database from 'better-sqlite3';
-import type { CommittedBatch } from '../loop/reservationLoop';
-import type { SeatBook } from '../reservations/seatBook';
+// Live figures of one event for the organizer dashboard. Fed by commit
+// notices and command latencies; history is seeded from the store at start
+// so the charts survive a restart (and a move to another process).
+import type { SalesHistory } from '../../db/store';
 import type { CategoryView, SeatLayout } from '../../lib/protocol';
 import type { AdminEventStats } from '../../lib/adminProtocol';
+import type { CommitNotice } from '../events/commitNotice';
+import type { CommittedView } from '../events/committedView';
 
 const MINUTE_MS = 60_000;
 const HISTORY_MINUTES = 180;
@@ -30,10 +30,12 @@ export class EventStats {
 
   constructor(
     private readonly eventId: string,
-    sqlite: Database.Database,
     private readonly clock: () => number,
-  ) {
-    this.seedFromStorage(sqlite);
+  ) {}
+
+  /** The start of the history window the charts show (what to ask the store for). */
+  historySinceMs(): number {
+    return this.clock() - HISTORY_MINUTES * MINUTE_MS;
   }
 
   recordLatency(ms: number): void {
@@ -41,54 +43,48 @@ export class EventStats {
     this.latencyCount++;
   }
 
-  recordBatch(batch: CommittedBatch): void {
-    for (const effect of batch.effects) {
-      if (effect.kind === 'hold_created') {
-        this.bucket(effect.hold.createdAt).created++;
-        this.totals.created++;
-      } else if (effect.kind === 'hold_ended') {
-        if (effect.reason === 'expired') this.bucket(effect.at).expired++;
-        else if (effect.reason === 'released' || effect.reason === 'admin_released') this.bucket(effect.at).released++;
-      } else if (effect.kind === 'tickets_cancelled') {
-        // Sales are counted in the minute the order was placed, as the history from storage is.
-        const b = this.bucket(effect.orderCreatedAt);
-        b.ticketsSold -= effect.seatIds.length;
-        b.revenueCents -= effect.refundedCents;
-      } else if (effect.kind === 'order_created') {
-        const b = this.bucket(effect.order.createdAt);
-        b.confirmed++;
-        b.ticketsSold += effect.order.tickets.length;
-        b.revenueCents += effect.order.totalCents;
-        this.totals.confirmed++;
-      }
+  recordBatch(notice: CommitNotice): void {
+    for (const hold of notice.holdsCreated) {
+      this.bucket(hold.createdAt).created++;
+      this.totals.created++;
+    }
+    for (const ended of notice.holdsEnded) {
+      if (ended.reason === 'expired') this.bucket(ended.at).expired++;
+      else if (ended.reason === 'released' || ended.reason === 'admin_released') this.bucket(ended.at).released++;
+    }
+    for (const order of notice.ordersCreated) {
+      const b = this.bucket(order.createdAt);
+      b.confirmed++;
+      b.ticketsSold += order.tickets;
+      b.revenueCents += order.totalCents;
+      this.totals.confirmed++;
+    }
+    for (const cancelled of notice.ticketsCancelled) {
+      // Sales are counted in the minute the order was placed, as the history from storage is.
+      const b = this.bucket(cancelled.orderCreatedAt);
+      b.ticketsSold -= cancelled.seatIds.length;
+      b.revenueCents -= cancelled.refundedCents;
     }
   }
 
   snapshot(input: {
-    book: SeatBook;
-    version: number;
+    view: CommittedView;
     categories: CategoryView[];
     seatById: ReadonlyMap<string, SeatLayout>;
     viewers: number;
     mailboxDepth: number;
   }): AdminEventStats {
     const now = this.clock();
-    const { book } = input;
+    const { view } = input;
     const byCategory = new Map(input.categories.map((c) => [c.id, { ...c, available: 0, held: 0, sold: 0, blocked: 0 }]));
     const blockedSeatIds: string[] = [];
-    for (const [seatId, seat] of book.seatEntries()) {
+    for (const [seatId, status] of view.seatEntries()) {
       const category = byCategory.get(input.seatById.get(seatId)?.category ?? '');
-      if (category) category[seat.status]++;
-      if (seat.status === 'blocked') blockedSeatIds.push(seatId);
+      if (category) category[status]++;
+      if (status === 'blocked') blockedSeatIds.push(seatId);
     }
-    let revenueCents = 0;
-    let orders = 0;
-    for (const order of book.allOrders()) {
-      if (order.tickets.length === 0) continue; // fully cancelled
-      orders++;
-      revenueCents += order.totalCents;
-    }
-    const holds = [...book.activeHolds()].sort((a, b) => a.expiresAt - b.expiresAt);
+    const { orders, revenueCents } = view.sales();
+    const holds = [...view.activeHolds()].sort((a, b) => a.expiresAt - b.expiresAt);
     const thisMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
     const last = this.minutes.get(thisMinute - MINUTE_MS) ?? emptyBucket();
     let hourCreated = 0;
@@ -105,13 +101,13 @@ export class EventStats {
       const b = this.minutes.get(m);
       if (b || salesSeries.length > 0) salesSeries.push({ minute: m, tickets: b?.ticketsSold ?? 0, revenueCents: b?.revenueCents ?? 0, holds: b?.created ?? 0 });
     }
-    const c = book.seatCounts();
+    const c = view.seatCounts();
     return {
       eventId: this.eventId,
       at: now,
-      version: input.version,
-      saleStatus: book.rules.saleStatus,
-      capacity: book.capacity,
+      version: view.version,
+      saleStatus: view.rules.saleStatus,
+      capacity: view.capacity,
       counts: { available: c.available, held: c.held, sold: c.sold, blocked: c.blocked },
       byCategory: [...byCategory.values()].map(({ color: _color, ...rest }) => rest),
       revenueCents,
@@ -122,6 +118,7 @@ export class EventStats {
         list: holds.slice(0, MAX_LISTED_HOLDS).map((h) => ({ id: h.id, buyerId: h.buyerId, seatIds: h.seatIds, createdAt: h.createdAt, expiresAt: h.expiresAt })),
       },
       blockedSeatIds,
+      checkIn: view.doorCounts(),
       lastMinute: { created: last.created, expired: last.expired, confirmed: last.confirmed, released: last.released },
       conversion: {
         lastHour: hourCreated ? hourConfirmed / hourCreated : null,
@@ -154,33 +151,24 @@ export class EventStats {
     return b;
   }
 
-  private seedFromStorage(sqlite: Database.Database): void {
-    const since = this.clock() - HISTORY_MINUTES * MINUTE_MS;
-    const holds = sqlite
-      .prepare(`SELECT created_at, ended_at, status FROM holds WHERE event_id = ?`)
-      .all(this.eventId) as { created_at: number; ended_at: number | null; status: string }[];
-    for (const h of holds) {
-      this.totals.created++;
-      if (h.created_at >= since) this.bucket(h.created_at).created++;
-      if (h.ended_at !== null && h.ended_at >= since) {
-        if (h.status === 'expired') this.bucket(h.ended_at).expired++;
-        else if (h.status === 'released' || h.status === 'admin_released') this.bucket(h.ended_at).released++;
+  /** Seeds the charts and totals from the store's history (see historySinceMs). */
+  seed(history: SalesHistory): void {
+    const since = this.historySinceMs();
+    this.totals.created += history.totals.holds;
+    this.totals.confirmed += history.totals.orders;
+    for (const h of history.holds) {
+      if (h.createdAt >= since) this.bucket(h.createdAt).created++;
+      if (h.endedAt !== null && h.endedAt >= since) {
+        if (h.status === 'expired') this.bucket(h.endedAt).expired++;
+        else if (h.status === 'released' || h.status === 'admin_released') this.bucket(h.endedAt).released++;
       }
     }
-    const orders = sqlite
-      .prepare(
-        `SELECT o.created_at, count(t.id) AS tickets, coalesce(sum(t.price_cents), 0) AS revenue
-         FROM orders o LEFT JOIN tickets t ON t.order_id = o.id AND t.status = 'valid'
-         WHERE o.event_id = ? GROUP BY o.id`,
-      )
-      .all(this.eventId) as { created_at: number; tickets: number; revenue: number }[];
-    for (const o of orders) {
-      this.totals.confirmed++;
-      if (o.created_at < since) continue;
-      const b = this.bucket(o.created_at);
+    for (const o of history.orders) {
+      if (o.createdAt < since) continue;
+      const b = this.bucket(o.createdAt);
       b.confirmed++;
       b.ticketsSold += o.tickets;
-      b.revenueCents += o.revenue;
+      b.revenueCents += o.revenueCents;
     }
   }
 }

@@ -1,19 +1,23 @@
 // The public HTTP API. Mutations go through BuyerApi, i.e. through the same
 // loops, validation and error codes as the Socket.IO events.
-import { fail, orderIdSchema, invalidRequest, type AvailabilitySnapshot, type EventSummary, type StatusesSnapshot } from '../../lib/protocol';
-import { loadOrder } from '../../db/eventStore';
-import type { DatabaseHandle } from '../../db/connection';
+import type { IncomingMessage } from 'node:http';
+import { fail, type AvailabilitySnapshot, type EventSummary, type StatusesSnapshot } from '../../lib/protocol';
 import type { BuyerSessions } from '../buyerSession';
 import type { BuyerApi } from '../buyerApi';
 import type { EventRegistry, EventRuntime } from '../eventRegistry';
+import { holdView } from '../views';
 import { BodyError, readJsonBody, sendAck, sendJson, type RequestContext, type Router } from './router';
 
 export interface BuyerRouteDeps {
   registry: EventRegistry;
   buyerApi: BuyerApi;
   sessions: BuyerSessions;
-  handle: DatabaseHandle;
-  secureCookies: boolean;
+  /** Whether this request's cookies must be Secure (the site is served over HTTPS). */
+  secureCookies(req: IncomingMessage): boolean;
+  /** The client's address (trusted proxies honoured), for per-address limits. */
+  clientAddress?(req: IncomingMessage): string;
+  /** Per-address limit on new sessions: 0 when allowed, else ms to wait (absent: unlimited). */
+  sessionAllowance?(req: IncomingMessage): Promise<number>;
 }
 
 function summaryOf(runtime: EventRuntime): EventSummary {
@@ -24,15 +28,15 @@ function summaryOf(runtime: EventRuntime): EventSummary {
     venueName: d.venueName,
     startsAt: d.startsAt,
     currency: d.currency,
-    saleStatus: runtime.loop.rules.saleStatus,
+    saleStatus: runtime.view.rules.saleStatus,
     capacity: d.capacity,
-    counts: runtime.loop.counts(),
+    counts: runtime.view.publicCounts(),
     priceRangeCents: d.priceRangeCents,
   };
 }
 
 export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void {
-  const { registry, buyerApi, sessions, handle } = deps;
+  const { registry, buyerApi, sessions } = deps;
 
   /** Runs `fn` for an authenticated buyer, or answers 401. Body errors become clear 4xx answers. */
   const asBuyer = (fn: (ctx: RequestContext, buyerId: string) => Promise<void>) => async (ctx: RequestContext) => {
@@ -51,10 +55,12 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
 
   router.add('GET', '/api/health', ({ res }) => sendJson(res, 200, JSON.stringify({ status: 'ok' })));
 
-  router.add('POST', '/api/session', ({ res }) => {
+  router.add('POST', '/api/session', async ({ req, res }) => {
+    const waitMs = (await deps.sessionAllowance?.(req)) ?? 0;
+    if (waitMs > 0) return sendAck(res, fail('rate_limited', 'Too many new sessions from your network; try again later.', { retryAfterMs: waitMs }));
     const { token, buyerId } = sessions.issue();
     sendJson(res, 201, JSON.stringify({ ok: true, token, buyerId }), {
-      'set-cookie': sessions.cookieHeader(token, deps.secureCookies),
+      'set-cookie': sessions.cookieHeader(token, deps.secureCookies(req)),
     });
   });
 
@@ -63,8 +69,8 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
     sendJson(res, 200, JSON.stringify({ ok: true, events }));
   });
 
-  router.add('GET', '/api/events/:id', ({ req, res, params }) => {
-    const runtime = registry.get(params.id);
+  router.add('GET', '/api/events/:id', async ({ req, res, params }) => {
+    const runtime = await registry.settled(params.id);
     if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
     // Cacheable, but always revalidated by ETag (a 304 is cheap), so a layout an organizer
     // changed reaches buyers as soon as they are told (event:changed).
@@ -93,7 +99,7 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
   router.add('GET', '/api/events/:id/availability', ({ res, params }) => {
     const runtime = registry.get(params.id);
     if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
-    const snapshot = runtime.loop.snapshot();
+    const snapshot = runtime.view.snapshot();
     let cached = availabilityBodies.get(runtime);
     if (cached?.version !== snapshot.version) {
       const body: AvailabilitySnapshot = { eventId: runtime.eventId, version: snapshot.version, seats: snapshot.seats };
@@ -104,8 +110,8 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
   });
 
   // The compact snapshot (the event:join statuses string, shared per version): what the event page loads first.
-  router.add('GET', '/api/events/:id/statuses', ({ res, params }) => {
-    const runtime = registry.get(params.id);
+  router.add('GET', '/api/events/:id/statuses', async ({ res, params }) => {
+    const runtime = await registry.settled(params.id);
     if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
     const feed = runtime.seatFeed;
     const snapshot = feed.snapshot();
@@ -119,14 +125,8 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
     asBuyer(async ({ res, params }, buyerId) => {
       const runtime = registry.get(params.id);
       if (!runtime) return sendAck(res, fail('not_found', 'No such event.'));
-      const max = runtime.loop.rules.maxExtensions;
-      const holds = runtime.loop.holdsOf(buyerId).map((h) => ({
-        id: h.id,
-        eventId: h.eventId,
-        seatIds: h.seatIds,
-        expiresAt: h.expiresAt,
-        extensionsLeft: Math.max(0, max - h.extensions),
-      }));
+      const max = runtime.view.rules.maxExtensions;
+      const holds = runtime.view.holdsOf(buyerId).map((h) => holdView(runtime.eventId, h, max));
       sendAck(res, { ok: true, holds });
     }),
   );
@@ -137,7 +137,7 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
     asBuyer(async ({ req, res, params }, buyerId) => {
       const body = await readJsonBody(req);
       const input = typeof body === 'object' && body !== null ? { ...body, eventId: params.id } : body;
-      const ack = await buyerApi.createHold(buyerId, input);
+      const ack = await buyerApi.createHold(buyerId, input, deps.clientAddress?.(req));
       sendAck(res, ack, ack.ok ? 201 : undefined);
     }),
   );
@@ -171,27 +171,6 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
       const buyer = typeof body === 'object' && body !== null ? (body as { buyer?: unknown }).buyer : undefined;
       const ack = await buyerApi.confirmHold(buyerId, { holdId: params.id, buyer, idempotencyKey: key });
       sendAck(res, ack, ack.ok && !ack.replayed ? 201 : undefined);
-    }),
-  );
-
-  router.add(
-    'GET',
-    '/api/orders/:id',
-    asBuyer(async ({ res, params }, buyerId) => {
-      const parsed = orderIdSchema.safeParse(params.id);
-      if (!parsed.success) return sendAck(res, invalidRequest(parsed.error));
-      const order = loadOrder(handle, parsed.data);
-      // Someone else's order answers exactly like a missing one: order ids are not an oracle.
-      if (!order || order.buyerId !== buyerId) return sendAck(res, fail('not_found', 'No such order.'));
-      const { buyerId: _owner, ...view } = order;
-      const runtime = registry.get(order.eventId);
-      sendAck(res, {
-        ok: true,
-        order: view,
-        event: runtime
-          ? { id: runtime.eventId, name: runtime.detail.name, venueName: runtime.detail.venueName, startsAt: runtime.detail.startsAt }
-          : null,
-      });
     }),
   );
 }

@@ -1,4 +1,4 @@
-// A bounded two-lane FIFO. The high lane (confirm, release, extend, admin)
+// A bounded two-lane FIFO. The high lane (confirm, release, extend, admin, check-in)
 // is always drained before the low lane (new holds), so a storm of hold
 // attempts cannot starve the buyers who are trying to pay. Each lane has its
 // own bound: a full low lane never blocks a confirm from getting in.

@@ -2,24 +2,21 @@
 //
 // tick: expire due holds → drain up to maxBatchSize commands (high lane
 // first) → apply each to the in-memory seat book → write the whole batch in
-// ONE transaction → reply to every caller → publish one coalesced delta.
-// Reads (snapshot, counts, holds of a buyer) come from committed state and
-// never wait for the mailbox.
+// ONE transaction → reply to every caller → publish one commit notice.
+//
+// The store is asynchronous (PostgreSQL is a network round trip away), so
+// the loop pipelines: while batch N is being committed, the commands that
+// arrive are applied in memory as batch N+1, which is written as soon as N
+// has committed. Nothing of N+1 escapes before its own commit: its replies
+// and its notice wait, and if N fails, N+1 (built on N) fails with it and the
+// book is rebuilt from the store. Reads never look at the book: they are
+// served from the committed view, which only commit notices change.
 import { performance } from 'node:perf_hooks';
-import type { SeatChange, SeatStatus } from '../../lib/protocol';
-import { SeatBook } from '../reservations/seatBook';
-import {
-  publicStatus,
-  type Command,
-  type Effect,
-  type EventRules,
-  type Failure,
-  type Hold,
-  type HoldEndReason,
-  type IdSource,
-  type Outcome,
-} from '../reservations/types';
-import type { LoopState } from '../../db/eventStore';
+import { StoreFencedError, type BatchToWrite, type LoopState } from '../../db/store';
+import { CommittedView } from '../events/committedView';
+import { noticeOf, type CommitNotice } from '../events/commitNotice';
+import { SeatBook } from '../../core/seatBook';
+import type { Command, CoreSeatStatus, Effect, EventRules, Failure, IdSource, Outcome } from '../../core/types';
 import { Mailbox, type Lane } from './mailbox';
 
 export interface Timers {
@@ -27,31 +24,26 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-export interface CommittedBatch {
-  eventId: string;
-  version: number;
-  /** True when this batch moved the version on (exactly +1): viewers must hear about it. */
-  versionChanged: boolean;
-  /** Net public seat changes of the batch (empty when only non-seat data changed). */
-  changes: SeatChange[];
-  /** Set when an organizer changed the event itself: viewers must reload its details or layout. */
-  eventChange: 'details' | 'layout' | 'deleted' | null;
-  /** Holds that ended in this batch, with why (expired holds notify their owner). */
-  endedHolds: { hold: Hold; reason: HoldEndReason }[];
-  effects: readonly Effect[];
+export interface LoopStorage {
+  /** The event's committed state (start, and rebuilding after a failure). */
+  load(): Promise<LoopState>;
+  /** Commits one batch atomically; rejects with StoreFencedError once another process owns the event. */
+  write(batch: BatchToWrite): Promise<void>;
 }
 
 export interface LoopObserver {
   onCommand?(type: string, outcome: Outcome, latencyMs: number): void;
   onTick?(info: { batchSize: number; commitMs: number; effects: number; depth: number }): void;
-  onCommitted?(batch: CommittedBatch): void;
+  /** After every commit, once its callers were answered; effects are what the batch wrote. */
+  onCommitted?(notice: CommitNotice, effects: readonly Effect[]): void;
+  /** The store refused a commit because another process owns the event: this loop has stopped. */
+  onFenced?(): void;
   onError?(message: string, error: unknown): void;
 }
 
 export interface LoopOptions {
   eventId: string;
-  load(): LoopState;
-  writer: { write(eventId: string, effects: readonly Effect[], version: number, currency: string): void };
+  storage: LoopStorage;
   ids: IdSource;
   clock: () => number;
   timers?: Timers;
@@ -63,6 +55,8 @@ export interface LoopOptions {
   storageRetryMs?: number;
   /** Check every invariant after each batch (tests, debugging). */
   checkInvariants?: boolean;
+  /** The ownership epoch this loop runs under (carried by its notices; 0 in the embedded mode). */
+  epoch?: number;
   observer?: LoopObserver;
 }
 
@@ -73,10 +67,27 @@ interface Envelope {
   enqueuedAtMs: number;
 }
 
-/** Everything but new holds: paying buyers and organizers must not starve behind a hold storm. */
+/** Commands applied to the book since the last seal: the batch being built. */
+interface OpenBatch {
+  envelopes: Envelope[];
+  outcomes: Outcome[];
+  /** Set when a command threw: only the effects before this index are sound. */
+  goodEffects: number;
+}
+
+/** A batch taken from the book, written (or waiting to be), answered after its commit. */
+interface SealedBatch extends OpenBatch {
+  effects: readonly Effect[];
+  changes: Map<string, CoreSeatStatus>;
+  version: number;
+  poisoned: boolean;
+}
+
+/** Everything but new holds: paying buyers, organizers and door check-ins must not starve behind a hold storm. */
 const LOW_PRIORITY: ReadonlySet<Command['type']> = new Set(['hold']);
 const laneOf = (command: Command): Lane => (LOW_PRIORITY.has(command.type) ? 'low' : 'high');
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const UNAVAILABLE_RETRY_MS = 1000;
 
 const LOOP_DEFAULTS = {
   timers: {
@@ -88,44 +99,59 @@ const LOOP_DEFAULTS = {
   maxBatchSize: 1_024,
   storageRetryMs: 250,
   checkInvariants: false,
+  epoch: 0,
 };
+
+const storageFailure = (): Failure => ({ ok: false, code: 'storage_unavailable', message: 'Storage is unavailable; nothing changed. Retry shortly.' });
 
 export class ReservationLoop {
   readonly eventId: string;
-  private book!: SeatBook;
-  private currency = 'EUR';
-  private committedVersion = 0;
-  private readonly statuses = new Map<string, SeatStatus>();
-  private snapshotCache: { version: number; seats: Record<string, SeatStatus> } | null = null;
+  /** The event as of its last commit: every read is served from here. */
+  readonly view: CommittedView;
+  private book: SeatBook;
+  private currency: string;
   private readonly mailbox: Mailbox<Envelope>;
   private readonly options: Required<Omit<LoopOptions, 'observer'>> & { observer: LoopObserver };
+  /** recovering: reading the store after a failure; down: that read failed, a retry is pending. */
+  private phase: 'running' | 'recovering' | 'down' | 'stopped' = 'running';
+  private open: OpenBatch = emptyBatch();
+  private inFlight: SealedBatch | null = null;
+  /** A batch with a command that threw is in flight: the book is suspect until rebuilt. */
+  private rebuildPending = false;
+  /** Version of the newest sealed batch (committed or in flight). */
+  private sealedVersion: number;
   private tickScheduled = false;
   private expiryTimer: unknown = null;
   private expiryTimerAtMs: number | null = null;
-  private storageDown = false;
-  /** True while the book may hold a batch that never committed (commit and rebuild both failed). */
-  private bookUncommitted = false;
   /** The one pending retry while storage is down (never more than one). */
   private retryTimer: unknown = null;
-  /** After a failed commit, wait this long before retrying expiry writes (no hot retry loop). */
+  /** After a failed commit, expiry writes wait this long (no hot retry loop). */
   private retryNotBeforeMs = 0;
-  private stopped = false;
+  private readonly settledWaiters: (() => void)[] = [];
 
-  constructor(options: LoopOptions) {
+  /** Loads the event's committed state, then starts the loop. */
+  static async start(options: LoopOptions): Promise<ReservationLoop> {
+    return new ReservationLoop(options, await options.storage.load());
+  }
+
+  private constructor(options: LoopOptions, state: LoopState) {
     this.eventId = options.eventId;
     const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
     // Explicit `undefined`s in `options` must not erase the defaults.
     this.options = { ...LOOP_DEFAULTS, observer: {}, ...defined } as ReservationLoop['options'];
     this.mailbox = new Mailbox(this.options.mailboxCapacity);
-    this.rebuild();
-    // Holds that expired while the server was down are released by the first tick.
+    this.book = this.bookOf(state);
+    this.currency = state.currency;
+    this.sealedVersion = state.version;
+    this.view = CommittedView.fromState(state);
+    // Holds that expired while nobody ran this event are released by the first tick.
     this.requestTick();
   }
 
   // ---------- reads (committed state only) ----------
 
   get version(): number {
-    return this.committedVersion;
+    return this.view.version;
   }
 
   get mailboxDepth(): number {
@@ -133,51 +159,44 @@ export class ReservationLoop {
   }
 
   get rules(): Readonly<EventRules> {
-    return this.book.rules;
+    return this.view.rules;
   }
 
-  /** The public seat map at the last committed version; cached until the next commit. */
-  snapshot(): { version: number; seats: Record<string, SeatStatus> } {
-    if (this.snapshotCache?.version !== this.committedVersion) {
-      this.snapshotCache = { version: this.committedVersion, seats: Object.fromEntries(this.statuses) };
-    }
-    return this.snapshotCache;
+  get isStopped(): boolean {
+    return this.phase === 'stopped';
   }
 
-  counts(): { available: number; held: number; sold: number } {
-    if (this.bookUncommitted) {
-      // Count the committed public statuses instead of a book that may hold a failed batch.
-      const counts = { available: 0, held: 0, sold: 0 };
-      for (const status of this.statuses.values()) counts[status]++;
-      return counts;
-    }
-    const c = this.book.seatCounts();
-    return { available: c.available, held: c.held, sold: c.sold + c.blocked };
-  }
-
-  holdsOf(buyerId: string): Hold[] {
-    const holds = this.book.holdsOf(buyerId);
-    if (!this.bookUncommitted) return holds;
-    // Only holds whose seats are held in committed state can be real.
-    return holds.filter((h) => h.seatIds.every((id) => this.statuses.get(id) === 'held'));
-  }
-
-  /** Direct access for read-only admin views; never mutate through it. */
+  /** The in-memory book, possibly ahead of the committed state: tests and invariant checks only. */
   get seatBook(): SeatBook {
     return this.book;
+  }
+
+  /** True while a batch is being committed or the book is being rebuilt from the store. */
+  get isBusy(): boolean {
+    return this.inFlight !== null || this.phase === 'recovering';
+  }
+
+  /** Resolves once no batch is being committed and no rebuild is running (tests, shutdown). */
+  settled(): Promise<void> {
+    if (!this.isBusy) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   // ---------- writes ----------
 
   /** Queues a command; `reply` is called once, after its batch committed (or at once if busy). */
   submit(command: Command, reply: Reply): void {
-    if (this.stopped) {
-      reply({ ok: false, code: 'storage_unavailable', message: 'The server is shutting down; retry shortly.' });
+    if (this.phase === 'stopped') {
+      reply(unavailable());
       return;
     }
-    const lane = laneOf(command);
+    if (this.phase === 'down') {
+      // The store cannot even be read: answer now rather than queue behind the retry.
+      reply(storageFailure());
+      return;
+    }
     const envelope: Envelope = { command, reply, enqueuedAtMs: performance.now() };
-    if (!this.mailbox.offer(lane, envelope)) {
+    if (!this.mailbox.offer(laneOf(command), envelope)) {
       const busy: Failure = { ok: false, code: 'busy', message: 'This event is very busy right now; retry in a moment.' };
       this.options.observer.onCommand?.(command.type, busy, 0);
       reply(busy);
@@ -190,125 +209,209 @@ export class ReservationLoop {
     return new Promise((resolve) => this.submit(command, resolve));
   }
 
-  /** Stops taking commands and timers; queued commands are answered storage_unavailable. */
-  stop(): void {
-    this.stopped = true;
-    this.clearExpiryTimer();
-    if (this.retryTimer !== null) this.options.timers.clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    for (let env = this.mailbox.take(); env; env = this.mailbox.take()) {
-      env.reply({ ok: false, code: 'storage_unavailable', message: 'The server is shutting down; retry shortly.' });
+  /**
+   * Stops taking commands and timers. Queued commands and the batch being built are answered
+   * `unavailable` (nothing of them was written); a batch being committed is answered
+   * truthfully when its commit settles. Resolves when that has happened.
+   */
+  async stop(): Promise<void> {
+    if (this.phase !== 'stopped') {
+      this.phase = 'stopped';
+      this.clearExpiryTimer();
+      if (this.retryTimer !== null) this.options.timers.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.failQueued(unavailable());
+      const open = this.open;
+      this.open = emptyBatch();
+      this.reply(open.envelopes, open.envelopes.map(() => unavailable()));
     }
+    await this.settled();
   }
 
   // ---------- the tick ----------
 
   private requestTick(): void {
-    if (this.tickScheduled || this.stopped) return;
+    if (this.tickScheduled || this.phase !== 'running') return;
     this.tickScheduled = true;
     this.options.schedule(() => this.tick());
   }
 
   private tick(): void {
     this.tickScheduled = false;
-    if (this.stopped) return;
-    if (this.storageDown && !this.tryRebuild()) {
-      this.failQueued('storage_unavailable', 'Storage is unavailable; nothing changed. Retry shortly.');
-      this.scheduleRetry();
-      return;
-    }
+    if (this.phase !== 'running' || this.rebuildPending || this.open.goodEffects >= 0) return;
     const now = this.options.clock();
-    const batch: Envelope[] = [];
-    const outcomes: Outcome[] = [];
-    let goodEffects = -1; // set when a command threw: effects after this index are partial
-    this.book.expireDue(now);
-    while (batch.length < this.options.maxBatchSize) {
+    if (now >= this.retryNotBeforeMs) this.book.expireDue(now);
+    const open = this.open;
+    while (open.envelopes.length < this.options.maxBatchSize) {
       const envelope = this.mailbox.take();
       if (!envelope) break;
-      batch.push(envelope);
+      open.envelopes.push(envelope);
       const before = this.book.pendingEffectCount;
       try {
-        outcomes.push(this.book.apply(envelope.command, now));
+        open.outcomes.push(this.book.apply(envelope.command, now));
       } catch (error) {
         this.options.observer.onError?.(`command ${envelope.command.type} threw; rebuilding from storage`, error);
-        outcomes.push({ ok: false, code: 'internal', message: 'Something went wrong on our side; nothing changed.' });
-        goodEffects = before;
+        open.outcomes.push({ ok: false, code: 'internal', message: 'Something went wrong on our side; nothing changed.' });
+        open.goodEffects = before;
         break;
       }
     }
-    this.commit(batch, outcomes, goodEffects);
+    if (!this.inFlight) this.flush();
+    if (this.mailbox.depth > 0 && this.open.envelopes.length < this.options.maxBatchSize && this.open.goodEffects < 0) this.requestTick();
+    this.armExpiryTimer();
+    this.notifyIdle();
+  }
+
+  /** Seals the open batch and writes it (nothing may be in flight). */
+  private flush(): void {
+    if (this.inFlight || this.phase === 'recovering') return;
+    const taken = this.book.takeBatch();
+    const open = this.open;
+    const poisoned = open.goodEffects >= 0;
+    if (open.envelopes.length === 0 && taken.effects.length === 0 && !poisoned) return;
+    this.open = emptyBatch();
+    const effects = poisoned ? taken.effects.slice(0, open.goodEffects) : taken.effects;
+    if (effects.length === 0 && !poisoned) {
+      // Nothing to write, and nothing in flight it could depend on: answer at once.
+      this.reply(open.envelopes, open.outcomes);
+      this.options.observer.onTick?.({ batchSize: open.envelopes.length, commitMs: 0, effects: 0, depth: this.mailbox.depth });
+      return;
+    }
+    const sealed: SealedBatch = {
+      ...open,
+      effects,
+      changes: taken.changes,
+      poisoned,
+      version: effects.length > 0 ? this.sealedVersion + 1 : this.sealedVersion,
+    };
+    this.sealedVersion = sealed.version;
+    this.inFlight = sealed;
+    this.rebuildPending = poisoned;
+    const started = performance.now();
+    const write = effects.length > 0 ? this.options.storage.write({ effects, version: sealed.version, currency: this.currency }) : Promise.resolve();
+    write.then(
+      () => this.committed(sealed, performance.now() - started),
+      (error: unknown) => void this.commitFailed(sealed, error),
+    );
+  }
+
+  private committed(sealed: SealedBatch, commitMs: number): void {
+    this.inFlight = null;
+    if (sealed.poisoned) {
+      // The sound part is written; the book may be half-changed by the command that threw.
+      this.reply(sealed.envelopes, sealed.outcomes);
+      void this.recover(sealed, 'poisoned');
+      return;
+    }
+    const notice = this.publishCommitted(sealed, sealed.changes);
+    // The next batch was built on this one: it may be written now, while this one is answered.
+    if (this.phase === 'running') this.flush();
+    this.reply(sealed.envelopes, sealed.outcomes);
+    this.options.observer.onTick?.({ batchSize: sealed.envelopes.length, commitMs, effects: sealed.effects.length, depth: this.mailbox.depth });
+    if (notice) this.options.observer.onCommitted?.(notice, sealed.effects);
     if (this.mailbox.depth > 0) this.requestTick();
     this.armExpiryTimer();
+    this.notifyIdle();
   }
 
-  private commit(batch: Envelope[], outcomes: Outcome[], goodEffects: number): void {
-    const taken = this.book.takeBatch();
-    const poisoned = goodEffects >= 0;
-    const effects = poisoned ? taken.effects.slice(0, goodEffects) : taken.effects;
-    if (effects.length === 0 && !poisoned) {
-      this.reply(batch, outcomes);
-      this.options.observer.onTick?.({ batchSize: batch.length, commitMs: 0, effects: 0, depth: this.mailbox.depth });
+  /** Moves the committed view on by one batch; the notice to publish, or null for a batch without effects. */
+  private publishCommitted(sealed: SealedBatch, changes: Iterable<[string, CoreSeatStatus]>): CommitNotice | null {
+    if (sealed.effects.length === 0) return null;
+    const notice = noticeOf(this.eventId, sealed.version, this.options.epoch, sealed.effects, changes);
+    if (notice.eventChange === 'layout') {
+      this.view.replaceSeats([...this.book.seatEntries()].map(([seatId]) => seatId), notice);
+    } else if (this.view.apply(notice) !== 'applied') {
+      throw new Error(`loop ${this.eventId}: committed version ${sealed.version} does not follow ${this.view.version}`);
+    }
+    if (this.options.checkInvariants && !this.inFlight && this.open.envelopes.length === 0) this.book.checkInvariants();
+    return notice;
+  }
+
+  private async commitFailed(sealed: SealedBatch, error: unknown): Promise<void> {
+    this.inFlight = null;
+    if (error instanceof StoreFencedError) {
+      this.options.observer.onError?.('another process owns this event now; this loop stops', error);
+      const open = this.open;
+      this.open = emptyBatch();
+      this.phase = 'stopped';
+      this.clearExpiryTimer();
+      const lost = [...sealed.envelopes, ...open.envelopes];
+      this.reply(lost, lost.map(() => unavailable()));
+      this.failQueued(unavailable());
+      this.options.observer.onFenced?.();
+      this.notifyIdle();
       return;
     }
-    const changesSeats = poisoned || taken.changes.size > 0 || effects.some((e) => e.kind === 'layout_replaced');
-    const nextVersion = changesSeats ? this.committedVersion + 1 : this.committedVersion;
-    const started = performance.now();
+    this.options.observer.onError?.('batch commit failed; rebuilding from storage', error);
+    await this.recover(sealed, 'commit_failed');
+  }
+
+  /**
+   * Rebuilds the book from the store after a failed commit, after a command that threw
+   * ('poisoned': the sound part of its batch was written), or to retry a rebuild that failed.
+   * The batch built on a failed one is answered `storage_unavailable`: it was never written.
+   * A commit that failed ambiguously (the connection dropped around COMMIT) may have landed
+   * after all: the store's version tells, and then its callers get their real answers.
+   */
+  private async recover(failed: SealedBatch | null, reason: 'commit_failed' | 'poisoned' | 'retry'): Promise<void> {
+    if (this.phase !== 'stopped') this.phase = 'recovering';
+    this.rebuildPending = false;
+    const dependents = this.open;
+    this.open = emptyBatch();
+    let state: LoopState;
     try {
-      this.options.writer.write(this.eventId, effects, nextVersion, this.currency);
-    } catch (error) {
-      // Nothing was persisted: forget the batch's in-memory changes and say so.
-      this.options.observer.onError?.('batch commit failed; rebuilding from storage', error);
-      this.storageDown = true;
-      this.bookUncommitted = !this.tryRebuild();
-      if (this.bookUncommitted) this.scheduleRetry();
-      this.retryNotBeforeMs = this.options.clock() + this.options.storageRetryMs;
-      const failure: Failure = { ok: false, code: 'storage_unavailable', message: 'Storage is unavailable; nothing changed. Retry shortly.' };
-      this.reply(batch, batch.map(() => failure));
+      state = await this.options.storage.load();
+    } catch (loadError) {
+      this.options.observer.onError?.('rebuild from storage failed; will retry', loadError);
+      const unanswered = reason === 'commit_failed' && failed ? [...failed.envelopes, ...dependents.envelopes] : dependents.envelopes;
+      this.reply(unanswered, unanswered.map(storageFailure));
+      this.failQueued(storageFailure());
+      if (this.phase === 'recovering') this.phase = 'down';
+      this.scheduleRecovery();
+      this.notifyIdle();
       return;
     }
-    const commitMs = performance.now() - started;
-    let changes: SeatChange[];
-    const eventChange = eventChangeOf(effects);
-    if (eventChange === 'layout') {
-      // A new seat set: the snapshot starts over; viewers reload the layout.
-      this.statuses.clear();
-      for (const [seatId, seat] of this.book.seatEntries()) this.statuses.set(seatId, publicStatus(seat.status));
-      changes = [];
-    } else if (poisoned) {
-      this.rebuild(); // the thrown command may have left the book half-changed
-      changes = this.diffStatuses();
-    } else {
-      changes = [];
-      for (const [seatId, status] of taken.changes) changes.push({ seatId, status: publicStatus(status) });
+    const landed = failed !== null && failed.effects.length > 0 && (reason === 'poisoned' || state.version >= failed.version);
+    const changes: [string, CoreSeatStatus][] = [];
+    if (landed && reason === 'poisoned') {
+      // The book of a poisoned batch cannot be trusted: its changes are what the store now says.
+      const rebuilt = this.bookOf(state);
+      for (const [seatId, seat] of rebuilt.seatEntries()) if (this.view.statusOf(seatId) !== seat.status) changes.push([seatId, seat.status]);
     }
-    for (const c of changes) this.statuses.set(c.seatId, c.status);
-    this.committedVersion = nextVersion;
-    if (this.options.checkInvariants) this.book.checkInvariants();
-    this.reply(batch, outcomes);
-    this.options.observer.onTick?.({ batchSize: batch.length, commitMs, effects: effects.length, depth: this.mailbox.depth });
-    const endedHolds = effects.flatMap((e) => (e.kind === 'hold_ended' ? [{ hold: e.hold, reason: e.reason }] : []));
-    this.options.observer.onCommitted?.({
-      eventId: this.eventId,
-      version: nextVersion,
-      versionChanged: changesSeats,
-      eventChange,
-      changes,
-      endedHolds,
-      effects,
-    });
+    this.book = this.bookOf(state);
+    this.currency = state.currency;
+    this.sealedVersion = state.version;
+    if (landed && state.version === this.view.version + 1) {
+      const notice = this.publishCommitted(failed, reason === 'poisoned' ? changes : failed.changes);
+      if (notice) this.options.observer.onCommitted?.(notice, failed.effects);
+    } else if (state.version !== this.view.version) {
+      this.view.reset(state);
+    }
+    if (failed && reason === 'commit_failed') this.reply(failed.envelopes, landed ? failed.outcomes : failed.envelopes.map(storageFailure));
+    this.reply(dependents.envelopes, dependents.envelopes.map(storageFailure));
+    // After a real storage failure, expiry writes wait a little (no hot retry loop).
+    if (reason !== 'poisoned' && !landed) this.retryNotBeforeMs = this.options.clock() + this.options.storageRetryMs;
+    if (this.phase === 'recovering') this.phase = 'running';
+    this.requestTick();
+    this.armExpiryTimer();
+    this.notifyIdle();
   }
 
-  private reply(batch: Envelope[], outcomes: Outcome[]): void {
+  /** While the store cannot even be read: retry the rebuild after a back-off, never more than one timer. */
+  private scheduleRecovery(): void {
+    if (this.retryTimer !== null || this.phase === 'stopped') return;
+    this.retryTimer = this.options.timers.setTimeout(() => {
+      this.retryTimer = null;
+      void this.recover(null, 'retry');
+    }, this.options.storageRetryMs);
+  }
+
+  private reply(envelopes: Envelope[], outcomes: Outcome[]): void {
     const observer = this.options.observer;
     const now = performance.now();
-    for (let i = 0; i < batch.length; i++) {
-      const envelope = batch[i];
+    for (let i = 0; i < envelopes.length; i++) {
+      const envelope = envelopes[i];
       const outcome = outcomes[i];
-      if (outcome === undefined) {
-        // Commands after a thrown one were never applied: put them back in front.
-        this.mailbox.offer(laneOf(envelope.command), envelope);
-        continue;
-      }
       observer.onCommand?.(envelope.command.type, outcome, now - envelope.enqueuedAtMs);
       try {
         envelope.reply(outcome);
@@ -318,61 +421,28 @@ export class ReservationLoop {
     }
   }
 
-  private failQueued(code: Failure['code'], message: string): void {
-    const batch: Envelope[] = [];
-    for (let env = this.mailbox.take(); env; env = this.mailbox.take()) batch.push(env);
-    this.reply(batch, batch.map(() => ({ ok: false, code, message }) as Failure));
+  private failQueued(failure: Failure): void {
+    const envelopes: Envelope[] = [];
+    for (let env = this.mailbox.take(); env; env = this.mailbox.take()) envelopes.push(env);
+    this.reply(envelopes, envelopes.map(() => failure));
   }
 
-  // ---------- rebuilding from storage (start, and after a failure) ----------
-
-  private rebuild(): void {
-    const state = this.options.load();
-    this.book = new SeatBook(state.eventId, state.seats, state.rules, this.options.ids, state.restored);
-    this.currency = state.currency;
-    this.committedVersion = state.version;
-    this.bookUncommitted = false;
-    if (this.statuses.size === 0) {
-      for (const [seatId, seat] of this.book.seatEntries()) this.statuses.set(seatId, publicStatus(seat.status));
-    }
-    this.storageDown = false;
+  private bookOf(state: LoopState): SeatBook {
+    return new SeatBook(state.eventId, state.seats, state.rules, this.options.ids, state.restored, state.stage);
   }
 
-  private tryRebuild(): boolean {
-    try {
-      this.rebuild();
-      return true;
-    } catch (error) {
-      this.options.observer.onError?.('rebuild from storage failed; will retry', error);
-      this.storageDown = true;
-      return false;
-    }
-  }
-
-  private scheduleRetry(): void {
-    if (this.retryTimer !== null || this.stopped) return;
-    this.retryTimer = this.options.timers.setTimeout(() => {
-      this.retryTimer = null;
-      this.requestTick();
-    }, this.options.storageRetryMs);
-  }
-
-  private diffStatuses(): SeatChange[] {
-    const changes: SeatChange[] = [];
-    for (const [seatId, seat] of this.book.seatEntries()) {
-      const status = publicStatus(seat.status);
-      if (this.statuses.get(seatId) !== status) changes.push({ seatId, status });
-    }
-    return changes;
+  private notifyIdle(): void {
+    if (this.isBusy) return;
+    for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 
   // ---------- hold expiry ----------
 
   private armExpiryTimer(): void {
-    const next = this.book.nextDeadline();
+    const next = this.phase === 'running' ? this.book.nextDeadline() : null;
     if (next === this.expiryTimerAtMs) return;
     this.clearExpiryTimer();
-    if (next === null || this.stopped) return;
+    if (next === null) return;
     this.expiryTimerAtMs = next;
     const now = this.options.clock();
     const delayMs = Math.min(Math.max(0, next - now, this.retryNotBeforeMs - now), MAX_TIMER_MS);
@@ -390,12 +460,10 @@ export class ReservationLoop {
   }
 }
 
-function eventChangeOf(effects: readonly Effect[]): CommittedBatch['eventChange'] {
-  let change: CommittedBatch['eventChange'] = null;
-  for (const e of effects) {
-    if (e.kind === 'event_retired') return 'deleted';
-    if (e.kind === 'layout_replaced') change = 'layout';
-    else if (e.kind === 'event_configured' && change === null) change = 'details';
-  }
-  return change;
+function emptyBatch(): OpenBatch {
+  return { envelopes: [], outcomes: [], goodEffects: -1 };
+}
+
+function unavailable(): Failure & { retryAfterMs: number } {
+  return { ok: false, code: 'unavailable', message: 'This event is moving to another server; retry shortly.', retryAfterMs: UNAVAILABLE_RETRY_MS };
 }

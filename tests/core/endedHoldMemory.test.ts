@@ -2,7 +2,7 @@
 // command on a recent hold hears "expired", an ancient one "not found",
 // and memory stays bounded however many holds come and go.
 import { describe, expect, it } from 'vitest';
-import { SeatBook } from '../../server/reservations/seatBook';
+import { SeatBook } from '../../core/seatBook';
 import { CounterIds, EVENT_ID, rules, T0 } from './fixtures';
 
 describe('memory of ended holds', () => {

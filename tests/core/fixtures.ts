@@ -1,6 +1,6 @@
 // Shared fixtures for the pure reservation core tests: a deterministic
 // counter-based IdSource, default rules, seat lists and small helpers.
-import { SeatBook, type RestoredState, type SeatSpec } from '../../server/reservations/seatBook';
+import { SeatBook, type RestoredState, type SeatSpec } from '../../core/seatBook';
 import type {
   CoreSeatStatus,
   EventRules,
@@ -8,7 +8,7 @@ import type {
   IdSource,
   Outcome,
   SeatId,
-} from '../../server/reservations/types';
+} from '../../core/types';
 import type { BuyerDetails } from '../../lib/protocol';
 
 /** A fixed, arbitrary epoch used as the fake clock's origin. */

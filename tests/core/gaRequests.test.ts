@@ -4,8 +4,8 @@
 // current core (see the comments in SeatBook.withGaUnits: an unmet request is
 // meant to fail as seats_unavailable, an unknown area as not_found).
 import { describe, expect, it } from 'vitest';
-import { SeatBook } from '../../server/reservations/seatBook';
-import type { Command } from '../../server/reservations/types';
+import { SeatBook } from '../../core/seatBook';
+import type { Command } from '../../core/types';
 import { CounterIds, T0, expectFail, expectOk, rules, snapshot } from './fixtures';
 
 // Seat S1 (seated) and a GA area 'GA' of three units.

@@ -4,8 +4,8 @@
 // hand-written regression sequences.
 import { expect } from 'vitest';
 import fc from 'fast-check';
-import type { SeatBook } from '../../server/reservations/seatBook';
-import type { CoreSeatStatus, Order, Outcome, SeatId } from '../../server/reservations/types';
+import type { SeatBook } from '../../core/seatBook';
+import type { CoreSeatStatus, Order, Outcome, SeatId } from '../../core/types';
 import { BUYER_DETAILS, CounterIds, T0, makeBook, priceOfSeat, seatId, snapshot } from './fixtures';
 import { Model, type Expected } from './model';
 
@@ -232,7 +232,7 @@ export function runScenario({ blocked, cmds }: Scenario, onOutcome?: (outcome: O
         const holdId = resolveHold(cmd.ref);
         const buyerId = resolveBuyer(cmd.buyer, cmd.asOwner, holdId);
         const key = `key-${cmd.key}`;
-        const real = book.apply({ type: 'confirm', buyerId, holdId, idempotencyKey: key, buyer: BUYER_DETAILS }, now);
+        const real = book.apply({ type: 'confirm', buyerId, holdId, idempotencyKey: key, buyer: { ...BUYER_DETAILS, email: `${buyerId}@example.com` } }, now);
         const exp = model.confirm(buyerId, holdId, key, now, idFrom(real, 'confirmed'));
         onOutcome?.(real);
         compareOutcome(real, exp, now, label);

@@ -72,6 +72,10 @@ export class Model {
     return n;
   }
 
+  boughtBy(buyer: string): number {
+    return this.orders.filter((o) => o.buyer === buyer).reduce((n, o) => n + o.seats.length, 0);
+  }
+
   ownerOf(holdId: string): string | undefined {
     return this.holds.get(holdId)?.buyer ?? this.ended.get(holdId)?.buyer;
   }
@@ -99,7 +103,8 @@ export class Model {
     if (unknown.length > 0) return { ok: false, code: 'not_found', seatIds: unknown };
     const taken = seats.filter((s) => this.seats.get(s)!.status !== 'available');
     if (taken.length > 0) return { ok: false, code: 'seats_unavailable', seatIds: taken };
-    if (this.heldBy(buyer) + seats.length > this.rules.maxPerBuyer) return { ok: false, code: 'limit_exceeded' };
+    // The purchase cap counts bought seats too (each model buyer checks out under an email of their own).
+    if (this.heldBy(buyer) + this.boughtBy(buyer) + seats.length > this.rules.maxPerBuyer) return { ok: false, code: 'limit_exceeded' };
     const h: MHold = { id: takeId(), buyer, seats: [...seats], expiresAt: now + this.rules.ttl, extensions: 0 };
     this.holds.set(h.id, h);
     for (const s of seats) this.seats.set(s, { status: 'held', holdId: h.id });

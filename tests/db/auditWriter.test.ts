@@ -9,9 +9,12 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seatHistory } from '../../db/adminQueries';
-import { createAuditWriter, type AuditRow } from '../../db/auditWriter';
-import { openDatabase, type DatabaseHandle } from '../../db/connection';
+import { SqliteStore } from '../../db/sqlite/sqliteStore';
+import { createAuditWriter, type AuditRow } from '../../db/sqlite/auditWriter';
+import { openDatabase, type DatabaseHandle } from '../../db/sqlite/connection';
+
+/** The store's seat history over a handle (the store's own read, as the organizer's API serves it). */
+const seatHistory = (h: DatabaseHandle, eventId: string, seatId: string) => new SqliteStore(h).seatHistory(eventId, seatId);
 
 const EVENT = 'ev-1';
 let dir: string;
@@ -53,8 +56,8 @@ const chainRows = () =>
 const headOf = (seatId: string) =>
   handle.sqlite.prepare('SELECT last_entry FROM audit_seat_heads WHERE event_id = ? AND seat_id = ?').pluck().get(EVENT, seatId);
 
-describe('audit writer', () => {
-  it('links each seat to its previous row, within a batch and across batches; event rows link nothing', () => {
+describe('audit writer', async () => {
+  it('links each seat to its previous row, within a batch and across batches; event rows link nothing', async () => {
     const writer = createAuditWriter(handle.sqlite);
     commit(writer, [row('A'), row('B'), row(null, 'event_configured'), row('A', 'released')]);
     commit(writer, [row('B', 'released'), row('A', 'held')]);
@@ -68,12 +71,12 @@ describe('audit writer', () => {
     ]);
     expect(headOf('A')).toBe(6);
     expect(headOf('B')).toBe(5);
-    expect(seatHistory(handle, EVENT, 'A').map((h) => [h.id, h.action])).toEqual([
+    expect((await seatHistory(handle, EVENT, 'A')).map((h) => [h.id, h.action])).toEqual([
       [1, 'held'],
       [4, 'released'],
       [6, 'held'],
     ]);
-    expect(seatHistory(handle, EVENT, 'C')).toEqual([]);
+    expect(await seatHistory(handle, EVENT, 'C')).toEqual([]);
   });
 
   it('a new writer (a restart) continues the chains from the heads in the table', () => {
@@ -101,7 +104,7 @@ describe('audit writer', () => {
     ]);
   });
 
-  it('writes batches larger than one multi-row INSERT, keeping order and links', () => {
+  it('writes batches larger than one multi-row INSERT, keeping order and links', async () => {
     const writer = createAuditWriter(handle.sqlite);
     const rows = Array.from({ length: 150 }, (_, i) => row(`S${i % 7}`, 'held', i));
     commit(writer, rows);
@@ -113,13 +116,13 @@ describe('audit writer', () => {
     }[];
     expect(stored.map((r) => r.at)).toEqual(rows.map((r) => r.at));
     stored.forEach((r, i) => expect(r.prev_seat_entry).toBe(i >= 7 ? i + 1 - 7 : null));
-    for (let s = 0; s < 7; s++) expect(seatHistory(handle, EVENT, `S${s}`)).toHaveLength(Math.ceil((150 - s) / 7));
+    for (let s = 0; s < 7; s++) expect(await seatHistory(handle, EVENT, `S${s}`)).toHaveLength(Math.ceil((150 - s) / 7));
   });
 
-  it('seat history is the newest 1,000 changes, oldest first', () => {
+  it('seat history is the newest 1,000 changes, oldest first', async () => {
     const writer = createAuditWriter(handle.sqlite);
     commit(writer, Array.from({ length: 1_200 }, (_, i) => row('A', i % 2 ? 'released' : 'held', i)));
-    const history = seatHistory(handle, EVENT, 'A');
+    const history = await seatHistory(handle, EVENT, 'A');
     expect(history).toHaveLength(1_000);
     expect(history[0].at).toBe(200);
     expect(history.at(-1)!.at).toBe(1_199);
@@ -132,10 +135,10 @@ describe('audit writer', () => {
   });
 });
 
-describe('migration 0002 (audit seat chains)', () => {
-  it('links the rows written before it and fills the heads', () => {
+describe('migration 0002 (audit seat chains)', async () => {
+  it('links the rows written before it and fills the heads', async () => {
     // A database at migration 0001, with audit rows written the old way.
-    const migrations = fileURLToPath(new URL('../../db/migrations', import.meta.url));
+    const migrations = fileURLToPath(new URL('../../db/migrations/sqlite', import.meta.url));
     const oldMigrations = join(dir, 'migrations-0001');
     cpSync(migrations, oldMigrations, { recursive: true });
     const journalPath = join(oldMigrations, 'meta', '_journal.json');
@@ -180,7 +183,7 @@ describe('migration 0002 (audit seat chains)', () => {
         writer.append(row('A', 'released'));
         writer.flush();
       })();
-      expect(seatHistory(migrated, EVENT, 'A').map((h) => h.id)).toEqual([1, 5, 6, 7]);
+      expect((await seatHistory(migrated, EVENT, 'A')).map((h) => h.id)).toEqual([1, 5, 6, 7]);
     } finally {
       migrated.close();
     }

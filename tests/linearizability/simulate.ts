@@ -5,8 +5,8 @@
 // construction, so the checker must accept it; mutating it in ways that
 // cannot be explained must make the checker reject it.
 import { seededRandom } from '../support/random';
-import { SeatBook } from '../../server/reservations/seatBook';
-import type { Command, IdSource, Outcome } from '../../server/reservations/types';
+import { SeatBook } from '../../core/seatBook';
+import type { Command, IdSource, Outcome } from '../../core/types';
 import type { HistoryEntry, OpArgs, OpKind, OpResult } from './history';
 
 export interface SimOptions {

@@ -3,8 +3,8 @@
 // the named regression sequences in regressions.test.ts.
 import { expect } from 'vitest';
 import type fc from 'fast-check';
-import { SeatBook } from '../../server/reservations/seatBook';
-import type { CoreSeatStatus, IdSource, Outcome } from '../../server/reservations/types';
+import { SeatBook } from '../../core/seatBook';
+import type { CoreSeatStatus, IdSource, Outcome } from '../../core/types';
 import { expectBookMatchesModel, expectSame, plainOutcome } from './compare';
 import { coreEvents, describeStep, toCoreCommand, World, type Step } from './steps';
 

@@ -3,16 +3,17 @@
 // (loop.model.test.ts).
 //
 // It is written from the specification (lib/protocol.ts error codes, the
-// command list in server/reservations/types.ts and the README), not from
+// command list in core/types.ts and the README), not from
 // seatBook.ts, and deliberately differently: there is no per-seat state at
 // all. A seat's state is *derived* on every read by scanning the admin
 // blocks, the live holds and the orders' valid tickets; counts are recounted;
 // nothing is cached or indexed. Slow, but obviously right.
 //
 // Ids are the one thing the model cannot invent. When it decides that a hold
-// or an order is created it asks `newId(kind)`; the test answers with the id
-// of the real outcome (and fails if the real side created nothing), and the
-// model checks the id is fresh.
+// or an order is created it asks `newId(kind)` (and a door code per ticket:
+// `newId('code', seatId)`); the test answers with the id of the real outcome
+// (and fails if the real side created nothing), and the model checks the id
+// is fresh.
 import type { ErrorCode } from '../../lib/protocol';
 
 export interface ModelSeat {
@@ -40,7 +41,24 @@ export interface MHold {
 export interface MTicket {
   seatId: string;
   priceCents: number;
+  /** The door code (from the real outcome). */
+  code: string;
+  /** Set when admitted at the door (kept if the ticket is cancelled later). */
+  checkedIn?: { at: number; door: string | null };
+  /** Set when cancelled. */
+  cancelledAt?: number;
 }
+
+/** A ticket in a check-in answer, as tests compare it. */
+export interface MDoorTicket {
+  orderId: string;
+  seatId: string;
+  checkedInAt: number | null;
+  door: string | null;
+  cancelledAt: number | null;
+}
+
+export type NewId = (kind: 'hold' | 'order' | 'code', seatId?: string) => string;
 
 export interface MOrder {
   id: string;
@@ -91,7 +109,8 @@ export type ModelCommand =
   | { type: 'confirm'; buyerId: string; holdId: string; idempotencyKey: string }
   | { type: 'admin_release'; holdId: string }
   | { type: 'block' | 'unblock'; seatIds: string[] }
-  | { type: 'cancel_tickets'; orderId: string; seatIds: string[] | null };
+  | { type: 'cancel_tickets'; orderId: string; seatIds: string[] | null }
+  | { type: 'check_in'; code: string; door: string | null };
 
 /** What a command must answer, in the same plain shape tests derive from a real Outcome. */
 export type Expected =
@@ -100,7 +119,8 @@ export type Expected =
   | { ok: true; type: 'confirmed'; replayed: boolean; order: OrderShape }
   | { ok: true; type: 'blocked' | 'unblocked'; seatIds: string[] }
   | { ok: true; type: 'tickets_cancelled'; orderId: string; seatIds: string[] }
-  | { ok: false; code: ErrorCode; seatIds?: string[]; orderId?: string };
+  | { ok: true; type: 'checked_in'; ticket: MDoorTicket }
+  | { ok: false; code: ErrorCode; seatIds?: string[]; orderId?: string; ticket?: MDoorTicket };
 
 /** An order as tests compare it: its valid tickets and their total. */
 export interface OrderShape {
@@ -110,7 +130,7 @@ export interface OrderShape {
   idempotencyKey: string;
   createdAt: number;
   totalCents: number;
-  tickets: MTicket[];
+  tickets: { seatId: string; priceCents: number }[];
 }
 
 export function orderShape(o: MOrder): OrderShape {
@@ -121,11 +141,15 @@ export function orderShape(o: MOrder): OrderShape {
     idempotencyKey: o.idempotencyKey,
     createdAt: o.createdAt,
     totalCents: o.tickets.reduce((sum, t) => sum + t.priceCents, 0),
-    tickets: o.tickets.map((t) => ({ ...t })).sort((a, b) => (a.seatId < b.seatId ? -1 : 1)),
+    tickets: o.tickets.map((t) => ({ seatId: t.seatId, priceCents: t.priceCents })).sort((a, b) => (a.seatId < b.seatId ? -1 : 1)),
   };
 }
 
-const fail = (code: ErrorCode, extra: { seatIds?: string[]; orderId?: string } = {}): Expected => ({ ok: false, code, ...extra });
+const fail = (code: ErrorCode, extra: { seatIds?: string[]; orderId?: string; ticket?: MDoorTicket } = {}): Expected => ({ ok: false, code, ...extra });
+
+function doorTicket(order: MOrder, t: MTicket): MDoorTicket {
+  return { orderId: order.id, seatId: t.seatId, checkedInAt: t.checkedIn?.at ?? null, door: t.checkedIn?.door ?? null, cancelledAt: t.cancelledAt ?? null };
+}
 
 export class EventModel {
   readonly seats: ModelSeat[];
@@ -177,6 +201,11 @@ export class EventModel {
     return this.holds.filter((h) => h.buyerId === buyerId).reduce((n, h) => n + h.seatIds.length, 0);
   }
 
+  /** Valid tickets of the buyer's orders. */
+  boughtBy(buyerId: string): number {
+    return this.orders.filter((o) => o.buyerId === buyerId).reduce((n, o) => n + o.tickets.length, 0);
+  }
+
   counts(): { available: number; held: number; sold: number; blocked: number } {
     const c = { available: 0, held: 0, sold: 0, blocked: 0 };
     for (const s of this.seats) c[this.stateOf(s.id).status]++;
@@ -197,7 +226,7 @@ export class EventModel {
 
   // ---------- commands ----------
 
-  apply(cmd: ModelCommand, now: number, newId: (kind: 'hold' | 'order') => string): Expected {
+  apply(cmd: ModelCommand, now: number, newId: NewId): Expected {
     switch (cmd.type) {
       case 'hold':
         return this.doHold(cmd.buyerId, cmd.seatIds, cmd.ga, now, newId);
@@ -214,7 +243,9 @@ export class EventModel {
       case 'unblock':
         return this.doUnblock(cmd.seatIds);
       case 'cancel_tickets':
-        return this.doCancel(cmd.orderId, cmd.seatIds);
+        return this.doCancel(cmd.orderId, cmd.seatIds, now);
+      case 'check_in':
+        return this.doCheckIn(cmd.code, cmd.door, now);
     }
   }
 
@@ -225,8 +256,8 @@ export class EventModel {
     return due;
   }
 
-  private fresh(kind: 'hold' | 'order', newId: (kind: 'hold' | 'order') => string): string {
-    const id = newId(kind);
+  private fresh(kind: 'hold' | 'order' | 'code', newId: NewId, seatId?: string): string {
+    const id = newId(kind, seatId);
     if (this.usedIds.has(id)) throw new Error(`model: ${kind} id ${id} was handed out twice`);
     this.usedIds.add(id);
     return id;
@@ -244,7 +275,7 @@ export class EventModel {
     named: string[],
     ga: { areaId: string; quantity: number } | undefined,
     now: number,
-    newId: (kind: 'hold' | 'order') => string,
+    newId: NewId,
   ): Expected {
     if (named.length === 0 && !ga) return fail('invalid_request');
     if (new Set(named).size !== named.length) return fail('invalid_request');
@@ -262,7 +293,8 @@ export class EventModel {
       if (free.length < ga.quantity) return fail('seats_unavailable', { seatIds: [ga.areaId] });
       seatIds = [...named, ...free.slice(0, ga.quantity)];
     }
-    if (this.heldBy(buyerId) + seatIds.length > this.rules.maxSeatsPerBuyer) return fail('limit_exceeded');
+    // The cap counts the buyer's valid tickets too (every model buyer has an email of their own).
+    if (this.heldBy(buyerId) + this.boughtBy(buyerId) + seatIds.length > this.rules.maxSeatsPerBuyer) return fail('limit_exceeded');
 
     const hold: MHold = {
       id: this.fresh('hold', newId),
@@ -316,7 +348,7 @@ export class EventModel {
     holdId: string,
     key: string,
     now: number,
-    newId: (kind: 'hold' | 'order') => string,
+    newId: NewId,
   ): Expected {
     // An idempotency key is the buyer's own: a replay answers with the order as it is now.
     const prior = this.orders.find((o) => o.buyerId === buyerId && o.idempotencyKey === key);
@@ -326,7 +358,7 @@ export class EventModel {
     }
     const hold = this.ownLiveHold(buyerId, holdId, now);
     if ('ok' in hold) return hold;
-    const tickets = hold.seatIds.map((seatId) => ({ seatId, priceCents: this.priceOf(seatId) }));
+    const tickets: MTicket[] = hold.seatIds.map((seatId) => ({ seatId, priceCents: this.priceOf(seatId), code: this.fresh('code', newId, seatId) }));
     const order: MOrder = {
       id: this.fresh('order', newId),
       holdId,
@@ -371,7 +403,7 @@ export class EventModel {
     return { ok: true, type: 'unblocked', seatIds: wereBlocked };
   }
 
-  private doCancel(orderId: string, seatIds: string[] | null): Expected {
+  private doCancel(orderId: string, seatIds: string[] | null, now: number): Expected {
     const order = this.order(orderId);
     if (!order) return fail('not_found');
     const valid = order.tickets.map((t) => t.seatId);
@@ -379,8 +411,29 @@ export class EventModel {
     const notInOrder = chosen.filter((s) => !valid.includes(s));
     if (notInOrder.length) return fail('not_found', { seatIds: notInOrder });
     if (chosen.length === 0) return fail('not_found');
-    order.cancelled.push(...order.tickets.filter((t) => chosen.includes(t.seatId)));
+    order.cancelled.push(...order.tickets.filter((t) => chosen.includes(t.seatId)).map((t) => ({ ...t, cancelledAt: now })));
     order.tickets = order.tickets.filter((t) => !chosen.includes(t.seatId));
     return { ok: true, type: 'tickets_cancelled', orderId, seatIds: [...chosen].sort() };
+  }
+
+  /** A valid ticket is admitted once; a cancelled one is refused; any other code is unknown to this event. */
+  private doCheckIn(code: string, door: string | null, now: number): Expected {
+    for (const order of this.orders) {
+      const valid = order.tickets.find((t) => t.code === code);
+      if (valid) {
+        if (valid.checkedIn) return fail('already_checked_in', { ticket: doorTicket(order, valid) });
+        valid.checkedIn = { at: now, door };
+        return { ok: true, type: 'checked_in', ticket: doorTicket(order, valid) };
+      }
+      const cancelled = order.cancelled.find((t) => t.code === code);
+      if (cancelled) return fail('ticket_cancelled', { ticket: doorTicket(order, cancelled) });
+    }
+    return fail('unknown_ticket');
+  }
+
+  /** Valid tickets admitted at the door, and all valid tickets. */
+  doorCounts(): { checkedIn: number; expected: number } {
+    const valid = this.orders.flatMap((o) => o.tickets);
+    return { checkedIn: valid.filter((t) => t.checkedIn).length, expected: valid.length };
   }
 }

@@ -22,11 +22,11 @@ function runCore(steps: Step[]): void {
 }
 
 async function runLoop(steps: LoopStep[]): Promise<void> {
-  const setup = loopSetup();
+  const setup = await loopSetup('sqlite');
   try {
     await fc.asyncModelRun(() => setup, steps.map((s) => new LoopCommand(s)));
   } finally {
-    setup.real.close();
+    await setup.real.close();
   }
 }
 

@@ -55,6 +55,10 @@ describe('seat book vs reference model (fc.commands)', () => {
       'hold_expired',
       'already_confirmed',
       'idempotency_conflict',
+      'checked_in',
+      'already_checked_in',
+      'ticket_cancelled',
+      'unknown_ticket',
     ]) {
       expect(seen, `outcome ${label} never reached`).toContain(label);
     }

@@ -3,14 +3,16 @@
 // tests), and the World that resolves a step into a concrete command against
 // what has happened so far (which holds exist, which keys a buyer used, ...).
 import fc from 'fast-check';
-import type { Command, Outcome } from '../../server/reservations/types';
+import type { Command, Outcome } from '../../core/types';
 import { EventModel, type Expected, type ModelCommand, type ModelRules, type ModelSeat } from './model';
 
 export const BUYERS = ['b0', 'b1', 'b2', 'b3'];
 export const TTL = 1000;
 export const BUYER_DETAILS = { name: 'Grace Hopper', email: 'grace@example.com' };
+/** Each buyer's own checkout details (the purchase cap also counts per email). */
+export const buyerDetailsOf = (buyerId: string) => ({ name: 'Grace Hopper', email: `${buyerId}@example.com` });
 /** Names no seat, hold or order of any event. */
-export const UNKNOWN = { seat: 'Z-9', hold: 'h-none', order: 'o-none', area: 'NOAREA' };
+export const UNKNOWN = { seat: 'Z-9', hold: 'h-none', order: 'o-none', area: 'NOAREA', code: 'forged-code' };
 
 export type Step =
   /** seats: indexes into the event's seats (an index past the end names an unknown seat); ga: GA places wanted. */
@@ -23,6 +25,11 @@ export type Step =
   | { t: 'block' | 'unblock'; ev: number; seats: number[] }
   /** pick: null = the whole order; else indexes into its valid tickets (past the end: a seat not in it). */
   | { t: 'cancel'; ev: number; ref: number; pick: number[] | null }
+  /**
+   * A door scan: ref picks an order (of the other event when `other`), pick one of its tickets,
+   * valid or cancelled, in seat order (past the end, or no order: a forged code).
+   */
+  | { t: 'check_in'; ev: number; ref: number; pick: number; other: boolean; door: boolean }
   | { t: 'advance'; ms: number }
   /** Jump to the earliest live deadline (of any event) plus delta: the exact boundary. */
   | { t: 'toDeadline'; delta: -1 | 0 | 1 }
@@ -99,6 +106,17 @@ export const buyerOrAdminStepArb: fc.Arbitrary<BuyerOrAdminStep> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('admin_release' as const), ev, ref }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('block' as const), ev, seats: adminSeats }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('unblock' as const), ev, seats: adminSeats }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('check_in' as const),
+      ev,
+      ref,
+      pick: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 2 }) }, { weight: 1, arbitrary: fc.constant(9) }),
+      other: fc.oneof({ weight: 8, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      door: fc.boolean(),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -207,12 +225,18 @@ export class World {
         const seatIds = step.pick.map((i) => (i < valid.length ? valid[i] : seats[(i * 3) % seats.length].id));
         return { type: 'cancel_tickets', orderId, seatIds };
       }
+      case 'check_in': {
+        const from = step.other ? 1 - e : e;
+        const order = this.models[from].order(this.pick(this.orderIds[from], step.ref, UNKNOWN.order));
+        const all = order ? [...order.tickets, ...order.cancelled].sort((a, b) => (a.seatId < b.seatId ? -1 : 1)) : [];
+        return { type: 'check_in', code: all[step.pick]?.code ?? UNKNOWN.code, door: step.door ? `door-${step.pick}` : null };
+      }
     }
   }
 
   /** Applies a command to the model, taking new ids from the real outcome; remembers the ids for later steps. */
   applyToModel(ev: number, cmd: ModelCommand, real: Outcome, now = this.now): Expected {
-    const expected = this.models[ev].apply(cmd, now, (kind) => idFromOutcome(real, kind));
+    const expected = this.models[ev].apply(cmd, now, (kind, seatId) => idFromOutcome(real, kind, seatId));
     if (expected.ok && expected.type === 'held') this.holdIds[ev].push(expected.hold.id);
     if (expected.ok && expected.type === 'confirmed' && !expected.replayed) {
       this.orderIds[ev].push(expected.order.id);
@@ -223,9 +247,13 @@ export class World {
   }
 }
 
-function idFromOutcome(real: Outcome, kind: 'hold' | 'order'): string {
+function idFromOutcome(real: Outcome, kind: 'hold' | 'order' | 'code', seatId?: string): string {
   if (kind === 'hold' && real.ok && real.type === 'held') return real.hold.id;
   if (kind === 'order' && real.ok && real.type === 'confirmed' && !real.replayed) return real.order.id;
+  if (kind === 'code' && real.ok && real.type === 'confirmed' && !real.replayed) {
+    const code = real.order.tickets.find((t) => t.seatId === seatId)?.code;
+    if (code) return code;
+  }
   throw new Error(`the model creates a new ${kind}, but the real side answered ${JSON.stringify(real)}`);
 }
 
@@ -239,7 +267,7 @@ export function toCoreCommand(cmd: ModelCommand): Command {
     case 'release':
       return { type: cmd.type, buyerId: cmd.buyerId, holdId: cmd.holdId };
     case 'confirm':
-      return { type: 'confirm', buyerId: cmd.buyerId, holdId: cmd.holdId, idempotencyKey: cmd.idempotencyKey, buyer: BUYER_DETAILS };
+      return { type: 'confirm', buyerId: cmd.buyerId, holdId: cmd.holdId, idempotencyKey: cmd.idempotencyKey, buyer: buyerDetailsOf(cmd.buyerId) };
     case 'admin_release':
       return { type: 'admin_release', holdId: cmd.holdId, reason: null, actor };
     case 'block':
@@ -248,6 +276,8 @@ export function toCoreCommand(cmd: ModelCommand): Command {
       return { type: 'unblock', seatIds: cmd.seatIds, reason: null, actor };
     case 'cancel_tickets':
       return { type: 'cancel_tickets', orderId: cmd.orderId, seatIds: cmd.seatIds, reason: 'model test', actor };
+    case 'check_in':
+      return { type: 'check_in', code: cmd.code, door: cmd.door, actor };
   }
 }
 

@@ -11,6 +11,9 @@
 //   - each seat's history chain (audit_seat_heads → prev_seat_entry) links
 //     exactly that seat's audit rows, newest first
 import Database from 'better-sqlite3';
+import type { Store } from '../../db/store';
+import { SqliteStore } from '../../db/sqlite/sqliteStore';
+import type { SqlRunner } from '../support/sql';
 
 export type PublicStatus = 'available' | 'held' | 'sold';
 
@@ -63,63 +66,100 @@ type SeatState = { s: 'available' } | { s: 'held'; holdId: string } | { s: 'sold
 
 const MAX_REPORTED = 50;
 
+/** Runs `read` inside one read transaction of a SQLite connection, so concurrent writers cannot tear it. */
+async function inSqliteSnapshot<T>(db: Database.Database, read: (sql: SqlRunner) => Promise<T>): Promise<T> {
+  const sql: SqlRunner = {
+    all: async (query, ...params) => db.prepare(query).all(...params) as never[],
+    get: async (query, ...params) => db.prepare(query).get(...params) as never,
+    run: async (query, ...params) => void db.prepare(query).run(...params),
+  };
+  db.exec('BEGIN');
+  try {
+    return await read(sql);
+  } finally {
+    db.exec('COMMIT');
+  }
+}
+
+/** Runs `read` inside one REPEATABLE READ transaction of the store's own PostgreSQL pool. */
+async function inPostgresSnapshot<T>(store: Store, read: (sql: SqlRunner) => Promise<T>): Promise<T> {
+  type Pg = { begin<R>(options: string, fn: (tx: { unsafe(q: string, p: unknown[]): Promise<unknown[]> }) => Promise<R>): Promise<R> };
+  const pg = (store as unknown as { sql: Pg }).sql;
+  const { dollarParams } = await import('../support/sql');
+  return pg.begin('isolation level repeatable read read only', async (tx) => {
+    const all = async (query: string, ...params: unknown[]) => [...(await tx.unsafe(dollarParams(query), params))] as never[];
+    return read({ all, get: async (q, ...p) => (await all(q, ...p))[0], run: async (q, ...p) => void (await all(q, ...p)) });
+  });
+}
+
+/** Runs reads inside one consistent snapshot of a database (see TestDatabase.snapshot). */
+export type Snapshot = <T>(read: (sql: SqlRunner) => Promise<T>) => Promise<T>;
+
+/** Audits one consistent snapshot, taken however the caller reaches the database. */
+export function auditSnapshotOf(snapshot: Snapshot): Promise<AuditResult> {
+  return snapshot(auditSnapshot);
+}
+
 /** Opens the file read-only and audits one consistent snapshot of it. */
-export function auditDatabaseFile(path: string): AuditResult {
+export async function auditDatabaseFile(path: string): Promise<AuditResult> {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return auditDatabase(db);
+    return await inSqliteSnapshot(db, auditSnapshot);
   } finally {
     db.close();
   }
 }
 
-/** Audits inside one read transaction, so a server writing concurrently cannot tear the snapshot. */
-export function auditDatabase(db: Database.Database): AuditResult {
-  return db.transaction(() => auditSnapshot(db))();
+/** Audits a running server's store (SQLite through its own read-only connection, PostgreSQL in one snapshot). */
+export async function auditStore(store: Store): Promise<AuditResult> {
+  if (store instanceof SqliteStore) {
+    return store.location === ':memory:' ? inSqliteSnapshot(store.handle.sqlite, auditSnapshot) : auditDatabaseFile(store.location);
+  }
+  return inPostgresSnapshot(store, auditSnapshot);
 }
 
-function auditSnapshot(db: Database.Database): AuditResult {
+async function auditSnapshot(sql: SqlRunner): Promise<AuditResult> {
   const violations: string[] = [];
   const report = (message: string) => {
     if (violations.length < MAX_REPORTED) violations.push(message);
     else if (violations.length === MAX_REPORTED) violations.push('... (more violations not shown)');
   };
-  const all = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[];
+  const all = <T>(query: string, ...params: unknown[]) => sql.all<T>(query, ...params);
 
   // ---------- row-level integrity ----------
-  for (const r of all<{ event_id: string; seat_id: string; n: number }>(
-    `SELECT event_id, seat_id, COUNT(*) AS n FROM tickets WHERE status = 'valid' GROUP BY event_id, seat_id HAVING n > 1`,
-  )) {
+  for (const r of (await all<{ event_id: string; seat_id: string; n: number }>(
+    `SELECT event_id, seat_id, COUNT(*) AS n FROM tickets WHERE status = 'valid' GROUP BY event_id, seat_id HAVING COUNT(*) > 1`,
+  ))) {
     report(`double sale: ${r.event_id}/${r.seat_id} has ${r.n} valid tickets`);
   }
-  for (const r of all<{ event_id: string; seat_id: string }>(
+  for (const r of (await all<{ event_id: string; seat_id: string }>(
     `SELECT h.event_id, h.seat_id FROM held_seats h
      JOIN tickets t ON t.event_id = h.event_id AND t.seat_id = h.seat_id AND t.status = 'valid'`,
-  )) {
+  ))) {
     report(`held and sold: ${r.event_id}/${r.seat_id}`);
   }
-  for (const r of all<{ event_id: string; seat_id: string; what: string }>(
+  for (const r of (await all<{ event_id: string; seat_id: string; what: string }>(
     `SELECT b.event_id, b.seat_id, 'held' AS what FROM blocked_seats b JOIN held_seats h ON h.event_id = b.event_id AND h.seat_id = b.seat_id
      UNION ALL
      SELECT b.event_id, b.seat_id, 'sold' FROM blocked_seats b
        JOIN tickets t ON t.event_id = b.event_id AND t.seat_id = b.seat_id AND t.status = 'valid'`,
-  )) {
+  ))) {
     report(`blocked and ${r.what}: ${r.event_id}/${r.seat_id}`);
   }
-  for (const r of all<{ event_id: string; seat_id: string; what: string }>(
+  for (const r of (await all<{ event_id: string; seat_id: string; what: string }>(
     `SELECT h.event_id, h.seat_id, 'held_seats' AS what FROM held_seats h
        LEFT JOIN seats s ON s.event_id = h.event_id AND s.id = h.seat_id WHERE s.id IS NULL
      UNION ALL
      SELECT t.event_id, t.seat_id, 'tickets' FROM tickets t
        LEFT JOIN seats s ON s.event_id = t.event_id AND s.id = t.seat_id WHERE s.id IS NULL AND t.status = 'valid'`,
-  )) {
+  ))) {
     report(`${r.what} row names an unknown seat ${r.event_id}/${r.seat_id}`);
   }
 
   // ---------- holds vs held_seats ----------
-  const holds = all<HoldRow>(`SELECT * FROM holds`);
+  const holds = (await all<HoldRow>(`SELECT * FROM holds`));
   const holdById = new Map(holds.map((h) => [h.id, h]));
-  const heldRows = all<{ event_id: string; seat_id: string; hold_id: string }>(`SELECT * FROM held_seats`);
+  const heldRows = (await all<{ event_id: string; seat_id: string; hold_id: string }>(`SELECT * FROM held_seats`));
   const heldByHold = new Map<string, string[]>();
   for (const r of heldRows) {
     const hold = holdById.get(r.hold_id);
@@ -145,10 +185,10 @@ function auditSnapshot(db: Database.Database): AuditResult {
   }
 
   // ---------- orders and tickets ----------
-  const orders = all<{ id: string; event_id: string; hold_id: string; buyer_id: string; total_cents: number }>(`SELECT * FROM orders`);
-  const tickets = all<{ id: string; order_id: string; event_id: string; seat_id: string; price_cents: number; status: string }>(
+  const orders = (await all<{ id: string; event_id: string; hold_id: string; buyer_id: string; total_cents: number }>(`SELECT * FROM orders`));
+  const tickets = (await all<{ id: string; order_id: string; event_id: string; seat_id: string; price_cents: number; status: string }>(
     `SELECT * FROM tickets`,
-  );
+  ));
   const ticketsByOrder = new Map<string, typeof tickets>();
   for (const t of tickets) {
     const list = ticketsByOrder.get(t.order_id) ?? [];
@@ -179,18 +219,18 @@ function auditSnapshot(db: Database.Database): AuditResult {
 
   // ---------- counts ----------
   const events: AuditStats['events'] = {};
-  for (const e of all<{ id: string; version: number }>(`SELECT id, version FROM events`)) {
-    const one = (sql: string) => (db.prepare(sql).get(e.id) as { n: number }).n;
-    const capacity = one(`SELECT COUNT(*) AS n FROM seats WHERE event_id = ?`);
-    const held = one(`SELECT COUNT(*) AS n FROM held_seats WHERE event_id = ?`);
-    const sold = one(`SELECT COUNT(*) AS n FROM tickets WHERE event_id = ? AND status = 'valid'`);
-    const blocked = one(`SELECT COUNT(*) AS n FROM blocked_seats WHERE event_id = ?`);
-    const available = one(
+  for (const e of (await all<{ id: string; version: number }>(`SELECT id, version FROM events`))) {
+    const one = async (query: string) => (await sql.get<{ n: number }>(query, e.id))!.n;
+    const capacity = (await one(`SELECT COUNT(*) AS n FROM seats WHERE event_id = ?`));
+    const held = (await one(`SELECT COUNT(*) AS n FROM held_seats WHERE event_id = ?`));
+    const sold = (await one(`SELECT COUNT(*) AS n FROM tickets WHERE event_id = ? AND status = 'valid'`));
+    const blocked = (await one(`SELECT COUNT(*) AS n FROM blocked_seats WHERE event_id = ?`));
+    const available = (await one(
       `SELECT COUNT(*) AS n FROM seats s WHERE s.event_id = ?
          AND NOT EXISTS (SELECT 1 FROM held_seats h WHERE h.event_id = s.event_id AND h.seat_id = s.id)
          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.event_id = s.event_id AND t.seat_id = s.id AND t.status = 'valid')
          AND NOT EXISTS (SELECT 1 FROM blocked_seats b WHERE b.event_id = s.event_id AND b.seat_id = s.id)`,
-    );
+    ));
     if (held + sold + blocked + available !== capacity) {
       report(`counts of ${e.id}: held ${held} + sold ${sold} + blocked ${blocked} + available ${available} != capacity ${capacity}`);
     }
@@ -198,8 +238,8 @@ function auditSnapshot(db: Database.Database): AuditResult {
   }
 
   // ---------- the audit log, replayed ----------
-  const audit = all<AuditRow>(`SELECT id, event_id, seat_id, at, action, hold_id, order_id, prev_seat_entry FROM audit_log ORDER BY id`);
-  checkSeatChains(audit, all<{ event_id: string; seat_id: string; last_entry: number }>('SELECT * FROM audit_seat_heads'), report);
+  const audit = (await all<AuditRow>(`SELECT id, event_id, seat_id, at, action, hold_id, order_id, prev_seat_entry FROM audit_log ORDER BY id`));
+  checkSeatChains(audit, (await all<{ event_id: string; seat_id: string; last_entry: number }>('SELECT * FROM audit_seat_heads')), report);
   const auditByAction: Record<string, number> = {};
   const replayed = new Map<string, SeatState>(); // `${event}\u0000${seat}`
   const key = (eventId: string, seatId: string) => `${eventId}\u0000${seatId}`;
@@ -250,7 +290,7 @@ function auditSnapshot(db: Database.Database): AuditResult {
   const current = new Map<string, SeatState>();
   for (const r of heldRows) current.set(key(r.event_id, r.seat_id), { s: 'held', holdId: r.hold_id });
   for (const t of tickets) if (t.status === 'valid') current.set(key(t.event_id, t.seat_id), { s: 'sold', orderId: t.order_id });
-  for (const b of all<{ event_id: string; seat_id: string }>(`SELECT event_id, seat_id FROM blocked_seats`)) {
+  for (const b of (await all<{ event_id: string; seat_id: string }>(`SELECT event_id, seat_id FROM blocked_seats`))) {
     current.set(key(b.event_id, b.seat_id), { s: 'blocked' });
   }
   for (const k of new Set([...current.keys(), ...replayed.keys()])) {
@@ -297,32 +337,36 @@ function describe(state: SeatState): string {
 }
 
 /** The public seat map storage implies (blocked shows as sold), with the event's version, from one snapshot. */
-export function publicSeatMap(db: Database.Database, eventId: string): { version: number; seats: Record<string, PublicStatus> } {
-  return db.transaction(() => {
-    const version = (db.prepare('SELECT version FROM events WHERE id = ?').get(eventId) as { version: number }).version;
-    const seats: Record<string, PublicStatus> = {};
-    for (const r of db.prepare('SELECT id FROM seats WHERE event_id = ?').all(eventId) as { id: string }[]) seats[r.id] = 'available';
-    for (const r of db.prepare('SELECT seat_id FROM held_seats WHERE event_id = ?').all(eventId) as { seat_id: string }[]) seats[r.seat_id] = 'held';
-    for (const r of db.prepare(`SELECT seat_id FROM tickets WHERE event_id = ? AND status = 'valid'`).all(eventId) as { seat_id: string }[]) {
-      seats[r.seat_id] = 'sold';
-    }
-    for (const r of db.prepare('SELECT seat_id FROM blocked_seats WHERE event_id = ?').all(eventId) as { seat_id: string }[]) seats[r.seat_id] = 'sold';
-    return { version, seats };
-  })();
+async function publicSeatMap(sql: SqlRunner, eventId: string): Promise<{ version: number; seats: Record<string, PublicStatus> }> {
+  const version = (await sql.get<{ version: number }>('SELECT version FROM events WHERE id = ?', eventId))!.version;
+  const seats: Record<string, PublicStatus> = {};
+  for (const r of await sql.all<{ id: string }>('SELECT id FROM seats WHERE event_id = ?', eventId)) seats[r.id] = 'available';
+  for (const r of await sql.all<{ seat_id: string }>('SELECT seat_id FROM held_seats WHERE event_id = ?', eventId)) seats[r.seat_id] = 'held';
+  for (const r of await sql.all<{ seat_id: string }>(`SELECT seat_id FROM tickets WHERE event_id = ? AND status = 'valid'`, eventId)) {
+    seats[r.seat_id] = 'sold';
+  }
+  for (const r of await sql.all<{ seat_id: string }>('SELECT seat_id FROM blocked_seats WHERE event_id = ?', eventId)) seats[r.seat_id] = 'sold';
+  return { version, seats };
 }
 
 /**
- * Compares a running server's /availability with storage. Both are versioned:
- * when the versions match the maps must be identical; a commit landing between
- * the two reads just means another try. Returns the differences (empty = agree).
+ * Compares a running server's /availability with storage (a SQLite file's path, or a store).
+ * Both are versioned: when the versions match the maps must be identical; a commit landing
+ * between the two reads just means another try. Returns the differences (empty = agree).
  */
-export async function availabilityAgrees(baseUrl: string, dbPath: string, eventId: string, tries = 20): Promise<string[]> {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+export async function availabilityAgrees(baseUrl: string, storage: string | Store | Snapshot, eventId: string, tries = 20): Promise<string[]> {
+  const file = typeof storage === 'string' ? new Database(storage, { readonly: true, fileMustExist: true }) : null;
+  const readStored = () =>
+    file
+      ? inSqliteSnapshot(file, (sql) => publicSeatMap(sql, eventId))
+      : typeof storage === 'function'
+        ? storage((sql) => publicSeatMap(sql, eventId))
+        : inPostgresSnapshot(storage as Store, (sql) => publicSeatMap(sql, eventId));
   try {
     for (let i = 0; i < tries; i++) {
       const res = await fetch(`${baseUrl}/api/events/${eventId}/availability`);
       const body = (await res.json()) as { version: number; seats: Record<string, PublicStatus> };
-      const stored = publicSeatMap(db, eventId);
+      const stored = await readStored();
       if (body.version !== stored.version) {
         await new Promise((r) => setTimeout(r, 50));
         continue;
@@ -335,7 +379,7 @@ export async function availabilityAgrees(baseUrl: string, dbPath: string, eventI
     }
     return [`availability version never matched storage in ${tries} tries`];
   } finally {
-    db.close();
+    file?.close();
   }
 }
 

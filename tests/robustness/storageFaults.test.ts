@@ -9,24 +9,20 @@
 //     busy timeout is 200 ms), so the server's BEGIN IMMEDIATE gets SQLITE_BUSY
 //   - loop level, fake clock: a writer that throws for N batches, and a store
 //     that cannot even be read: retries are paced by storageRetryMs, never a hot loop
-import { FakeTimers } from '../support/fakeTimers';
 import { Writable } from 'node:stream';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBatchWriter } from '../../db/batchWriter';
-import { openDatabase } from '../../db/connection';
 import { seedDemoIfEmpty } from '../../db/seed';
-import { createEvent } from '../../db/createEvent';
-import { loadLoopState } from '../../db/eventStore';
+import { SqliteStore } from '../../db/sqlite/sqliteStore';
 import type { HoldView } from '../../lib/protocol';
-import { generateLayout } from '../../lib/venueLayout';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
-import { ReservationLoop, type CommittedBatch } from '../../server/loop/reservationLoop';
-import type { Command, Effect, IdSource, Outcome } from '../../server/reservations/types';
+import type { Outcome } from '../../core/types';
+import { loopHarness, type LoopHarness } from '../support/loopHarness';
+import { storeKinds, type StoreKind } from '../support/stores';
 import {
   connectBuyer,
   getJson,
@@ -38,6 +34,7 @@ import {
   type TestSocket,
 } from '../server/helpers';
 import { auditDatabaseFile } from './audit';
+import { LOOPBACK_TEST_LIMITS } from '../support/limits';
 
 const EVENT = 'demo-theatre';
 const BUYER = { name: 'Fault Tester', email: 'fault@example.com' };
@@ -62,10 +59,10 @@ async function startFaultServer(env: Record<string, string>, prepare?: (sqlite: 
   const dbPath = join(dir, 'faults.db');
   if (prepare) {
     // Seed the demo events first, then adjust them before the server loads them.
-    const handle = openDatabase(dbPath, { synchronous: 'NORMAL' });
-    seedDemoIfEmpty(handle, Date.now(), 50);
-    prepare(handle.sqlite);
-    handle.close();
+    const store = SqliteStore.open(dbPath, { synchronous: 'NORMAL' });
+    await seedDemoIfEmpty(store, Date.now(), 50, { preventOrphanSeats: false }); // these tests name seats freely
+    prepare(store.handle.sqlite);
+    await store.close();
   }
   const lines: { msg: string; at: number }[] = [];
   const sink = new Writable({
@@ -83,6 +80,7 @@ async function startFaultServer(env: Record<string, string>, prepare?: (sqlite: 
   });
   const logger = pino({ level: 'error' }, sink);
   const config = configFromEnv({
+    ...LOOPBACK_TEST_LIMITS,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: '0',
@@ -186,7 +184,7 @@ describe('disk full (SQLITE_FULL via max_page_count)', () => {
     const payHoldId: string = toPay.body.hold.id;
 
     // The disk is "full": no page may be added beyond the current size.
-    const sqlite = app.handle.sqlite;
+    const sqlite = (app.store as SqliteStore).handle.sqlite;
     const pages = sqlite.pragma('page_count', { simple: true }) as number;
     expect(sqlite.pragma(`max_page_count = ${pages}`, { simple: true })).toBe(pages);
     cleanup.push(() => void (sqlite.open && sqlite.pragma('max_page_count = 1073741823')));
@@ -258,7 +256,7 @@ describe('disk full (SQLITE_FULL via max_page_count)', () => {
     const retrySocket = await request(payer.socket, 'hold:create', { eventId: EVENT, seatIds: probe1 });
     expect(retrySocket.ok).toBe(true);
 
-    const audit = auditDatabaseFile(s.dbPath);
+    const audit = await auditDatabaseFile(s.dbPath);
     expect(audit.violations).toEqual([]);
     const db = new Database(s.dbPath, { readonly: true });
     try {
@@ -317,106 +315,25 @@ describe('locked database file (another connection holds BEGIN EXCLUSIVE)', () =
     expect(paid).toMatchObject({ ok: true, replayed: false });
     const settings = blocker.prepare(`SELECT value FROM settings WHERE key = 'fault-test'`).get();
     expect(settings).toEqual({ value: 'COMMIT' }); // the committed write stayed, the rolled-back one did not
-    expect(auditDatabaseFile(s.dbPath).violations).toEqual([]);
+    expect((await auditDatabaseFile(s.dbPath)).violations).toEqual([]);
   });
 });
 
 // ---------- loop level, fake clock ----------
 
-const LOOP_EVENT = 'ev-faults';
-const LOOP_TTL = 1000;
 const RETRY_MS = 250;
 
-
-function loopSetup() {
-  const handle = openDatabase(':memory:', { synchronous: 'OFF' });
-  createEvent(handle, {
-    id: LOOP_EVENT,
-    name: 'Faults',
-    venueName: 'Hall',
-    startsAt: 0,
-    holdTtlMs: LOOP_TTL,
-    maxSeatsPerBuyer: 4,
-    layout: generateLayout({
-      categories: [{ id: 'c', name: 'C', priceCents: 1000, color: '#000000' }],
-      sections: [{ kind: 'straight', id: 'S', name: 'S', rows: 1, seatsPerRow: 10, x: 0, y: 0, rowCategories: ['c'] }],
-      stage: { x: 0, y: -20, width: 10, height: 5, label: 'STAGE' },
-    }),
-    createdAt: 0,
-  });
-  let n = 0;
-  const ids: IdSource = { holdId: () => `h${++n}`, orderId: () => `o${++n}`, ticketId: () => `t${++n}`, ticketCode: () => `c${++n}` };
-  const clock = { now: 1_000 };
-  const timers = new FakeTimers(clock);
-  const scheduled: (() => void)[] = [];
-  const real = createBatchWriter(handle.sqlite);
-  const writer = {
-    failNext: 0,
-    attempts: 0,
-    write(eventId: string, effects: readonly Effect[], version: number, currency: string) {
-      this.attempts++;
-      if (this.failNext > 0) {
-        this.failNext--;
-        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-      }
-      real.write(eventId, effects, version, currency);
-    },
-  };
-  const store = { failLoads: 0, loads: 0 };
-  const committed: CommittedBatch[] = [];
-  const loop = new ReservationLoop({
-    eventId: LOOP_EVENT,
-    load: () => {
-      store.loads++;
-      if (store.failLoads > 0) {
-        store.failLoads--;
-        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
-      }
-      return loadLoopState(handle, LOOP_EVENT, LOOP_TTL)!;
-    },
-    writer,
-    ids,
-    clock: () => clock.now,
-    timers,
-    schedule: (fn) => scheduled.push(fn),
-    storageRetryMs: RETRY_MS,
-    checkInvariants: true,
-    observer: { onCommitted: (b) => committed.push(b) },
-  });
-  /** Runs scheduled ticks; a hot loop (ticks scheduling ticks forever) fails the test. */
-  const runTicks = () => {
-    let ran = 0;
-    while (scheduled.length) {
-      if (++ran > 100) throw new Error('hot loop: ticks keep scheduling ticks');
-      scheduled.shift()!();
-    }
-    return ran;
-  };
-  /** Moves fake time forward in small steps, firing timers and ticks; returns how many ticks ran. */
-  const advance = (ms: number, step = 10) => {
-    let ticks = 0;
-    for (let t = 0; t < ms; t += step) {
-      clock.now += step;
-      timers.fireDue();
-      ticks += runTicks();
-    }
-    return ticks;
-  };
-  runTicks();
-  const submit = (command: Command) => {
-    const box: { outcome?: Outcome } = {};
-    loop.submit(command, (o) => (box.outcome = o));
-    return box;
-  };
-  const rows = (sql: string) => handle.sqlite.prepare(sql).all();
-  return { handle, loop, clock, timers, writer, store, committed, runTicks, advance, submit, rows };
+async function loopSetup(kind: StoreKind): Promise<LoopHarness> {
+  const h = await loopHarness(kind, { retryMs: RETRY_MS });
+  cleanup.push(() => h.close());
+  return h;
 }
 
-describe('loop level (fake clock)', () => {
-  it('an expiry that cannot be committed is retried every storageRetryMs, then lands when storage is back', () => {
-    const t = loopSetup();
+describe.each(storeKinds())('loop level on %s (fake clock)', (kind) => {
+  it('an expiry that cannot be committed is retried every storageRetryMs, then lands when storage is back', async () => {
+    const t = await loopSetup(kind);
     const held = t.submit({ type: 'hold', buyerId: 'b1', seatIds: ['S-A-1', 'S-A-2'] });
-    t.runTicks();
+    await t.drain();
     expect(held.outcome).toMatchObject({ ok: true, type: 'held' });
     const expiresAt = (held.outcome as Extract<Outcome, { type: 'held' }>).hold.expiresAt;
 
@@ -426,108 +343,83 @@ describe('loop level (fake clock)', () => {
     const attemptsBefore = t.writer.attempts;
     t.clock.now = expiresAt;
     t.timers.fireDue();
-    t.runTicks();
+    await t.drain();
     expect(t.writer.attempts - attemptsBefore).toBe(1);
-    // Nothing scheduled but one paced retry: no tick queued, one timer RETRY_MS ahead.
+    // Nothing scheduled but one paced retry: one timer RETRY_MS ahead.
     expect(t.timers.dueTimes()).toEqual([t.clock.now + RETRY_MS]);
-    expect(t.rows(`SELECT status FROM holds`)).toEqual([{ status: 'active' }]);
-    expect(t.loop.snapshot().seats['S-A-1']).toBe('held'); // rolled back and rebuilt: still held
+    expect(await t.sql.all(`SELECT status FROM holds`)).toEqual([{ status: 'active' }]);
+    expect(t.loop.view.statusOf('S-A-1')).toBe('held'); // rolled back and rebuilt: still held
 
-    // A command arriving during the fault is answered at once (its batch includes the failing expiry).
+    // A command arriving during the fault is answered: its batch is one of the failing commits.
     const during = t.submit({ type: 'hold', buyerId: 'b2', seatIds: ['S-A-5'] });
-    t.runTicks();
+    await t.drain();
     expect(during.outcome).toMatchObject({ ok: false, code: 'storage_unavailable' });
     expect(t.writer.failNext).toBe(FAILS - 2);
 
     // Over the next 10 s of fake time: the remaining failures, then success — about one attempt per RETRY_MS.
     const attemptsAt = t.writer.attempts;
-    const ticks = t.advance(10_000);
+    const ticks = await t.advance(10_000);
     const attempts = t.writer.attempts - attemptsAt;
     expect(attempts).toBe(FAILS - 2 + 1); // 4 more failures, then the commit that lands
-    expect(ticks).toBeLessThan(20);
-    const expired = t.committed.at(-1)!;
-    expect(expired.endedHolds.map((e) => e.reason)).toEqual(['expired']);
-    expect(t.rows(`SELECT status FROM holds`)).toEqual([{ status: 'expired' }]);
-    expect(t.loop.snapshot().seats['S-A-1']).toBe('available');
+    expect(ticks).toBeLessThan(40);
+    expect(t.notices.at(-1)!.holdsEnded.map((e) => e.reason)).toEqual(['expired']);
+    expect(await t.sql.all(`SELECT status FROM holds WHERE buyer_id = 'b1'`)).toEqual([{ status: 'expired' }]);
+    expect(t.loop.view.statusOf('S-A-1')).toBe('available');
     // ...and once it landed, nothing else is pending: no timers, no retries.
     expect(t.timers.size).toBe(0);
 
     const after = t.submit({ type: 'hold', buyerId: 'b2', seatIds: ['S-A-1'] });
-    t.runTicks();
+    await t.drain();
     expect(after.outcome).toMatchObject({ ok: true, type: 'held' });
   });
 
-  it('when storage cannot even be read, queued commands are answered and the loop recovers by itself', () => {
-    const t = loopSetup();
+  it('when storage cannot even be read, commands are answered at once and the loop recovers by itself', async () => {
+    const t = await loopSetup(kind);
     const held = t.submit({ type: 'hold', buyerId: 'b1', seatIds: ['S-A-1'] });
-    t.runTicks();
+    await t.drain();
     expect(held.outcome).toMatchObject({ ok: true });
     const expiresAt = (held.outcome as Extract<Outcome, { type: 'held' }>).hold.expiresAt;
 
     // The commit fails and so does every rebuild for a while (e.g. an I/O error on the file).
     t.writer.failNext = 1;
-    t.store.failLoads = 1_000_000;
+    t.failLoads.remaining = 1_000_000;
     t.clock.now = expiresAt;
     t.timers.fireDue();
-    t.runTicks();
+    await t.drain();
 
     // Commands keep arriving during the outage (one every 50 ms for 2 s): each is answered, none hangs.
     const answers: { outcome?: Outcome }[] = [];
     for (let i = 0; i < 40; i++) {
       answers.push(t.submit({ type: 'hold', buyerId: `b${i + 10}`, seatIds: ['S-A-9'] }));
-      t.advance(50);
+      await t.advance(50);
     }
     for (const a of answers) expect(a.outcome).toMatchObject({ ok: false, code: 'storage_unavailable' });
-    // With no commands, it still keeps retrying on its own.
-    const idleBefore = t.store.loads;
-    t.advance(2000);
-    expect(t.store.loads - idleBefore).toBeGreaterThan(0);
+    // With no commands, it still keeps retrying on its own, one rebuild per storageRetryMs.
+    const idleBefore = t.failLoads.count;
+    await t.advance(5000);
+    const attempts = t.failLoads.count - idleBefore;
+    expect(attempts).toBeGreaterThan(0);
+    expect(attempts, 'rebuild attempts in 5 s of idle outage').toBeLessThanOrEqual(5000 / RETRY_MS + 1);
 
     // Storage is back: the loop rebuilds, releases the hold that fell due, and serves again.
-    t.store.failLoads = 0;
-    t.advance(2 * RETRY_MS);
-    expect(t.rows(`SELECT status FROM holds`)).toEqual([{ status: 'expired' }]);
-    expect(t.loop.snapshot().seats['S-A-1']).toBe('available');
+    t.failLoads.remaining = 0;
+    await t.advance(2 * RETRY_MS);
+    expect(await t.sql.all(`SELECT status FROM holds`)).toEqual([{ status: 'expired' }]);
+    expect(t.loop.view.statusOf('S-A-1')).toBe('available');
     const after = t.submit({ type: 'hold', buyerId: 'b2', seatIds: ['S-A-1'] });
-    t.runTicks();
+    await t.drain();
     expect(after.outcome).toMatchObject({ ok: true, type: 'held' });
   });
 
-  // Regression (found by this suite, fixed): while a rebuild keeps failing, every failed tick
-  // arms ANOTHER storageRetryMs timer (server/loop/reservationLoop.ts, tick()), so each command that
-  // arrives during the outage starts its own retry chain. Rebuild attempts then grow with the number
-  // of commands seen (up to one full reload per millisecond) instead of one per storageRetryMs.
-  // This test states the intended behaviour; it is marked `fails` until the loop keeps a single retry
-  // timer. Flip it to `it(...)` with the fix.
-  it('regression: a read outage keeps rebuild retries at one per storageRetryMs however many commands arrived', () => {
-    const t = loopSetup();
+  it('after a failed commit and a failed rebuild, reads do not show the failed batch', async () => {
+    const t = await loopSetup(kind);
     t.writer.failNext = 1;
-    t.store.failLoads = 1_000_000;
-    const first = t.submit({ type: 'hold', buyerId: 'b1', seatIds: ['S-A-1'] });
-    t.runTicks();
-    expect(first.outcome).toMatchObject({ ok: false, code: 'storage_unavailable' });
-    for (let i = 0; i < 40; i++) {
-      t.submit({ type: 'hold', buyerId: `b${i + 10}`, seatIds: ['S-A-9'] });
-      t.advance(50);
-    }
-    // No commands now: the only activity left should be one paced retry, ~5000 / RETRY_MS attempts in 5 s.
-    const idleBefore = t.store.loads;
-    t.advance(5000);
-    expect(t.store.loads - idleBefore, 'rebuild attempts in 5 s of idle outage').toBeLessThanOrEqual(5000 / RETRY_MS + 1);
-  });
-
-  // Regression (found by this suite, fixed): when the commit fails AND the rebuild fails, the in-memory book
-  // keeps the uncommitted batch, so reads served from it (holds/mine, counts) show a hold the caller
-  // was told failed. The seat map (snapshot) is unaffected. Marked `fails` until fixed.
-  it('regression: after a failed commit and a failed rebuild, reads do not show the failed batch', () => {
-    const t = loopSetup();
-    t.writer.failNext = 1;
-    t.store.failLoads = 1_000_000;
+    t.failLoads.remaining = 1_000_000;
     const failed = t.submit({ type: 'hold', buyerId: 'b1', seatIds: ['S-A-1'] });
-    t.runTicks();
+    await t.drain();
     expect(failed.outcome).toMatchObject({ ok: false, code: 'storage_unavailable' });
-    expect(t.loop.snapshot().seats['S-A-1']).toBe('available'); // holds today
-    expect(t.loop.holdsOf('b1')).toEqual([]); // fails today: the failed hold is listed
-    expect(t.loop.counts().held).toBe(0);
+    expect(t.loop.view.statusOf('S-A-1')).toBe('available');
+    expect(t.loop.view.holdsOf('b1')).toEqual([]);
+    expect(t.loop.view.publicCounts().held).toBe(0);
   });
 });

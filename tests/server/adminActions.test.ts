@@ -3,7 +3,7 @@
 // SQLite, and leaves audit rows.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminEventStats, AdminOrderView, SeatHistoryEntry } from '../../lib/adminProtocol';
-import type { EventChangedNotice, HoldReleasedNotice } from '../../lib/protocol';
+import type { EventChangedNotice, HoldReleasedNotice, TicketView } from '../../lib/protocol';
 import {
   adminLogin,
   ask,
@@ -32,14 +32,14 @@ let server: AdminTestServer;
 let admin: string;
 let sockets: BuyerSocket[] = [];
 
-const sql = <T = any>(query: string, ...params: unknown[]) => server.handle.sqlite.prepare(query).all(...params) as T[];
-const one = <T = any>(query: string, ...params: unknown[]) => server.handle.sqlite.prepare(query).get(...params) as T;
-const audit = (eventId: string, action: string) =>
-  sql<{ seat_id: string | null; action: string; detail: string | null; hold_id: string | null; order_id: string | null; buyer_id: string | null; at: number }>(
+const sql = <T = any>(query: string, ...params: unknown[]) => server.sql.all<T>(query, ...params);
+const one = async <T = any>(query: string, ...params: unknown[]) => (await server.sql.get<T>(query, ...params)) as T;
+const audit = async (eventId: string, action: string) =>
+  (await sql<{ seat_id: string | null; action: string; detail: string | null; hold_id: string | null; order_id: string | null; buyer_id: string | null; at: number }>(
     'SELECT * FROM audit_log WHERE event_id = ? AND action = ? ORDER BY id',
     eventId,
     action,
-  );
+  ));
 const asAdmin = (method: string, path: string, body?: unknown) => call(server.url, method, path, { token: admin, body });
 const availability = async (eventId: string) => (await call(server.url, 'GET', `/api/events/${eventId}/availability`)).body as { version: number; seats: Record<string, string> };
 const stats = async (eventId: string) => (await asAdmin('GET', `/api/admin/events/${eventId}/stats`)).body.stats as AdminEventStats;
@@ -113,7 +113,7 @@ describe('creating and editing events', () => {
     expect(layout.body.venue).toEqual(smallVenue());
 
     // Persisted, and sellable by GA quantity.
-    expect(one('SELECT count(*) AS n FROM seats WHERE event_id = ?', 'create-1').n).toBe(25);
+    expect((await one('SELECT count(*) AS n FROM seats WHERE event_id = ?', 'create-1')).n).toBe(25);
     const b = await buyer();
     const hold = await holdSeats(b.socket, 'create-1', [], [{ areaId: 'GA', quantity: 3 }]);
     expect(hold.seatIds).toHaveLength(3);
@@ -132,8 +132,8 @@ describe('creating and editing events', () => {
   });
 
   it('an invalid venue → 400 invalid_request with issue paths under venue., and nothing is created', async () => {
-    const eventsBefore = one('SELECT count(*) AS n FROM events').n;
-    const seatsBefore = one('SELECT count(*) AS n FROM seats').n;
+    const eventsBefore = (await one('SELECT count(*) AS n FROM events')).n;
+    const seatsBefore = (await one('SELECT count(*) AS n FROM seats')).n;
     const base = { name: 'Broken', venueName: 'Nowhere', startsAt: Date.now() + 1e8 };
     const zeroRows = smallVenue();
     (zeroRows.sections[0] as { rows: number }).rows = 0;
@@ -162,8 +162,8 @@ describe('creating and editing events', () => {
     const missingName = await asAdmin('POST', '/api/admin/events', { venueName: 'x', startsAt: 1, venue: smallVenue() });
     expect(missingName.status).toBe(400);
     expect(missingName.body.error.issues.map((i: { path: string }) => i.path)).toContain('name');
-    expect(one('SELECT count(*) AS n FROM events').n).toBe(eventsBefore);
-    expect(one('SELECT count(*) AS n FROM seats').n).toBe(seatsBefore);
+    expect((await one('SELECT count(*) AS n FROM events')).n).toBe(eventsBefore);
+    expect((await one('SELECT count(*) AS n FROM seats')).n).toBe(seatsBefore);
   });
 
   it('PATCH name / holdTtlMs / maxSeatsPerBuyer: buyers see the change live, new holds use the new TTL and limit', async () => {
@@ -199,8 +199,8 @@ describe('creating and editing events', () => {
     expect(third.error.code).toBe('limit_exceeded');
 
     // Persisted with an audit row.
-    expect(one('SELECT name, hold_ttl_ms, max_seats_per_buyer FROM events WHERE id = ?', id)).toEqual({ name: 'Renamed night', hold_ttl_ms: 123_456, max_seats_per_buyer: 2 });
-    const rows = audit(id, 'event_configured');
+    expect(await one('SELECT name, hold_ttl_ms, max_seats_per_buyer FROM events WHERE id = ?', id)).toEqual({ name: 'Renamed night', hold_ttl_ms: 123_456, max_seats_per_buyer: 2 });
+    const rows = (await audit(id, 'event_configured'));
     expect(rows).toHaveLength(1);
     expect(JSON.parse(rows[0].detail!)).toMatchObject({ by: 'admin', name: 'Renamed night', holdTtlMs: 123_456, maxSeatsPerBuyer: 2 });
 
@@ -253,14 +253,14 @@ describe('sale control', () => {
     const late = await ask(b2.socket, 'hold:confirm', { holdId: h2.id, buyer: { name: 'Late', email: 'late@example.com' }, idempotencyKey: 'late-key-0001' });
     expect(late.ok).toBe(false);
     expect(late.error.code).toBe('sale_closed');
-    expect(one('SELECT count(*) AS n FROM orders WHERE hold_id = ?', h2.id).n).toBe(0);
+    expect((await one('SELECT count(*) AS n FROM orders WHERE hold_id = ?', h2.id)).n).toBe(0);
 
     expect((await asAdmin('POST', `/api/admin/events/${id}/sale`, { status: 'open' })).status).toBe(200);
     await confirmHold(b2.socket, h2.id, { name: 'Late', email: 'late@example.com' });
     await holdSeats(b1.socket, id, ['S-A-3']);
 
-    expect(one('SELECT sale_status FROM events WHERE id = ?', id).sale_status).toBe('open');
-    expect(audit(id, 'event_configured').map((r) => JSON.parse(r.detail!).saleStatus)).toEqual(['paused', 'closed', 'open']);
+    expect((await one('SELECT sale_status FROM events WHERE id = ?', id)).sale_status).toBe('open');
+    expect((await audit(id, 'event_configured')).map((r) => JSON.parse(r.detail!).saleStatus)).toEqual(['paused', 'closed', 'open']);
     expect((await asAdmin('POST', `/api/admin/events/${id}/sale`, { status: 'sold-out' })).status).toBe(400);
   });
 });
@@ -292,11 +292,11 @@ describe('blocking seats', () => {
     const s = await stats(id);
     expect(s.counts.blocked).toBe(2);
     expect(s.blockedSeatIds.sort()).toEqual(['S-A-1', 'S-A-2']);
-    expect(sql('SELECT seat_id, reason FROM blocked_seats WHERE event_id = ? ORDER BY seat_id', id)).toEqual([
+    expect(await sql('SELECT seat_id, reason FROM blocked_seats WHERE event_id = ? ORDER BY seat_id', id)).toEqual([
       { seat_id: 'S-A-1', reason: 'camera position' },
       { seat_id: 'S-A-2', reason: 'camera position' },
     ]);
-    expect(audit(id, 'blocked').map((r) => [r.seat_id, JSON.parse(r.detail!)])).toEqual([
+    expect((await audit(id, 'blocked')).map((r) => [r.seat_id, JSON.parse(r.detail!)])).toEqual([
       ['S-A-1', { by: 'admin', reason: 'camera position' }],
       ['S-A-2', { by: 'admin', reason: 'camera position' }],
     ]);
@@ -307,8 +307,8 @@ describe('blocking seats', () => {
     await freed;
     expect((await availability(id)).seats['S-A-1']).toBe('available');
     await holdSeats(b.socket, id, ['S-A-1']);
-    expect(sql('SELECT seat_id FROM blocked_seats WHERE event_id = ?', id)).toEqual([{ seat_id: 'S-A-2' }]);
-    expect(audit(id, 'unblocked').map((r) => r.seat_id)).toEqual(['S-A-1']);
+    expect(await sql('SELECT seat_id FROM blocked_seats WHERE event_id = ?', id)).toEqual([{ seat_id: 'S-A-2' }]);
+    expect((await audit(id, 'unblocked')).map((r) => r.seat_id)).toEqual(['S-A-1']);
   });
 
   it('held, sold and unknown seats cannot be blocked, and a refused block changes nothing', async () => {
@@ -331,8 +331,8 @@ describe('blocking seats', () => {
     expect((await asAdmin('POST', `/api/admin/events/${id}/block`, { seatIds: [] })).status).toBe(400);
 
     expect(await availability(id)).toEqual(before);
-    expect(sql('SELECT * FROM blocked_seats WHERE event_id = ?', id)).toEqual([]);
-    expect(audit(id, 'blocked')).toEqual([]);
+    expect(await sql('SELECT * FROM blocked_seats WHERE event_id = ?', id)).toEqual([]);
+    expect(await audit(id, 'blocked')).toEqual([]);
     // The hold is untouched and still confirmable.
     await confirmHold(holder.socket, held.id, { name: 'Holder', email: 'holder@example.com' });
   });
@@ -428,9 +428,9 @@ describe('force-releasing a hold', () => {
     expect(confirm.ok).toBe(false);
     expect(confirm.error.code).toBe('not_found');
     expect((await availability(id)).seats['S-A-4']).toBe('available');
-    expect(one('SELECT status, ended_at FROM holds WHERE id = ?', hold.id)).toMatchObject({ status: 'admin_released' });
-    expect(sql('SELECT * FROM held_seats WHERE hold_id = ?', hold.id)).toEqual([]);
-    expect(audit(id, 'admin_released').map((r) => [r.seat_id, r.hold_id, r.buyer_id])).toEqual([
+    expect(await one('SELECT status, ended_at FROM holds WHERE id = ?', hold.id)).toMatchObject({ status: 'admin_released' });
+    expect(await sql('SELECT * FROM held_seats WHERE hold_id = ?', hold.id)).toEqual([]);
+    expect((await audit(id, 'admin_released')).map((r) => [r.seat_id, r.hold_id, r.buyer_id])).toEqual([
       ['S-A-4', hold.id, holder.buyerId],
       ['S-A-5', hold.id, holder.buyerId],
     ]);
@@ -443,10 +443,10 @@ describe('force-releasing a hold', () => {
   it('regression: the reason given for a force-release (accepted by the API) is recorded in the audit log, like blocks and cancellations', async () => {
     const { id } = await createEvent(server.url, admin, { id: 'release-reason' });
     const holder = await buyer();
-    const hold = await holdSeats(holder.socket, id, ['S-B-4']);
+    const hold = await holdSeats(holder.socket, id, ['S-B-3']); // S-B-4 would strand S-B-5 (no-orphan rule)
     const res = await call(server.url, 'DELETE', `/api/admin/holds/${hold.id}`, { token: admin, body: { reason: 'suspected bot' } });
     expect(res.status).toBe(200);
-    const rows = audit(id, 'admin_released');
+    const rows = (await audit(id, 'admin_released'));
     expect(rows).toHaveLength(1);
     // Today detail is null: the reason is validated, then dropped, and the organizer is not named.
     expect(rows[0].detail === null ? null : JSON.parse(rows[0].detail)).toEqual({ by: 'admin', reason: 'suspected bot' });
@@ -461,7 +461,8 @@ describe('orders: cancellation, lookup, seat history, audit log, CSV', () => {
   let mallory: Awaited<ReturnType<typeof buy>>;
 
   beforeAll(async () => {
-    await createEvent(server.url, admin, { id: EVENT });
+    // These tests buy and cancel seats freely: the no-orphan rule is off for this event.
+    await createEvent(server.url, admin, { id: EVENT, preventOrphanSeats: false });
     ada = await buy(server.url, EVENT, ['S-A-1', 'S-A-2', 'S-B-1'], ADA);
     mallory = await buy(server.url, EVENT, ['S-C-1'], MALLORY);
   });
@@ -477,7 +478,7 @@ describe('orders: cancellation, lookup, seat history, audit log, CSV', () => {
     await freed;
     expect((await availability(EVENT)).seats['S-A-1']).toBe('available');
 
-    const ticket = one('SELECT status, cancelled_at, cancel_reason FROM tickets WHERE order_id = ? AND seat_id = ?', ada.order.id, 'S-A-1');
+    const ticket = (await one('SELECT status, cancelled_at, cancel_reason FROM tickets WHERE order_id = ? AND seat_id = ?', ada.order.id, 'S-A-1'));
     expect(ticket.status).toBe('cancelled');
     expect(ticket.cancel_reason).toBe('broken seat');
     expect(ticket.cancelled_at).toBeGreaterThanOrEqual(before);
@@ -491,10 +492,15 @@ describe('orders: cancellation, lookup, seat history, audit log, CSV', () => {
       ['S-B-1', 'valid', null],
     ]);
     expect(order.totalCents).toBe(5000 + 3000);
-    // The buyer's own view keeps only the valid tickets.
+    // The buyer's own view shows the cancelled ticket as such: when, why, and what is refunded.
     const mine = await call(server.url, 'GET', `/api/orders/${ada.order.id}`, { token: ada.token });
-    expect(mine.body.order.tickets.map((t: { seatId: string }) => t.seatId)).toEqual(['S-A-2', 'S-B-1']);
-    expect(mine.body.order.totalCents).toBe(8000);
+    expect(mine.body.order.tickets.map((t: TicketView) => [t.seatId, t.status, t.cancelReason])).toEqual([
+      ['S-A-1', 'cancelled', 'broken seat'],
+      ['S-A-2', 'valid', null],
+      ['S-B-1', 'valid', null],
+    ]);
+    expect(mine.body.order.tickets[0].cancelledAt).toBe(ticket.cancelled_at);
+    expect(mine.body.order).toMatchObject({ status: 'partially_cancelled', totalCents: 8000, paidCents: 13000, refundCents: 5000 });
     expect((await stats(EVENT)).revenueCents).toBe(8000 + 3000);
   });
 
@@ -506,7 +512,7 @@ describe('orders: cancellation, lookup, seat history, audit log, CSV', () => {
     expect(res.status).toBe(200);
     expect(res.body.cancelledSeatIds.sort()).toEqual(['S-A-2', 'S-B-1']);
     expect((await freed).changes.map((c) => c.seatId).sort()).toEqual(['S-A-2', 'S-B-1']);
-    expect(sql('SELECT seat_id, status, cancel_reason FROM tickets WHERE order_id = ? ORDER BY seat_id', ada.order.id)).toEqual([
+    expect(await sql('SELECT seat_id, status, cancel_reason FROM tickets WHERE order_id = ? ORDER BY seat_id', ada.order.id)).toEqual([
       { seat_id: 'S-A-1', status: 'cancelled', cancel_reason: 'broken seat' },
       { seat_id: 'S-A-2', status: 'cancelled', cancel_reason: 'event moved' },
       { seat_id: 'S-B-1', status: 'cancelled', cancel_reason: 'event moved' },
@@ -524,7 +530,7 @@ describe('orders: cancellation, lookup, seat history, audit log, CSV', () => {
     expect(notInOrder.status).toBe(404);
     expect(notInOrder.body.error.seatIds).toEqual(['S-A-3']);
     expect((await asAdmin('POST', '/api/admin/orders/nope/cancel', { reason: 'x' })).status).toBe(404);
-    expect(one('SELECT status FROM tickets WHERE order_id = ?', mallory.order.id).status).toBe('valid');
+    expect((await one('SELECT status FROM tickets WHERE order_id = ?', mallory.order.id)).status).toBe('valid');
   });
 
   it('regression: a cancel request naming a seat twice must not fail as storage_unavailable', async () => {
@@ -567,20 +573,20 @@ describe('orders: cancellation, lookup, seat history, audit log, CSV', () => {
       expect(history[i].at).toBeGreaterThanOrEqual(history[i - 1].at);
       expect(history[i].id).toBeGreaterThan(history[i - 1].id);
     }
-    const rows = sql('SELECT id, at, action FROM audit_log WHERE event_id = ? AND seat_id = ? ORDER BY id', EVENT, 'S-A-1');
+    const rows = (await sql('SELECT id, at, action FROM audit_log WHERE event_id = ? AND seat_id = ? ORDER BY id', EVENT, 'S-A-1'));
     expect(history.map((h) => ({ id: h.id, at: h.at, action: h.action }))).toEqual(rows);
     const bad = await asAdmin('GET', `/api/admin/events/${EVENT}/seats/${encodeURIComponent('bad seat!')}/history`);
     expect(bad.status).toBe(400);
     expect((await asAdmin('GET', '/api/admin/events/no-such-event/seats/S-A-1/history')).status).toBe(404);
   });
 
-  it('audit_log is append-only: UPDATE and DELETE fail', () => {
-    const before = sql('SELECT * FROM audit_log ORDER BY id');
+  it('audit_log is append-only: UPDATE and DELETE fail', async () => {
+    const before = await sql('SELECT * FROM audit_log ORDER BY id');
     expect(before.length).toBeGreaterThan(0);
-    expect(() => server.handle.sqlite.prepare(`UPDATE audit_log SET action = 'forged' WHERE event_id = ?`).run(EVENT)).toThrow(/append-only/);
-    expect(() => server.handle.sqlite.prepare('DELETE FROM audit_log WHERE event_id = ?').run(EVENT)).toThrow(/append-only/);
-    expect(() => server.handle.sqlite.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
-    expect(sql('SELECT * FROM audit_log ORDER BY id')).toEqual(before);
+    await expect(server.sql.run(`UPDATE audit_log SET action = 'forged' WHERE event_id = ?`, EVENT)).rejects.toThrow(/append-only/);
+    await expect(server.sql.run('DELETE FROM audit_log WHERE event_id = ?', EVENT)).rejects.toThrow(/append-only/);
+    await expect(server.sql.run('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    expect(await sql('SELECT * FROM audit_log ORDER BY id')).toEqual(before);
   });
 
   it('CSV export: a header, one row per ticket, and formula-looking names are neutralised', async () => {
@@ -591,7 +597,7 @@ describe('orders: cancellation, lookup, seat history, audit log, CSV', () => {
     const rows = parseCsv(await res.text());
     expect(rows[0]).toEqual(['order_id', 'created_at', 'buyer_name', 'buyer_email', 'ticket_id', 'seat_id', 'section', 'row', 'number', 'category', 'price', 'currency', 'status', 'cancel_reason']);
     const data = rows.slice(1);
-    const tickets = sql<{ id: string }>('SELECT id FROM tickets WHERE event_id = ?', EVENT);
+    const tickets = (await sql<{ id: string }>('SELECT id FROM tickets WHERE event_id = ?', EVENT));
     expect(data).toHaveLength(tickets.length);
     expect(data.map((r) => r[4]).sort()).toEqual(tickets.map((t) => t.id).sort());
     expect(data.every((r) => r.length === rows[0].length)).toBe(true);
@@ -615,8 +621,8 @@ describe('changing the layout and deleting events', () => {
       detail: (await call(server.url, 'GET', `/api/events/${id}`)).text,
       availability: await availability(id),
       layout: (await asAdmin('GET', `/api/admin/events/${id}/layout`)).body,
-      row: one('SELECT layout_json, version FROM events WHERE id = ?', id),
-      seats: one('SELECT count(*) AS n FROM seats WHERE event_id = ?', id).n,
+      row: (await one('SELECT layout_json, version FROM events WHERE id = ?', id)),
+      seats: (await one('SELECT count(*) AS n FROM seats WHERE event_id = ?', id)).n,
     });
     const before = await snapshot();
     const withHold = await asAdmin('PUT', `/api/admin/events/${id}/layout`, { venue: otherVenue() });
@@ -630,7 +636,7 @@ describe('changing the layout and deleting events', () => {
     expect(withSale.status).toBe(409);
     expect(withSale.body.error.code).toBe('has_sales');
     expect(await snapshot()).toEqual(afterSale);
-    expect(audit(id, 'layout_replaced')).toEqual([]);
+    expect(await audit(id, 'layout_replaced')).toEqual([]);
   });
 
   it('a layout change without sales replaces the seats; viewers get event:changed layout', async () => {
@@ -668,9 +674,9 @@ describe('changing the layout and deleting events', () => {
     const rejoin = await ask(v.socket, 'event:join', { eventId: id });
     expect(rejoin).toMatchObject({ ok: true, version: versionBefore + 1, layoutKey: detailRes.body.event.layoutKey, statuses: 'aaaaaaaa' });
     expect((await asAdmin('GET', `/api/admin/events/${id}/layout`)).body.venue).toEqual(otherVenue());
-    expect(sql('SELECT * FROM blocked_seats WHERE event_id = ?', id)).toEqual([]);
-    expect(one('SELECT count(*) AS n FROM seats WHERE event_id = ?', id).n).toBe(8);
-    expect(audit(id, 'layout_replaced')).toHaveLength(1);
+    expect(await sql('SELECT * FROM blocked_seats WHERE event_id = ?', id)).toEqual([]);
+    expect((await one('SELECT count(*) AS n FROM seats WHERE event_id = ?', id)).n).toBe(8);
+    expect(await audit(id, 'layout_replaced')).toHaveLength(1);
 
     const old = await ask(b.socket, 'hold:create', { eventId: id, seatIds: ['S-A-3'] });
     expect(old.ok).toBe(false);
@@ -720,9 +726,9 @@ describe('changing the layout and deleting events', () => {
     expect((await asAdmin('GET', '/api/admin/events')).body.events.map((e: { id: string }) => e.id)).not.toContain(id);
     for (const table of ['events', 'seats', 'holds', 'blocked_seats']) {
       const column = table === 'events' ? 'id' : 'event_id';
-      expect(one(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`, id).n, table).toBe(0);
+      expect((await one(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`, id)).n, table).toBe(0);
     }
-    expect(audit(id, 'event_deleted')).toHaveLength(1);
+    expect(await audit(id, 'event_deleted')).toHaveLength(1);
     expect((await asAdmin('DELETE', `/api/admin/events/${id}`)).status).toBe(404);
 
     // Ids are never reused: the deleted event's audit history must not become a new event's.

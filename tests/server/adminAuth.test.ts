@@ -3,7 +3,7 @@
 // logged-out organizer tokens (401) without changing anything; the /admin
 // socket namespace does the same; login is rate limited, its cookie is
 // locked down, and a generated password is logged exactly once.
-import { createHmac } from 'node:crypto';
+import { createHmac, scryptSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,8 @@ import {
   type BuyerSocket,
 } from './adminHelpers';
 
-const ROUTES_FILE = fileURLToPath(new URL('../../server/admin/adminRoutes.ts', import.meta.url));
+/** Every file that registers organizer routes. */
+const ROUTE_FILES = ['adminRoutes.ts', 'orderAccessRoutes.ts'].map((f) => fileURLToPath(new URL(`../../server/admin/${f}`, import.meta.url)));
 
 interface RouteCase {
   method: string;
@@ -49,9 +50,23 @@ describe('authorization matrix: every admin route', () => {
   let E2: string;
   let holdId: string;
   let orderId: string;
+  let ticketCode: string;
   let cases: RouteCase[];
 
-  const sql = <T = any>(query: string, ...params: unknown[]) => server.handle.sqlite.prepare(query).all(...params) as T[];
+  const sql = <T = any>(query: string, ...params: unknown[]) => server.sql.all<T>(query, ...params);
+  /**
+   * Signs a token body as the server does: HMAC-SHA256 under a key bound to the session secret and
+   * to the scrypt hash of the organizer password (salt persisted), so a password change ends sessions.
+   */
+  let signingKey: Buffer | null = null;
+  const signLikeServer = async (body: string) => {
+    if (!signingKey) {
+      const setting = async (key: string) => (await sql<{ value: string }>(`SELECT value FROM settings WHERE key = ?`, key))[0].value;
+      const passwordHash = scryptSync(ADMIN_PASSWORD, Buffer.from(await setting('admin_password_salt'), 'base64url'), 32);
+      signingKey = createHmac('sha256', await setting('admin_session_secret')).update('seatline admin signing key\0').update(passwordHash).digest();
+    }
+    return `${body}.${createHmac('sha256', signingKey).update(`admin:${body}`).digest('base64url')}`;
+  };
 
   /** Everything an admin route could change, read as a real organizer and straight from SQLite. */
   async function snapshot() {
@@ -68,14 +83,17 @@ describe('authorization matrix: every admin route', () => {
       adminEvents: adminEvents.body,
       publicEvents: publicEvents.body,
       perEvent,
-      events: sql('SELECT * FROM events ORDER BY id'),
-      seats: sql('SELECT event_id, count(*) AS n FROM seats GROUP BY event_id ORDER BY event_id'),
-      holds: sql('SELECT id, status, expires_at, ended_at FROM holds ORDER BY id'),
-      heldSeats: sql('SELECT * FROM held_seats ORDER BY event_id, seat_id'),
-      orders: sql('SELECT * FROM orders ORDER BY id'),
-      tickets: sql('SELECT id, seat_id, status, cancelled_at, cancel_reason FROM tickets ORDER BY id'),
-      blocked: sql('SELECT event_id, seat_id, reason FROM blocked_seats ORDER BY event_id, seat_id'),
-      audit: sql('SELECT count(*) AS n, max(id) AS last FROM audit_log'),
+      events: (await sql('SELECT * FROM events ORDER BY id')),
+      seats: (await sql('SELECT event_id, count(*) AS n FROM seats GROUP BY event_id ORDER BY event_id')),
+      holds: (await sql('SELECT id, status, expires_at, ended_at FROM holds ORDER BY id')),
+      heldSeats: (await sql('SELECT * FROM held_seats ORDER BY event_id, seat_id')),
+      orders: (await sql('SELECT * FROM orders ORDER BY id')),
+      tickets: (await sql('SELECT id, seat_id, status, cancelled_at, cancel_reason, checked_in_at, checked_in_door FROM tickets ORDER BY id')),
+      blocked: (await sql('SELECT event_id, seat_id, reason FROM blocked_seats ORDER BY event_id, seat_id')),
+      audit: (await sql('SELECT count(*) AS n, max(id) AS last FROM audit_log')),
+      orderAccess: (await sql('SELECT * FROM order_access ORDER BY order_id')),
+      // Emails queued (sending them changes sent_at, which no admin route touches).
+      outbox: (await sql('SELECT id, kind, order_id, recipient FROM outbox ORDER BY id')),
     };
   }
 
@@ -90,6 +108,7 @@ describe('authorization matrix: every admin route', () => {
     const bought = await buy(server.url, E1, ['S-B-1', 'S-B-2'], { name: 'Grace Hopper', email: 'Grace@Example.com' });
     sockets.push(bought.socket);
     orderId = bought.order.id;
+    ticketCode = bought.order.tickets.find((t) => t.seatId === 'S-B-2')!.code;
     const blocked = await call(server.url, 'POST', `/api/admin/events/${E1}/block`, { token: admin, body: { seatIds: ['S-C-5'], reason: 'camera' } });
     expect(blocked.status).toBe(200);
     buyerToken = (await newSession(server.url)).token;
@@ -118,8 +137,11 @@ describe('authorization matrix: every admin route', () => {
       { method: 'POST', route: '/api/admin/events/:id/sale', path: `/api/admin/events/${E1}/sale`, body: { status: 'closed' } },
       { method: 'POST', route: '/api/admin/events/:id/block', path: `/api/admin/events/${E1}/block`, body: { seatIds: ['S-C-1', 'S-C-2'], reason: 'x' } },
       { method: 'POST', route: '/api/admin/events/:id/unblock', path: `/api/admin/events/${E1}/unblock`, body: { seatIds: ['S-C-5'] } },
+      { method: 'POST', route: '/api/admin/events/:id/check-in', path: `/api/admin/events/${E1}/check-in`, body: { code: ticketCode, door: 'North' } },
       { method: 'DELETE', route: '/api/admin/holds/:id', path: `/api/admin/holds/${holdId}` },
       { method: 'POST', route: '/api/admin/orders/:id/cancel', path: `/api/admin/orders/${orderId}/cancel`, body: { seatIds: ['S-B-1'], reason: 'refund' } },
+      { method: 'GET', route: '/api/admin/orders/:id/access', path: `/api/admin/orders/${orderId}/access` },
+      { method: 'POST', route: '/api/admin/orders/:id/access/revoke', path: `/api/admin/orders/${orderId}/access/revoke`, body: { emailBuyer: true } },
       { method: 'PUT', route: '/api/admin/events/:id/layout', path: `/api/admin/events/${E2}/layout`, body: { venue: smallVenue() } },
       { method: 'DELETE', route: '/api/admin/events/:id', path: `/api/admin/events/${E2}` },
     ];
@@ -130,29 +152,26 @@ describe('authorization matrix: every admin route', () => {
     await server?.stop();
   });
 
-  it('the matrix names every admin route registered in adminRoutes.ts (except login/logout)', () => {
-    const source = readFileSync(ROUTES_FILE, 'utf8');
+  it('the matrix names every admin route registered in server/admin (except login/logout)', () => {
+    const source = ROUTE_FILES.map((f) => readFileSync(f, 'utf8')).join('\n');
     const registered = [...source.matchAll(/router\.add\(\s*'([A-Z]+)',\s*'([^']+)'/g)]
       .map(([, method, route]) => `${method} ${route}`)
       .filter((r) => !r.endsWith('/api/admin/login') && !r.endsWith('/api/admin/logout'))
       .sort();
-    expect(registered.length).toBeGreaterThanOrEqual(18);
+    expect(registered.length).toBeGreaterThanOrEqual(19);
     expect(registered.every((r) => r.split(' ')[1].startsWith('/api/admin/'))).toBe(true);
     expect(cases.map((c) => `${c.method} ${c.route}`).sort()).toEqual(registered);
   });
 
   it('a token signed like the server does is accepted (so the forged/expired variants below are precise)', async () => {
-    const secret = (sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`)[0]).value;
-    const body = `probe${Date.now()}.${Date.now() + 60_000}`;
-    const token = `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
+    const token = await signLikeServer(`probe${Date.now()}.${Date.now() + 60_000}`);
     const me = await call(server.url, 'GET', '/api/admin/me', { token });
     expect(me.status).toBe(200);
     expect(me.body).toEqual({ ok: true, role: 'organizer' });
   });
 
   it('anonymous → 401, buyer → 403, forged / tampered / expired / logged-out organizer tokens → 401; nothing changes', async () => {
-    const secret = (sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`)[0]).value;
-    const sign = (body: string) => `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
+    const sign = signLikeServer;
     const [sessionId, expiresAt, signature] = admin.split('.');
     const credentials: { name: string; opts: { token?: string; cookie?: string }; status: number; code: string }[] = [
       { name: 'anonymous', opts: {}, status: 401, code: 'unauthorized' },
@@ -161,7 +180,7 @@ describe('authorization matrix: every admin route', () => {
       { name: 'forged', opts: { token: `AAAAAAAAAAAAAAAA.${Date.now() + 3_600_000}.${'A'.repeat(43)}` }, status: 401, code: 'unauthorized' },
       { name: 'tampered expiry', opts: { token: `${sessionId}.${Number(expiresAt) + 1_000_000}.${signature}` }, status: 401, code: 'unauthorized' },
       { name: 'tampered signature', opts: { token: `${sessionId}.${expiresAt}.${signature.slice(0, -2)}AA` }, status: 401, code: 'unauthorized' },
-      { name: 'expired (correctly signed)', opts: { token: sign(`expiredsess.${Date.now() - 1000}`) }, status: 401, code: 'unauthorized' },
+      { name: 'expired (correctly signed)', opts: { token: await sign(`expiredsess.${Date.now() - 1000}`) }, status: 401, code: 'unauthorized' },
       { name: 'logged out', opts: { token: loggedOut }, status: 401, code: 'unauthorized' },
       { name: 'forged cookie', opts: { cookie: `seatline_admin=${sessionId}.${Number(expiresAt) + 5}.${signature}` }, status: 401, code: 'unauthorized' },
       { name: 'oversized', opts: { token: 'x'.repeat(500) }, status: 401, code: 'unauthorized' },
@@ -187,11 +206,7 @@ describe('authorization matrix: every admin route', () => {
   });
 
   it('the /admin socket namespace refuses missing, buyer, forged, expired and logged-out tokens', async () => {
-    const secret = (sql<{ value: string }>(`SELECT value FROM settings WHERE key = 'admin_session_secret'`)[0]).value;
-    const expired = (() => {
-      const body = `expiredsess.${Date.now() - 1}`;
-      return `${body}.${createHmac('sha256', secret).update(`admin:${body}`).digest('base64url')}`;
-    })();
+    const expired = await signLikeServer(`expiredsess.${Date.now() - 1}`);
     const [sessionId, expiresAt, signature] = admin.split('.');
     const refused: { name: string; auth?: Record<string, unknown>; extraHeaders?: Record<string, string> }[] = [
       { name: 'no token' },
@@ -237,11 +252,12 @@ describe('authorization matrix: every admin route', () => {
     expect(statuses.filter((s) => !s.endsWith(' ok'))).toEqual([]);
     const events = (await call(server.url, 'GET', '/api/events')).body.events.map((e: { id: string }) => e.id).sort();
     expect(events).toEqual(['matrix-new', 'matrix-one']);
-    expect(sql(`SELECT status FROM holds WHERE id = ?`, holdId)).toEqual([{ status: 'admin_released' }]);
-    expect(sql(`SELECT seat_id, status FROM tickets WHERE order_id = ? ORDER BY seat_id`, orderId)).toEqual([
-      { seat_id: 'S-B-1', status: 'cancelled' },
-      { seat_id: 'S-B-2', status: 'valid' },
+    expect(await sql(`SELECT status FROM holds WHERE id = ?`, holdId)).toEqual([{ status: 'admin_released' }]);
+    expect(await sql(`SELECT seat_id, status, checked_in_door FROM tickets WHERE order_id = ? ORDER BY seat_id`, orderId)).toEqual([
+      { seat_id: 'S-B-1', status: 'cancelled', checked_in_door: null },
+      { seat_id: 'S-B-2', status: 'valid', checked_in_door: 'North' },
     ]);
+    expect(await sql(`SELECT generation FROM order_access WHERE order_id = ?`, orderId)).toEqual([{ generation: 2 }]);
   });
 });
 
@@ -275,7 +291,12 @@ describe('organizer login, logout and session expiry', () => {
     expect(typeof ok.body.token).toBe('string');
     expect(ok.body.expiresAt).toBeGreaterThanOrEqual(before + ADMIN_SESSION_TTL_MS);
     expect(ok.body.expiresAt).toBeLessThanOrEqual(clock() + ADMIN_SESSION_TTL_MS);
-    const cookie = ok.headers.get('set-cookie') ?? '';
+    const cookies = ok.headers.getSetCookie();
+    // The session cookie, and the device cookie the login throttle recognises (only sent to the login route).
+    expect(cookies.map((c) => c.split('=')[0]).sort()).toEqual(['seatline_admin', 'seatline_device']);
+    const device = cookies.find((c) => c.startsWith('seatline_device='))!.split(';').map((p) => p.trim().toLowerCase());
+    expect(device).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/admin/login']));
+    const cookie = cookies.find((c) => c.startsWith('seatline_admin=')) ?? '';
     const attrs = cookie.split(';').map((p) => p.trim());
     expect(attrs[0]).toBe(`seatline_admin=${ok.body.token}`);
     expect(attrs.map((a) => a.toLowerCase())).toContain('httponly');
@@ -365,7 +386,7 @@ describe('generated organizer password', () => {
       expect((await call(server.url, 'POST', '/api/admin/login', { body: { password: ADMIN_PASSWORD } })).status).toBe(401);
       // Printed once, and never stored.
       expect(raw.filter((line) => line.includes(password))).toHaveLength(1);
-      const stored = server.handle.sqlite.prepare('SELECT value FROM settings').all() as { value: string }[];
+      const stored = await server.sql.all<{ value: string }>('SELECT value FROM settings');
       expect(stored.some((s) => s.value.includes(password))).toBe(false);
     } finally {
       await server.stop();

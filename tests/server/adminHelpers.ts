@@ -13,6 +13,9 @@ import type { VenueSpec } from '../../lib/venueLayout';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
 import type { Logger } from '../../server/logger';
+import { sqlOf, type SqlRunner } from '../support/sql';
+import { defaultStore, freshPostgresDatabase } from '../support/stores';
+import { LOOPBACK_TEST_LIMITS } from '../support/limits';
 
 export const ADMIN_PASSWORD = 'organizer-secret-pw';
 
@@ -22,6 +25,8 @@ export type AdminSocket = Socket<AdminServerToClientEvents, AdminClientToServerE
 export interface AdminTestServer extends RunningApp {
   dir: string;
   databasePath: string;
+  /** Plain SQL on the server's database. */
+  sql: SqlRunner;
   /** Closes the server but keeps its database (for restart tests). */
   closeKeepingData(): Promise<void>;
   /** Closes the server and removes its temp directory. */
@@ -41,6 +46,12 @@ export interface StartOptions {
 export async function startAdminServer(options: StartOptions = {}): Promise<AdminTestServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'seatline-admin-'));
   const databasePath = join(dir, 'test.db');
+  // On PostgreSQL (the `postgres` test project) a fresh database; a restart on the same `dir` reuses it.
+  let database = options.dir ? postgresDatabases.get(options.dir) : undefined;
+  if (!database && defaultStore() === 'postgres') {
+    database = await freshPostgresDatabase('migrated');
+    postgresDatabases.set(dir, database);
+  }
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -50,8 +61,10 @@ export async function startAdminServer(options: StartOptions = {}): Promise<Admi
     SQLITE_SYNCHRONOUS: 'NORMAL',
     SEED_DEMO: '0',
     ADMIN_PASSWORD,
+    ...LOOPBACK_TEST_LIMITS,
     ...options.env,
     DATABASE_PATH: databasePath,
+    ...(database ? { DATABASE_URL: database.url } : {}),
   };
   const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
   const app = await startApp(configFromEnv(clean), { withNext: false, clock: options.clock, logger: options.logger });
@@ -59,13 +72,19 @@ export async function startAdminServer(options: StartOptions = {}): Promise<Admi
     ...app,
     dir,
     databasePath,
+    sql: sqlOf(app.store),
     closeKeepingData: () => app.close(),
     async stop() {
       await app.close();
       rmSync(dir, { recursive: true, force: true });
+      postgresDatabases.delete(dir);
+      await database?.drop();
     },
   };
 }
+
+/** PostgreSQL databases of admin test servers, by their directory (so a restart finds its data). */
+const postgresDatabases = new Map<string, { url: string; drop(): Promise<void> }>();
 
 /** A pino logger that keeps every line (parsed) in memory. */
 export function bufferLogger(level = 'info'): { logger: Logger; lines: Record<string, unknown>[]; raw: string[] } {

@@ -1,5 +1,5 @@
 // Socket authentication after the server trims what each connection keeps of
-// its HTTP request (server/app.ts, trimSocketRequests): only the cookie
+// its HTTP request (server/socketRequests.ts, trimSocketRequests): only the cookie
 // survives, so buyer and organizer cookies must still authenticate, over
 // WebSocket and over polling upgraded to WebSocket, including /admin joined
 // later over the same connection (one Manager) — and the requests themselves

@@ -49,7 +49,8 @@ const freshSeats = (n: number) => {
 };
 
 beforeAll(async () => {
-  server = await startTestServer({}, { seededCopy: true });
+  // These tests name seats freely; orphan refusals over HTTP are tested in bestAvailable.test.ts.
+  server = await startTestServer({}, { seededCopy: true, preventOrphanSeats: false });
 });
 
 afterEach(() => {
@@ -98,9 +99,8 @@ function expectInvalid(ack: { ok: boolean; error?: ApiError }, path?: string): A
   return error;
 }
 
-const holdRows = () => (server.handle.sqlite.prepare('SELECT COUNT(*) AS n FROM holds').get() as { n: number }).n;
-const orderRowsOfHold = (holdId: string) =>
-  (server.handle.sqlite.prepare('SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?').get(holdId) as { n: number }).n;
+const holdRows = async () => (await server.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM holds'))!.n;
+const orderRowsOfHold = async (holdId: string) => (await server.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', holdId))!.n;
 
 async function httpConfirm(token: string | undefined, holdId: string, key: string | undefined, body: unknown = { buyer: BUYER }) {
   return sendJson<ConfirmAck>('POST', `${server.url}/api/holds/${holdId}/confirm`, body, token, key === undefined ? {} : { 'idempotency-key': key });
@@ -173,7 +173,7 @@ describe('malformed payloads → invalid_request, and nothing changes', () => {
     const owner = await buyer();
     const live = await hold(owner.socket, freshSeats(1));
     const before = await availability();
-    const holdsBefore = holdRows();
+    const holdsBefore = await holdRows();
 
     const seats51 = ALL_SC.slice(0, MAX_SEATS_PER_REQUEST + 1);
     const protoCreate = JSON.parse('{"__proto__": {"eventId": "demo-theatre", "seatIds": ["SC-P-16"]}}');
@@ -275,8 +275,8 @@ describe('malformed payloads → invalid_request, and nothing changes', () => {
     const after = await availability();
     expect(after.version).toBe(before.version);
     expect(after.seats).toEqual(before.seats);
-    expect(holdRows()).toBe(holdsBefore);
-    expect(orderRowsOfHold(live.id)).toBe(0);
+    expect(await holdRows()).toBe(holdsBefore);
+    expect(await orderRowsOfHold(live.id)).toBe(0);
     const mine = await getJson(`${server.url}/api/events/${EVENT}/holds/mine`, owner.token);
     expect(mine.body.holds).toEqual([live]);
     // And no prototype was polluted on the server (it runs in this process).
@@ -460,7 +460,7 @@ describe('not_hold_owner', () => {
     expect(mine.body.holds).toEqual([h]);
     const theirs = await getJson(`${server.url}/api/events/${EVENT}/holds/mine`, thief.token);
     expect(theirs.body.holds).toEqual([]);
-    expect(orderRowsOfHold(h.id)).toBe(0);
+    expect(await orderRowsOfHold(h.id)).toBe(0);
 
     // Once confirmed, the hold (and its order) is still not the thief's business.
     const done = await request(owner.socket, 'hold:confirm', { holdId: h.id, buyer: BUYER, idempotencyKey: 'owner-key-0001' });
@@ -502,9 +502,8 @@ describe('confirm and idempotency', () => {
     expect(http.status).toBe(200);
     expect(http.body.ok && http.body.replayed && http.body.order.id).toBe(order.id);
 
-    const db = server.handle.sqlite;
-    expect(orderRowsOfHold(h.id)).toBe(1);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM tickets WHERE order_id = ?').get(order.id)).toEqual({ n: seats.length });
+    expect(await orderRowsOfHold(h.id)).toBe(1);
+    expect(await server.sql.get('SELECT COUNT(*) AS n FROM tickets WHERE order_id = ?', order.id)).toEqual({ n: seats.length });
     const avail = await availability();
     for (const s of seats) expect(avail.seats[s]).toBe('sold');
 
@@ -523,7 +522,7 @@ describe('confirm and idempotency', () => {
     if (!x.ok || !y.ok) throw new Error(`confirm failed: ${JSON.stringify([x, y])}`);
     expect(x.order.id).toBe(y.order.id);
     expect([x.replayed, y.replayed].sort()).toEqual([false, true]);
-    expect(orderRowsOfHold(h.id)).toBe(1);
+    expect(await orderRowsOfHold(h.id)).toBe(1);
   });
 
   it('over HTTP: 201 on first confirm; same key on a different hold → idempotency_conflict; new key → already_confirmed', async () => {
@@ -552,8 +551,8 @@ describe('confirm and idempotency', () => {
     expect(error.orderId).toBe(orderId);
     const againSocket = await request(b.socket, 'hold:confirm', { holdId: h1.id, buyer: BUYER, idempotencyKey: 'http-key-cccc3' });
     expect(expectError(againSocket, 'already_confirmed').orderId).toBe(orderId);
-    expect(orderRowsOfHold(h1.id)).toBe(1);
-    expect(orderRowsOfHold(h2.id)).toBe(0);
+    expect(await orderRowsOfHold(h1.id)).toBe(1);
+    expect(await orderRowsOfHold(h2.id)).toBe(0);
 
     // Keys are scoped to the buyer: another buyer may use the same key for its own hold.
     const other = await buyer();
@@ -570,7 +569,7 @@ describe('confirm and idempotency', () => {
     const res = await httpConfirm(b.token, h.id, undefined);
     expect(res.status).toBe(400);
     expectError(res.body, 'invalid_request');
-    expect(orderRowsOfHold(h.id)).toBe(0);
+    expect(await orderRowsOfHold(h.id)).toBe(0);
     expect((await availability()).seats[seats[0]]).toBe('held');
   });
 
@@ -612,7 +611,7 @@ describe('HTTP request handling', () => {
     }
     const after = await availability();
     expect(after.version).toBe(before.version);
-    expect(orderRowsOfHold(h.id)).toBe(0);
+    expect(await orderRowsOfHold(h.id)).toBe(0);
   });
 
   it('the session cookie works like the bearer token', async () => {
@@ -874,7 +873,7 @@ describe('reconnecting and releasing', () => {
 
     // Releasing twice: the hold is gone.
     expectError(await request(a.socket, 'hold:release', { holdId: h.id }), 'not_found');
-    const rows = server.handle.sqlite.prepare('SELECT status FROM holds WHERE id = ?').get(h.id);
+    const rows = await server.sql.get('SELECT status FROM holds WHERE id = ?', h.id);
     expect(rows).toEqual({ status: 'released' });
 
     const taken = await hold(b.socket, seats);

@@ -8,9 +8,7 @@ import {
   closeSockets,
   connectBuyer,
   getJson,
-  openReadOnly,
   request,
-  seededDatabaseCopy,
   sendJson,
   sleep,
   stallsCentreSeats,
@@ -21,22 +19,38 @@ import {
   type ChildServer,
   type TestSocket,
 } from './helpers';
+import { defaultStore } from '../support/stores';
+import { testDatabase, type TestDatabase } from '../support/testDatabase';
 
 const EVENT = 'demo-theatre';
+/** Random seat picks: the no-orphan rule (tested elsewhere) would refuse some. */
+const NO_ORPHAN_RULE = { preventOrphanSeats: false };
 const BUYER_DETAILS = { name: 'Crash Tester', email: 'crash@example.com' };
 
 let children: ChildServer[] = [];
 let sockets: TestSocket[] = [];
 let dirs: string[] = [];
+let databases: TestDatabase[] = [];
 
 afterEach(async () => {
   closeSockets(sockets);
   sockets = [];
   await Promise.all(children.map((c) => c.kill()));
   children = [];
+  for (const db of databases) await db.close();
+  databases = [];
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs = [];
 });
+
+/** The demo database on this run's store (SQLite file in a temp dir, or a PostgreSQL database). */
+async function seededDatabase(name: string): Promise<TestDatabase> {
+  const dir = tempDir('seatline-crash-');
+  dirs.push(dir);
+  const db = await testDatabase(defaultStore(), { seeded: true, dir, name, ...NO_ORPHAN_RULE });
+  databases.push(db);
+  return db;
+}
 
 async function child(env: Record<string, string>): Promise<ChildServer> {
   const c = await startChildServer(env);
@@ -61,11 +75,10 @@ type Availability = { version: number; seats: Record<string, string> };
 // Child processes start in ~1.5–3 s each (tsx + seeding); allow for a loaded 2-core CI box.
 describe('kill -9', { timeout: 90_000 }, () => {
   it('every acked hold and order survives a SIGKILL right after the last ack', async () => {
-    const dir = tempDir('seatline-crash-');
-    dirs.push(dir);
+    const database = await seededDatabase('crash.db');
     // No rate limits: the background noise below must not throttle itself or the recorded requests.
     const env = {
-      DATABASE_PATH: seededDatabaseCopy(dir, '8', 'crash.db'),
+      ...database.env,
       SQLITE_SYNCHRONOUS: 'FULL',
       HOLD_TTL_MS: '600000',
       RATE_LIMIT_SOCKET_PER_SEC: '0',
@@ -111,11 +124,11 @@ describe('kill -9', { timeout: 90_000 }, () => {
       buyers.map((b, i): Promise<ConfirmAck | HoldAck> => {
         if (i >= 10) return request(b.socket, 'hold:create', { eventId: EVENT, seatIds: secondSeats[i] });
         if (i < 5) {
-          return sendJson<ConfirmAck>('POST', `${first.url}/api/holds/${firstHolds[i].id}/confirm`, { buyer: BUYER_DETAILS }, b.token, {
+          return sendJson<ConfirmAck>('POST', `${first.url}/api/holds/${firstHolds[i].id}/confirm`, { buyer: { ...BUYER_DETAILS, email: `crash-${i}@example.com` } }, b.token, {
             'idempotency-key': keys[i],
           }).then((r) => r.body);
         }
-        return request(b.socket, 'hold:confirm', { holdId: firstHolds[i].id, buyer: BUYER_DETAILS, idempotencyKey: keys[i] });
+        return request(b.socket, 'hold:confirm', { holdId: firstHolds[i].id, buyer: { ...BUYER_DETAILS, email: `crash-${i}@example.com` }, idempotencyKey: keys[i] });
       }),
     );
     // The moment the last ack is in: kill -9.
@@ -175,52 +188,32 @@ describe('kill -9', { timeout: 90_000 }, () => {
     expect(retry.body.ok && retry.body.replayed && retry.body.order.id).toBe(orders.get(0)!.id);
 
     // Storage is consistent: one valid ticket per seat, held seats = seats of active holds, nothing both held and sold.
-    const db = openReadOnly(env.DATABASE_PATH);
-    try {
-      expect(
-        db
-          .prepare(`SELECT event_id, seat_id, COUNT(*) AS n FROM tickets WHERE status = 'valid' GROUP BY event_id, seat_id HAVING n > 1`)
-          .all(),
-      ).toEqual([]);
-      const orderIds = (db.prepare(`SELECT id FROM orders WHERE event_id = ? ORDER BY id`).all(EVENT) as { id: string }[]).map((r) => r.id);
-      expect(orderIds).toEqual([...orders.values()].map((o) => o.id).sort());
-      const active = db.prepare(`SELECT id, seat_ids_json FROM holds WHERE event_id = ? AND status = 'active'`).all(EVENT) as {
-        id: string;
-        seat_ids_json: string;
-      }[];
-      const activeSeats = active.flatMap((h) => JSON.parse(h.seat_ids_json) as string[]).sort();
-      const heldRows = (db.prepare(`SELECT seat_id FROM held_seats WHERE event_id = ?`).all(EVENT) as { seat_id: string }[])
-        .map((r) => r.seat_id)
-        .sort();
-      expect(heldRows).toEqual(activeSeats);
-      expect(
-        db
-          .prepare(
-            `SELECT h.seat_id FROM held_seats h JOIN tickets t ON t.event_id = h.event_id AND t.seat_id = h.seat_id AND t.status = 'valid'`,
-          )
-          .all(),
-      ).toEqual([]);
-      // ...and the restarted server's map is exactly what storage says.
-      const heldInMap = Object.entries(avail.seats)
-        .filter(([, s]) => s === 'held')
-        .map(([id]) => id)
-        .sort();
-      expect(heldInMap).toEqual(activeSeats);
-      const soldInMap = Object.entries(avail.seats).filter(([, s]) => s === 'sold').length;
-      expect(soldInMap).toBe(20);
-      // The version kept counting from where it was: never behind what storage holds.
-      const { version } = db.prepare('SELECT version FROM events WHERE id = ?').get(EVENT) as { version: number };
-      expect(avail.version).toBe(version);
-    } finally {
-      db.close();
-    }
+    const sql = database.sql;
+    expect(await sql.all(`SELECT event_id, seat_id, COUNT(*) AS n FROM tickets WHERE status = 'valid' GROUP BY event_id, seat_id HAVING COUNT(*) > 1`)).toEqual([]);
+    const orderIds = (await sql.all<{ id: string }>(`SELECT id FROM orders WHERE event_id = ?`, EVENT)).map((r) => r.id).sort();
+    expect(orderIds).toEqual([...orders.values()].map((o) => o.id).sort());
+    const active = await sql.all<{ id: string; seat_ids_json: string }>(`SELECT id, seat_ids_json FROM holds WHERE event_id = ? AND status = 'active'`, EVENT);
+    const activeSeats = active.flatMap((h) => JSON.parse(h.seat_ids_json) as string[]).sort();
+    const heldRows = (await sql.all<{ seat_id: string }>(`SELECT seat_id FROM held_seats WHERE event_id = ?`, EVENT)).map((r) => r.seat_id).sort();
+    expect(heldRows).toEqual(activeSeats);
+    expect(await sql.all(`SELECT h.seat_id FROM held_seats h JOIN tickets t ON t.event_id = h.event_id AND t.seat_id = h.seat_id AND t.status = 'valid'`)).toEqual([]);
+    // ...and the restarted server's map is exactly what storage says.
+    const heldInMap = Object.entries(avail.seats)
+      .filter(([, s]) => s === 'held')
+      .map(([id]) => id)
+      .sort();
+    expect(heldInMap).toEqual(activeSeats);
+    const soldInMap = Object.entries(avail.seats).filter(([, s]) => s === 'sold').length;
+    expect(soldInMap).toBe(20);
+    // The version kept counting from where it was: never behind what storage holds.
+    const { version } = (await sql.get<{ version: number }>('SELECT version FROM events WHERE id = ?', EVENT))!;
+    expect(avail.version).toBe(version);
   });
 
   it('holds that expire while the server is down are released on restart', async () => {
-    const dir = tempDir('seatline-crash-');
-    dirs.push(dir);
+    const database = await seededDatabase('expire.db');
     const ttl = 1500;
-    const env = { DATABASE_PATH: seededDatabaseCopy(dir, '8', 'expire.db'), SQLITE_SYNCHRONOUS: 'FULL', HOLD_TTL_MS: String(ttl) };
+    const env = { ...database.env, SQLITE_SYNCHRONOUS: 'FULL', HOLD_TTL_MS: String(ttl) };
     const first = await child(env);
     const b = await buyer(first.url);
     const seats = ['SC-D-7', 'SC-D-8', 'SC-D-9'];
@@ -230,12 +223,7 @@ describe('kill -9', { timeout: 90_000 }, () => {
     b.socket.close();
 
     // Storage still says active: nobody was there to expire it.
-    let db = openReadOnly(env.DATABASE_PATH);
-    try {
-      expect(db.prepare('SELECT status FROM holds WHERE id = ?').get(ack.hold.id)).toEqual({ status: 'active' });
-    } finally {
-      db.close();
-    }
+    expect(await database.sql.get('SELECT status FROM holds WHERE id = ?', ack.hold.id)).toEqual({ status: 'active' });
 
     // Stay down until well past the deadline (1.8 s after a 1.5 s hold).
     await sleep(Math.max(0, ack.hold.expiresAt + 300 - Date.now()));
@@ -256,20 +244,13 @@ describe('kill -9', { timeout: 90_000 }, () => {
     });
     expect(!confirm.ok && confirm.error.code).toBe('hold_expired');
 
-    db = openReadOnly(env.DATABASE_PATH);
-    try {
-      const row = db.prepare('SELECT status, ended_at FROM holds WHERE id = ?').get(ack.hold.id) as { status: string; ended_at: number };
-      expect(row.status).toBe('expired');
-      expect(row.ended_at).toBeGreaterThanOrEqual(ack.hold.expiresAt);
-      expect(db.prepare('SELECT COUNT(*) AS n FROM held_seats WHERE hold_id = ?').get(ack.hold.id)).toEqual({ n: 0 });
-      const audit = db
-        .prepare(`SELECT seat_id, buyer_id FROM audit_log WHERE hold_id = ? AND action = 'expired' ORDER BY seat_id`)
-        .all(ack.hold.id) as { seat_id: string; buyer_id: string }[];
-      expect(audit.map((a) => a.seat_id)).toEqual([...seats].sort());
-      expect(new Set(audit.map((a) => a.buyer_id)).size).toBe(1);
-    } finally {
-      db.close();
-    }
+    const row = (await database.sql.get<{ status: string; ended_at: number }>('SELECT status, ended_at FROM holds WHERE id = ?', ack.hold.id))!;
+    expect(row.status).toBe('expired');
+    expect(row.ended_at).toBeGreaterThanOrEqual(ack.hold.expiresAt);
+    expect(await database.sql.get('SELECT COUNT(*) AS n FROM held_seats WHERE hold_id = ?', ack.hold.id)).toEqual({ n: 0 });
+    const audit = await database.sql.all<{ seat_id: string; buyer_id: string }>(`SELECT seat_id, buyer_id FROM audit_log WHERE hold_id = ? AND action = 'expired'`, ack.hold.id);
+    expect(audit.map((a) => a.seat_id).sort()).toEqual([...seats].sort());
+    expect(new Set(audit.map((a) => a.buyer_id)).size).toBe(1);
 
     // The seats can be held again by someone else.
     const other = await buyer(second.url);
@@ -280,9 +261,8 @@ describe('kill -9', { timeout: 90_000 }, () => {
 
 describe('restart', { timeout: 60_000 }, () => {
   it('a hold that expired before a restart still answers hold_expired (not not_found) after it', async () => {
-    const dir = tempDir('seatline-restart-');
-    dirs.push(dir);
-    const env = { DATABASE_PATH: seededDatabaseCopy(dir, '8', 'restart.db'), HOLD_TTL_MS: '600' };
+    const database = await seededDatabase('restart.db');
+    const env = { ...database.env, HOLD_TTL_MS: '600' };
     let server = await startTestServer(env);
     let b = await buyer(server.url);
     try {

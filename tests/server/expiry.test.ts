@@ -45,10 +45,8 @@ async function buyer(): Promise<{ socket: TestSocket; token: string }> {
   return b;
 }
 
-function holdRow(holdId: string): { status: string; ended_at: number | null; extensions: number; expires_at: number } {
-  return server.handle.sqlite
-    .prepare('SELECT status, ended_at, extensions, expires_at FROM holds WHERE id = ?')
-    .get(holdId) as { status: string; ended_at: number | null; extensions: number; expires_at: number };
+async function holdRow(holdId: string): Promise<{ status: string; ended_at: number | null; extensions: number; expires_at: number }> {
+  return (await server.sql.get('SELECT status, ended_at, extensions, expires_at FROM holds WHERE id = ?', holdId))!;
 }
 
 async function createHold(socket: TestSocket, seatIds: string[]): Promise<HoldView> {
@@ -131,15 +129,12 @@ describe(`hold expiry (HOLD_TTL_MS=${TTL_MS})`, () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('hold_expired');
 
     // Storage: the hold ended as expired, its seats are free, one audit row per seat, no order.
-    const row = holdRow(hold.id);
+    const row = await holdRow(hold.id);
     expect(row.status).toBe('expired');
     expect(row.ended_at).toBeGreaterThanOrEqual(hold.expiresAt);
-    const db = server.handle.sqlite;
-    expect(db.prepare('SELECT COUNT(*) AS n FROM held_seats WHERE hold_id = ?').get(hold.id)).toEqual({ n: 0 });
-    expect(db.prepare(`SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?`).get(hold.id)).toEqual({ n: 0 });
-    const audit = db
-      .prepare(`SELECT seat_id FROM audit_log WHERE hold_id = ? AND action = 'expired' ORDER BY seat_id`)
-      .all(hold.id) as { seat_id: string }[];
+    expect(await server.sql.get('SELECT COUNT(*) AS n FROM held_seats WHERE hold_id = ?', hold.id)).toEqual({ n: 0 });
+    expect(await server.sql.get(`SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?`, hold.id)).toEqual({ n: 0 });
+    const audit = await server.sql.all<{ seat_id: string }>(`SELECT seat_id FROM audit_log WHERE hold_id = ? AND action = 'expired' ORDER BY seat_id`, hold.id);
     expect(audit.map((a) => a.seat_id)).toEqual([...seats].sort());
 
     // And the seats are really free for someone else.
@@ -177,7 +172,7 @@ describe(`hold expiry (HOLD_TTL_MS=${TTL_MS})`, () => {
     // The refused extensions changed nothing.
     const mine = await getJson(`${server.url}/api/events/${EVENT}/holds/mine`, holder.token);
     expect(mine.body.holds).toEqual([ext.hold]);
-    expect(holdRow(hold.id)).toMatchObject({ status: 'active', extensions: 1, expires_at: ext.hold.expiresAt });
+    expect(await holdRow(hold.id)).toMatchObject({ status: 'active', extensions: 1, expires_at: ext.hold.expiresAt });
 
     // The hold outlives its original deadline and expires at the new one.
     const notice = await expiredNotice;
@@ -185,7 +180,7 @@ describe(`hold expiry (HOLD_TTL_MS=${TTL_MS})`, () => {
     expect(notice.holdId).toBe(hold.id);
     expect(noticedAt).toBeGreaterThanOrEqual(ext.hold.expiresAt - 5);
     expect(noticedAt).toBeLessThan(ext.hold.expiresAt + EXPIRY_SLACK_MS);
-    expect(holdRow(hold.id).status).toBe('expired');
+    expect((await holdRow(hold.id)).status).toBe('expired');
     const after = await getJson(`${server.url}/api/events/${EVENT}/holds/mine`, holder.token);
     expect(after.body.holds).toEqual([]);
   });
@@ -198,9 +193,7 @@ describe(`hold expiry (HOLD_TTL_MS=${TTL_MS})`, () => {
     const ext = await request(holder.socket, 'hold:extend', { holdId: hold.id });
     const ackedAt = Date.now();
     if (!ext.ok) throw new Error(`extend failed: ${JSON.stringify(ext.error)}`);
-    const audit = server.handle.sqlite
-      .prepare(`SELECT at FROM audit_log WHERE hold_id = ? AND action = 'hold_extended'`)
-      .all(hold.id) as { at: number }[];
+    const audit = await server.sql.all<{ at: number }>(`SELECT at FROM audit_log WHERE hold_id = ? AND action = 'hold_extended'`, hold.id);
     expect(audit).toHaveLength(1);
     // Every other audit row (held, released, expired, sold) carries the time it happened.
     expect(audit[0].at, `audit_log.at = ${audit[0].at}, new deadline = ${ext.hold.expiresAt}, acked at ${ackedAt}`).toBeLessThanOrEqual(ackedAt);

@@ -19,16 +19,22 @@ import {
   type ServerToClientEvents,
   type SeatsUpdate,
 } from '../../lib/protocol';
-import { openDatabase } from '../../db/connection';
 import { seedDemoIfEmpty } from '../../db/seed';
+import { PostgresStore } from '../../db/postgres/postgresStore';
+import { SqliteStore } from '../../db/sqlite/sqliteStore';
+import { sqlOf, type SqlRunner } from '../support/sql';
+import { defaultStore, freshPostgresDatabase, type StoreKind } from '../support/stores';
 import { startApp, type RunningApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
+import { LOOPBACK_TEST_LIMITS } from '../support/limits';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface TestServer extends RunningApp {
   dir: string;
   databasePath: string;
+  /** Plain SQL on the server's database. */
+  sql: SqlRunner;
   stop(): Promise<void>;
 }
 
@@ -38,18 +44,46 @@ export function tempDir(prefix = 'seatline-test-'): string {
 
 export interface TestServerOptions {
   /**
-   * Start from a copy of a demo database seeded once per test file instead of
-   * seeding a fresh one (~0.2 s instead of ~1.5–2 s per server). Ignored when
-   * DATABASE_PATH is given or SEED_DEMO is off.
+   * Start from a copy of a demo database seeded once per test file (SQLite) or per run
+   * (PostgreSQL) instead of seeding a fresh one (~0.2 s instead of ~1.5–2 s per server).
+   * Ignored when DATABASE_PATH or DATABASE_URL is given or SEED_DEMO is off.
    */
   seededCopy?: boolean;
+  /** The store to run on (default SQLite). */
+  store?: StoreKind;
+  /**
+   * false: the demo events start with the no-orphan rule off (it is on in production). For
+   * tests that name seats at random and whose checks do not model the rule; the rule has
+   * its own tests (tests/core/orphanRule*, tests/server/bestAvailable.test.ts). Implies a
+   * seeded copy.
+   */
+  preventOrphanSeats?: boolean;
 }
 
 /** Starts a server on 127.0.0.1 and a free port, with a fresh database (or the given one). */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dir = tempDir();
-  const useCopy = options.seededCopy && env.DATABASE_PATH === undefined && !['0', 'false'].includes(env.SEED_DEMO ?? '1');
-  const databasePath = env.DATABASE_PATH ?? (useCopy ? seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER) : join(dir, 'test.db'));
+  const given = env.DATABASE_PATH !== undefined || env.DATABASE_URL !== undefined;
+  const useCopy = (options.seededCopy || options.preventOrphanSeats === false) && !given && !['0', 'false'].includes(env.SEED_DEMO ?? '1');
+  let dropDatabase = async () => {};
+  if ((options.store ?? defaultStore()) === 'postgres' && !given) {
+    // The PostgreSQL demo templates were seeded with 8 seats per buyer; other limits are seeded here.
+    const maxSeats = env.MAX_SEATS_PER_BUYER ?? '8';
+    const template = options.preventOrphanSeats === false ? 'demo-free' : 'demo';
+    const database = await freshPostgresDatabase(useCopy && maxSeats === '8' ? template : 'migrated');
+    if (useCopy && maxSeats !== '8') {
+      const store = await PostgresStore.open(database.url);
+      await seedDemoIfEmpty(store, Date.now(), Number(maxSeats), { preventOrphanSeats: options.preventOrphanSeats });
+      await store.close();
+    }
+    env = { ...env, DATABASE_URL: database.url };
+    dropDatabase = database.drop;
+  }
+  const databasePath =
+    env.DATABASE_PATH ??
+    (useCopy && !env.DATABASE_URL
+      ? await seededDatabaseCopy(dir, env.MAX_SEATS_PER_BUYER, 'test.db', { preventOrphanSeats: options.preventOrphanSeats })
+      : join(dir, 'test.db'));
   const config = configFromEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -57,6 +91,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     HOST: '127.0.0.1',
     CHECK_INVARIANTS: '1',
     SQLITE_SYNCHRONOUS: 'NORMAL',
+    ...LOOPBACK_TEST_LIMITS,
     ...env,
     DATABASE_PATH: databasePath,
   });
@@ -65,15 +100,18 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     app = await startApp(config, { withNext: false });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
+    await dropDatabase();
     throw error;
   }
   return {
     ...app,
     dir,
     databasePath,
+    sql: sqlOf(app.store),
     async stop() {
       await app.close();
       rmSync(dir, { recursive: true, force: true });
+      await dropDatabase();
     },
   };
 }
@@ -338,17 +376,19 @@ const childServerEntry = fileURLToPath(new URL('./fixtures/childServer.ts', impo
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Spawns tests/server/fixtures/childServer.ts (`node --import tsx`) with the given
- * environment and waits for its {"url","pid"} line. Always on 127.0.0.1, port 0.
+ * Spawns tests/server/fixtures/childServer.ts (`node --import tsx`), or another
+ * fixture printing the same line, with the given environment and waits for its
+ * {"url","pid"} line. Always on 127.0.0.1, port 0.
  */
-export async function startChildServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', childServerEntry], {
+export async function startChildServer(env: Record<string, string>, timeoutMs = 30_000, entry = childServerEntry): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: projectRoot,
     env: {
       ...process.env,
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       CHECK_INVARIANTS: '1',
+      ...LOOPBACK_TEST_LIMITS,
       ...env,
       HOST: '127.0.0.1',
       PORT: '0',
@@ -409,17 +449,19 @@ const seededImages = new Map<string, Buffer>();
  * (per MAX_SEATS_PER_BUYER, which seeding stores in the events) in memory, so
  * nothing is left behind on disk.
  */
-export function seededDatabaseCopy(dir: string, maxSeatsPerBuyer = '8', name = 'test.db'): string {
-  let image = seededImages.get(maxSeatsPerBuyer);
+export async function seededDatabaseCopy(dir: string, maxSeatsPerBuyer = '8', name = 'test.db', options: { preventOrphanSeats?: boolean } = {}): Promise<string> {
+  const preventOrphanSeats = options.preventOrphanSeats ?? true;
+  const key = `${maxSeatsPerBuyer}/${preventOrphanSeats}`;
+  let image = seededImages.get(key);
   if (!image) {
-    const handle = openDatabase(':memory:');
+    const store = SqliteStore.open(':memory:');
     try {
-      seedDemoIfEmpty(handle, Date.now(), Number(maxSeatsPerBuyer));
-      image = handle.sqlite.serialize();
+      await seedDemoIfEmpty(store, Date.now(), Number(maxSeatsPerBuyer), { preventOrphanSeats });
+      image = store.handle.sqlite.serialize();
     } finally {
-      handle.close();
+      await store.close();
     }
-    seededImages.set(maxSeatsPerBuyer, image);
+    seededImages.set(key, image);
   }
   const path = join(dir, name);
   writeFileSync(path, image);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, RequestLimits } from '../../server/rateLimiter';
+import { MemoryRateLimitStore, RateLimiter, RequestLimits } from '../../server/rateLimiter';
 
 describe('RateLimiter', () => {
   it('allows a burst, then refuses with the wait until a token refills', () => {
@@ -30,16 +30,50 @@ describe('RateLimiter', () => {
 });
 
 describe('RequestLimits', () => {
-  it('a noisy connection is limited without draining its address for others', () => {
+  it('a noisy connection is limited without draining its address for others', async () => {
     const limits = new RequestLimits(1, 100, () => 0);
-    expect(limits.take('10.0.0.1', 'noisy')).toBe(0);
-    expect(limits.take('10.0.0.1', 'noisy')).toBe(0);
-    for (let i = 0; i < 50; i++) expect(limits.take('10.0.0.1', 'noisy')).toBeGreaterThan(0);
-    expect(limits.take('10.0.0.1', 'quiet')).toBe(0);
+    expect(await limits.take('10.0.0.1', 'noisy')).toBe(0);
+    expect(await limits.take('10.0.0.1', 'noisy')).toBe(0);
+    for (let i = 0; i < 50; i++) expect(await limits.take('10.0.0.1', 'noisy')).toBeGreaterThan(0);
+    expect(await limits.take('10.0.0.1', 'quiet')).toBe(0);
   });
 
-  it('0 per second disables a limit', () => {
+  it('0 per second disables a limit', async () => {
     const limits = new RequestLimits(0, 0, () => 0);
-    for (let i = 0; i < 1000; i++) expect(limits.take('x', 'c')).toBe(0);
+    for (let i = 0; i < 1000; i++) expect(await limits.take('x', 'c')).toBe(0);
+  });
+
+  it('IPv6 addresses share a bucket per /64; IPv4-mapped addresses count as IPv4', async () => {
+    const limits = new RequestLimits(0, 1, () => 0); // burst 2
+    expect(await limits.take('2001:db8:1:2::1')).toBe(0);
+    expect(await limits.take('2001:db8:1:2:ffff::9')).toBe(0);
+    expect(await limits.take('2001:db8:1:2:abcd::7')).toBeGreaterThan(0);
+    expect(await limits.take('2001:db8:1:3::1')).toBe(0); // another /64
+    expect(await limits.take('192.0.2.1')).toBe(0);
+    expect(await limits.take('::ffff:192.0.2.1')).toBe(0);
+    expect(await limits.take('192.0.2.1')).toBeGreaterThan(0);
+  });
+
+  it('uses the given store for the address limit (a shared one in a cluster)', async () => {
+    const taken: string[] = [];
+    const limits = new RequestLimits(0, 5, () => 0, (name) => ({
+      take: async (key) => {
+        taken.push(`${name}:${key}`);
+        return 0;
+      },
+      reset: async () => undefined,
+    }));
+    await limits.take('203.0.113.9', 'c1');
+    expect(taken).toEqual(['address:203.0.113.9']);
+  });
+});
+
+describe('MemoryRateLimitStore', () => {
+  it('is the RateLimiter behind the asynchronous store interface; reset refills', async () => {
+    const store = new MemoryRateLimitStore({ ratePerSecond: 1, burst: 1 }, () => 0);
+    expect(await store.take('k')).toBe(0);
+    expect(await store.take('k')).toBe(1000);
+    await store.reset('k');
+    expect(await store.take('k')).toBe(0);
   });
 });

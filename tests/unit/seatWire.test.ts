@@ -17,6 +17,7 @@ import {
 import { SeatStatusStore, STATUS_AVAILABLE, STATUS_HELD, STATUS_SOLD } from '../../lib/client/seatStatusStore';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import { layoutKeyOf, SeatFeed, sortSeatsInLayoutOrder } from '../../server/seatFeed';
+import { CORE_STATUS_CODES, type CoreStatusCode } from '../../server/events/commitNotice';
 
 const decodeAll = (delta: string, seatCount: number): [number, SeatStatus][] | null => {
   const out: [number, SeatStatus][] = [];
@@ -152,10 +153,11 @@ describe('SeatFeed: the join snapshot, cached per committed version', () => {
         loop.snapshots++;
         return { version: loop.version, seats: { ...loop.seats } };
       },
-      commit(changes: SeatChange[]) {
+      /** Commits public changes; returns them as a commit notice carries them (core status codes). */
+      commit(changes: SeatChange[]): [string, CoreStatusCode][] {
         for (const c of changes) loop.seats[c.seatId] = c.status;
         loop.version++;
-        return changes;
+        return changes.map((c) => [c.seatId, CORE_STATUS_CODES[c.status]]);
       },
     };
     return loop;
@@ -189,7 +191,7 @@ describe('SeatFeed: the join snapshot, cached per committed version', () => {
     expect(feed.snapshot()).toEqual({ version: 4, statuses: 'sa' });
     loop.commit([{ seatId: 'A-2', status: 'held' }]);
     loop.commit([{ seatId: 'A-2', status: 'available' }]);
-    feed.apply(6, [{ seatId: 'A-2', status: 'available' }]); // version 5 was skipped: re-read
+    feed.apply(6, [['A-2', 'a']]); // version 5 was skipped: re-read
     expect(feed.snapshot()).toEqual({ version: 6, statuses: 'sa' });
   });
 

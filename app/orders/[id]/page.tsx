@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import { OrderPage } from '../../../components/OrderPage/OrderPage';
 
-export const metadata: Metadata = { title: 'Your tickets' };
+// The address may carry the order's access key: never pass it on in a Referer header.
+export const metadata: Metadata = { title: 'Your tickets', referrer: 'no-referrer' };
 
-export default async function OrderRoute({ params }: { params: Promise<{ id: string }> }) {
+export default async function OrderRoute({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ key?: string | string[] }> }) {
   const { id } = await params;
-  return <OrderPage orderId={id} />;
+  const { key } = await searchParams;
+  return <OrderPage orderId={id} accessKey={typeof key === 'string' && key !== '' ? key : undefined} />;
 }

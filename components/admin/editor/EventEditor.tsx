@@ -25,7 +25,7 @@ export function EventEditor({ eventId }: { eventId: string | null }) {
 
   useEffect(() => {
     let cancelled = false;
-    (async () => {
+    void (async () => {
       const list = await adminApi.events();
       if (cancelled) return;
       if (!list.ok) return setError(list.error.message);

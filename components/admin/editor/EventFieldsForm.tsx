@@ -1,5 +1,7 @@
 'use client';
-// Event details: name, venue, start, hold TTL override, seat limit, sale window and status.
+// Event details: name, venue, start, hold TTL override, seat limit, sale window and status,
+// and the no-orphan rule.
+import { useId } from 'react';
 import type { FieldErrors, FieldsDraft } from '../../../lib/client/adminEventFields';
 import { Field } from '../ui/Field';
 import f from '../forms.module.css';
@@ -14,6 +16,7 @@ interface Props {
 
 export function EventFieldsForm({ draft, errors, onChange, isNew, defaultTtlText }: Props) {
   const set = <K extends keyof FieldsDraft>(key: K, value: FieldsDraft[K]) => onChange({ ...draft, [key]: value });
+  const orphanHintId = useId();
   return (
     <div className={f.grid4}>
       <Field label="Event name" error={errors.name} wide>
@@ -54,6 +57,22 @@ export function EventFieldsForm({ draft, errors, onChange, isNew, defaultTtlText
           </select>
         )}
       </Field>
+      <div className={`${f.field} ${f.wide}`}>
+        <span className={f.label}>Single seats</span>
+        <label className={f.check}>
+          <input
+            type="checkbox"
+            name="preventOrphanSeats"
+            checked={draft.preventOrphanSeats}
+            onChange={(e) => set('preventOrphanSeats', e.target.checked)}
+            aria-describedby={orphanHintId}
+          />
+          Don’t leave single empty seats
+        </label>
+        <span id={orphanHintId} className={f.hint}>
+          Refuse a hold that would leave one empty seat alone in its row, unless the row has no better place for that many seats. Not applied to general admission.
+        </span>
+      </div>
     </div>
   );
 }

@@ -31,7 +31,7 @@ export function LiveDashboard({ eventId }: { eventId: string }) {
   const [saleOverride, setSaleOverride] = useState<string | null>(null);
 
   useEffect(() => {
-    adminApi.events().then((res) => res.ok && setMeta(res.events.find((e) => e.id === eventId) ?? null));
+    void adminApi.events().then((res) => res.ok && setMeta(res.events.find((e) => e.id === eventId) ?? null));
   }, [eventId]);
   useEffect(() => setSaleOverride(null), [stats?.saleStatus]);
 
@@ -96,6 +96,12 @@ export function LiveDashboard({ eventId }: { eventId: string }) {
         </div>
         <div className={a.actions}>
           <SaleControls eventId={eventId} eventName={name} status={saleStatus} onChanged={setSaleOverride} />
+          <Link className={a.btn} href={`/admin/events/${encodeURIComponent(eventId)}/waiting-room`}>
+            Waiting room
+          </Link>
+          <Link className={a.btn} href={`/admin/events/${encodeURIComponent(eventId)}/check-in`}>
+            Door check-in
+          </Link>
           <Link className={a.btn} href={`/admin/events/${encodeURIComponent(eventId)}/edit`}>
             Edit event
           </Link>

@@ -45,7 +45,7 @@ export function LiveSeatMap({ detail, statuses, revision, blocked, holdBySeat, s
       const color = colorOf.get(seat.category) ?? '#64748b';
       return { key: color, fill: color };
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `revision` is not read inside: it forces a new color function when the map must repaint.
     [detail, statuses, blocked, revision],
   );
 

@@ -6,6 +6,7 @@ import type { AdminOrderView } from '../../../lib/adminProtocol';
 import { adminApi } from '../../../lib/client/adminApi';
 import { fmtShortDateTime, formatPrice } from '../../../lib/client/adminFormat';
 import { useAdminUi } from '../ui/AdminUi';
+import { OrderAccessPanel } from './OrderAccessPanel';
 import a from '../admin.module.css';
 import o from './orders.module.css';
 
@@ -125,6 +126,7 @@ export function OrderCard({ order, eventId, defaultOpen = false, onChanged }: Pr
               Cancel order
             </button>
           </div>
+          <OrderAccessPanel key={order.tickets.filter((t) => t.status === 'cancelled').length} orderId={order.id} buyerEmail={order.buyer.email} />
         </div>
       )}
     </article>

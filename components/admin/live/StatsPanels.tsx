@@ -34,6 +34,13 @@ export function StatTiles({ stats, currency, selfViewers = 0 }: { stats: AdminEv
       <Tile label="Orders" value={fmtInt(stats.orders)} sub={`${fmtInt(stats.lastMinute.confirmed)} in the last minute`} accent="#7c3aed" testId="tile-orders" />
       <Tile label="Viewers" value={fmtInt(Math.max(0, stats.viewers - selfViewers))} sub="On the seat map now" accent="#0891b2" testId="tile-viewers" />
       <Tile label="Conversion 1h" value={fmtPercent(stats.conversion.lastHour)} sub={`${fmtPercent(stats.conversion.overall)} overall`} accent="#db2777" testId="tile-conversion" />
+      <Tile
+        label="Checked in"
+        value={`${fmtInt(stats.checkIn.checkedIn)} / ${fmtInt(stats.checkIn.expected)}`}
+        sub={stats.checkIn.expected ? `${fmtPercent(stats.checkIn.checkedIn / stats.checkIn.expected, 0)} at the door` : 'No valid tickets yet'}
+        accent="#15803d"
+        testId="tile-checked-in"
+      />
     </div>
   );
 }

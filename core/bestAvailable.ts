@@ -1,0 +1,186 @@
+// Best available: which free seats to hold for "N seats, best you have". Pure;
+// the seat book calls it inside the hold command, so the pick and the hold are
+// one step of the loop and never stale. The fallback chain, its scores and its
+// tie-breaks are documented in docs/architecture.md ("Best available and the
+// no-orphan rule"); in short:
+//   1. one block of N adjacent seats in one row that strands nobody;
+//   2. one block in one row that strands a seat where the no-orphan rule excuses it;
+//   3. N places in one general-admission area (only areas named in sectionIds);
+//   4. one block per row in neighbouring rows of one section (bestSplit.ts);
+//   5. one block per row across sections (bestSplit.ts).
+// Within a tier the lowest total seat cost wins (see VenueRows.costOf), then
+// the block that comes first in the canonical seat order.
+import type { BestSeatsRequest, Failure } from './types';
+import type { VenueRows } from './venueRows';
+import { splitAcrossSections, splitInSection } from './bestSplit';
+
+export type BestTier = 'row' | 'row_orphan_excused' | 'general_admission' | 'neighbouring_rows' | 'across_sections';
+
+export type BestPick = { ok: true; seats: number[]; tier: BestTier } | Failure;
+
+/** Which seats a request allows; built once per command (a few bytes per section and category). */
+export class SeatFilter {
+  private readonly sectionAllowed: Uint8Array;
+  private readonly categoryAllowed: Uint8Array;
+  private readonly maxPriceCents: number;
+  private readonly accessible: number;
+  /** General-admission areas the request names (they are never picked otherwise). */
+  readonly gaAreas: number[] = [];
+
+  private constructor(
+    private readonly rows: VenueRows,
+    request: BestSeatsRequest,
+  ) {
+    const seated = (s: number) => rows.sectionFirstRow[s] < rows.sectionEndRow[s];
+    this.sectionAllowed = new Uint8Array(rows.sectionIds.length);
+    if (request.sectionIds) {
+      for (const id of request.sectionIds) {
+        const s = rows.sectionIndex.get(id)!;
+        if (rows.gaAreaSeats.has(s)) this.gaAreas.push(s);
+        else this.sectionAllowed[s] = 1;
+      }
+    } else {
+      for (let s = 0; s < rows.sectionIds.length; s++) if (seated(s)) this.sectionAllowed[s] = 1;
+    }
+    this.categoryAllowed = new Uint8Array(rows.categoryIds.length).fill(request.categoryIds ? 0 : 1);
+    for (const id of request.categoryIds ?? []) this.categoryAllowed[rows.categoryIndex.get(id)!] = 1;
+    this.maxPriceCents = request.maxPriceCents ?? Infinity;
+    this.accessible = request.accessible ? 1 : 0;
+    this.gaAreas.sort((a, b) => a - b);
+  }
+
+  /** The filter, or not_found naming the first category or section the event does not have. */
+  static of(rows: VenueRows, request: BestSeatsRequest): SeatFilter | Failure {
+    const category = request.categoryIds?.find((id) => !rows.categoryIndex.has(id));
+    if (category !== undefined) return { ok: false, code: 'not_found', message: `This event has no price category "${category}".` };
+    const section = request.sectionIds?.find((id) => !rows.sectionIndex.has(id));
+    if (section !== undefined) return { ok: false, code: 'not_found', message: `This event has no section "${section}".` };
+    return new SeatFilter(rows, request);
+  }
+
+  sectionOk(section: number): boolean {
+    return this.sectionAllowed[section] === 1;
+  }
+
+  /** Category, price and accessibility (the section is checked per section). */
+  matches(seat: number): boolean {
+    const rows = this.rows;
+    return this.categoryAllowed[rows.categoryOf[seat]] === 1 && rows.priceOf[seat] <= this.maxPriceCents && rows.accessibleOf[seat] === this.accessible;
+  }
+}
+
+/** Picks `request.quantity` free seats, or says why it cannot. `free[i]` is 1 for a free seat. */
+export function pickBestSeats(rows: VenueRows, free: Uint8Array, request: BestSeatsRequest, preventOrphans: boolean): BestPick {
+  const filter = SeatFilter.of(rows, request);
+  if (!(filter instanceof SeatFilter)) return filter;
+  const k = request.quantity;
+  const single = bestSingleBlock(rows, free, filter, k, preventOrphans);
+  if (single.start >= 0) return { ok: true, seats: blockSeats(rows, single.start, k), tier: single.strands ? 'row_orphan_excused' : 'row' };
+  const ga = bestGaArea(rows, free, filter, k);
+  if (ga) return { ok: true, seats: ga, tier: 'general_admission' };
+  if (k > 1) {
+    const near = splitInSection(rows, free, filter, k, preventOrphans);
+    if (near) return { ok: true, seats: near, tier: 'neighbouring_rows' };
+    const spread = splitAcrossSections(rows, free, filter, k, preventOrphans);
+    if (spread) return { ok: true, seats: spread, tier: 'across_sections' };
+  }
+  return {
+    ok: false,
+    code: 'seats_unavailable',
+    message: k === 1 ? 'No free seat matches your choice.' : `No ${k} free seats match your choice.`,
+  };
+}
+
+export function blockSeats(rows: VenueRows, start: number, size: number): number[] {
+  return Array.from(rows.order.subarray(start, start + size));
+}
+
+/**
+ * Tiers 1 and 2 in one pass over the rows: the cheapest block of k adjacent free matching
+ * seats that strands nobody, else the cheapest one that strands a seat in a row where the
+ * rule excuses it (or anywhere, when the rule is off). `start` is a position in rows.order.
+ */
+export function bestSingleBlock(rows: VenueRows, free: Uint8Array, filter: SeatFilter, k: number, preventOrphans: boolean): { start: number; strands: boolean } {
+  const { order, costOf, runStart, runEnd } = rows;
+  let clean = -1;
+  let cleanCost = Infinity;
+  let stranding = -1;
+  let strandingCost = Infinity;
+  for (let s = 0; s < rows.sectionIds.length; s++) {
+    if (!filter.sectionOk(s)) continue;
+    for (let row = rows.sectionFirstRow[s]; row < rows.sectionEndRow[s]; row++) {
+      let rowStranding = -1;
+      let rowStrandingCost = Infinity;
+      let rowExcuses = true; // no gap of k or of k + 2 or more (see orphanRule.ts)
+      for (let r = rows.rowFirstRun[row]; r < rows.rowEndRun[row]; r++) {
+        const end = runEnd[r];
+        let p = runStart[r];
+        while (p < end) {
+          if (!free[order[p]]) {
+            p++;
+            continue;
+          }
+          const gapStart = p;
+          while (p < end && free[order[p]]) p++;
+          const gap = p - gapStart;
+          if (gap === k || gap >= k + 2) rowExcuses = false;
+          if (gap < k) continue;
+          // Slide a window of k over the gap: its cost, and how many of its seats do not match.
+          let cost = 0;
+          let misses = 0;
+          for (let q = gapStart; q < gapStart + k; q++) {
+            cost += costOf[order[q]];
+            if (!filter.matches(order[q])) misses++;
+          }
+          for (let start = gapStart; ; start++) {
+            if (misses === 0) {
+              const left = start - gapStart;
+              const right = p - start - k;
+              if (left !== 1 && right !== 1) {
+                if (cost < cleanCost) {
+                  cleanCost = cost;
+                  clean = start;
+                }
+              } else if (cost < rowStrandingCost) {
+                rowStrandingCost = cost;
+                rowStranding = start;
+              }
+            }
+            if (start + k >= p) break;
+            const out = order[start];
+            const into = order[start + k];
+            cost += costOf[into] - costOf[out];
+            if (!filter.matches(out)) misses--;
+            if (!filter.matches(into)) misses++;
+          }
+        }
+      }
+      if (rowStranding >= 0 && (rowExcuses || !preventOrphans) && rowStrandingCost < strandingCost) {
+        strandingCost = rowStrandingCost;
+        stranding = rowStranding;
+      }
+    }
+  }
+  if (clean >= 0) return { start: clean, strands: false };
+  return { start: stranding, strands: stranding >= 0 };
+}
+
+/** Tier 3: k places in the named general-admission area closest to the stage that has them. */
+function bestGaArea(rows: VenueRows, free: Uint8Array, filter: SeatFilter, k: number): number[] | null {
+  let best: number[] | null = null;
+  let bestCost = Infinity;
+  for (const area of filter.gaAreas) {
+    const cost = rows.gaAreaCost.get(area)!;
+    if (cost >= bestCost) continue;
+    const places: number[] = [];
+    for (const seat of rows.gaAreaSeats.get(area)!) {
+      if (free[seat] && filter.matches(seat)) places.push(seat);
+      if (places.length === k) break;
+    }
+    if (places.length === k) {
+      best = places;
+      bestCost = cost;
+    }
+  }
+  return best;
+}

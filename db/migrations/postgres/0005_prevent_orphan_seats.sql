@@ -1,0 +1,1 @@
+ALTER TABLE "events" ADD COLUMN "prevent_orphan_seats" boolean DEFAULT true NOT NULL;
