@@ -225,7 +225,9 @@ export function useEventLive(
   /** Best available: the server picks and holds `best.quantity` seats in one step. */
   const createBestHold = useCallback(
     async (best: BestRequest): Promise<HoldAck> => {
-      const res = await call((s) => s.emitWithAck('hold:create', { eventId, best }));
+      // The waiting room's admission goes with a best-available hold as with any other.
+      const payload = admissionRef.current ? { eventId, best, admission: admissionRef.current } : { eventId, best };
+      const res = await call((s) => s.emitWithAck('hold:create', payload));
       if (res.ok) upsertHold(res.hold);
       return res;
     },
