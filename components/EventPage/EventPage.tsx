@@ -22,7 +22,7 @@ import { seatMapHints } from './seatMapHints';
 import { SeatListPicker } from './SeatListPicker';
 import { SelectionPanel } from './SelectionPanel';
 import { useSeatSelection, type Notify } from './useSeatSelection';
-import { useWaitingRoom } from '../../lib/client/useWaitingRoom';
+import { useWaitingRoom, type RoomGate } from '../../lib/client/useWaitingRoom';
 import { ShoppingWindow } from '../WaitingRoom/ShoppingWindow';
 import { WaitingRoom } from '../WaitingRoom/WaitingRoom';
 import styles from './EventPage.module.css';
@@ -39,15 +39,21 @@ interface EarlyAvailability {
   result?: Ack<StatusesSnapshot> | null;
 }
 
+type ShopGate = Extract<RoomGate, { kind: 'shop' }>;
+
 /** The event page: the waiting room while the event has one and the buyer is not admitted, else the seat map. */
 export function EventPage({ eventId }: { eventId: string }) {
   const { gate, rejoin } = useWaitingRoom(eventId);
-  if (gate.kind === 'loading') return <EventPageSkeleton />;
   if (gate.kind === 'queue') return <WaitingRoom eventId={eventId} gate={gate} onRejoin={rejoin} />;
-  return <EventShop eventId={eventId} admission={gate.admission} admittedUntil={gate.admittedUntil} />;
+  // While the room is being checked the shop shows its skeleton: the very element it shows
+  // while the event loads, so the map frame the early script drew into it stays on screen.
+  return <EventShop eventId={eventId} gate={gate.kind === 'shop' ? gate : null} />;
 }
 
-function EventShop({ eventId, admission, admittedUntil }: { eventId: string; admission: string | null; admittedUntil: number | null }) {
+/** `gate` null: the waiting room is still being checked (the skeleton shows; nothing connects yet). */
+function EventShop({ eventId, gate }: { eventId: string; gate: ShopGate | null }) {
+  const admission = gate?.admission ?? null;
+  const admittedUntil = gate?.admittedUntil ?? null;
   const router = useRouter();
   const [event, setEvent] = useState<EventDetail | null>(null);
   const [loadError, setLoadError] = useState<Fail['error'] | null>(null);
@@ -120,7 +126,8 @@ function EventShop({ eventId, admission, admittedUntil }: { eventId: string; adm
     setDetailsRevision((n) => n + 1);
   }, []);
 
-  const live = useEventLive(eventId, index, onHoldGone, onEventChanged, admission);
+  // Live seats (and with them the page) only once the buyer may shop.
+  const live = useEventLive(eventId, gate ? index : null, onHoldGone, onEventChanged, admission);
 
   // Draw the page-load snapshot at once rather than after the socket has connected and
   // joined (several round trips after the layout is ready). It is a real, versioned
