@@ -197,8 +197,7 @@ function EventShop({ eventId, gate }: { eventId: string; gate: ShopGate | null }
 
   const saleBlocked = SALE_BLOCKED[event.saleStatus];
   const blockedReason = saleBlocked ?? (live.connection === 'live' ? null : 'Reconnecting to live availability…');
-  const bestStillHeld = bestSeatIds !== null && live.holds.some((h) => h.seatIds[0] === bestSeatIds[0]);
-  const mapHints = seatMapHints(bestStillHeld ? bestSeatIds : null, selection.stranded);
+  const mapHints = seatMapHints(bestSeatIds, live.holds, selection.stranded);
 
   return (
     <div className="page">

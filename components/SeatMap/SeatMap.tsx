@@ -25,7 +25,11 @@ export interface SeatMapProps {
   onPickArea?(areaId: string): string;
   /** When this changes to a non-empty list, the map moves (animated) to show all these seats. */
   focusSeatIds?: readonly string[];
-  /** Seats drawn with a warning mark: a "!" sign and a dashed ring (e.g. a seat a hold would strand). */
+  /**
+   * Seats drawn with a warning mark: a "!" sign and a dashed ring (e.g. a seat a hold would
+   * strand). When new warnings are off screen or too small to make out, the map moves to
+   * show them, with the selected seats of their sections.
+   */
   warnSeatIds?: readonly string[];
   /** The latest change to the buyer's holds: the map's live status says it. */
   holdChange?: HoldChange | null;
@@ -93,7 +97,15 @@ export function SeatMap(props: SeatMapProps) {
   // (and, for focusSeatIds, does not move the view again).
   const warnKey = warnSeatIds.join('\n');
   useEffect(() => {
-    rendererRef.current?.setWarnings(toIndices(index, warnSeatIds));
+    const renderer = rendererRef.current;
+    const warned = toIndices(index, warnSeatIds);
+    renderer?.setWarnings(warned);
+    // A warning nobody can see is none: bring the seats into view, large enough to pick.
+    if (!renderer || warned.length === 0 || store.version < 0 || renderer.showsSeats(warned, pointerRef.current)) return;
+    const sections = new Set(warned.map((i) => index.sectionOf[i]));
+    const chosen = selectedIndices.filter((i) => sections.has(index.sectionOf[i]));
+    const view = renderer.focusView([...warned, ...chosen]);
+    if (view) animatorRef.current?.animateTo(view);
   }, [index, warnKey]);
 
   const focusKey = focusSeatIds.join('\n');

@@ -16,6 +16,12 @@ export type { TapTarget };
 
 export type LayerCanvas = HTMLCanvasElement;
 
+/** What an overlay draw put on screen: row letters, and warning marks on seats in view. */
+export interface OverlayPainted {
+  rowLabels: number;
+  warnMarks: number;
+}
+
 export interface MapLayers {
   stage: LayerCanvas;
   seats: LayerCanvas;
@@ -36,7 +42,9 @@ export class SeatMapRenderer {
   hoverIndex = -1;
   focusIndex = -1;
   /** Called after every full draw with what it put on screen. */
-  onDrawn: ((painted: SeatPaintResult & { rowLabels: number }) => void) | null = null;
+  onDrawn: ((painted: SeatPaintResult) => void) | null = null;
+  /** Called after every overlay draw (full draws, panning, hover, focus, warnings) with what it shows. */
+  onOverlayDrawn: ((overlay: OverlayPainted) => void) | null = null;
   readonly geometry: MapGeometry;
   private readonly contentRect: LayoutRect;
   private readonly selected: Uint8Array;
@@ -162,6 +170,11 @@ export class SeatMapRenderer {
     return this.geometry.focusView(indices, this.viewport());
   }
 
+  /** Whether the view shows all these seats whole and large enough to pick with this pointer. */
+  showsSeats(indices: readonly number[], pointer: PointerKind): boolean {
+    return this.geometry.showsSeats(indices, pointer, this.viewport());
+  }
+
   private viewport(): Viewport {
     return { widthPx: this.widthPx, heightPx: this.heightPx, minScale: this.view.minScale, maxScale: this.view.maxScale };
   }
@@ -183,8 +196,8 @@ export class SeatMapRenderer {
     const ctx = this.context('seats');
     ctx.clearRect(0, 0, this.widthPx, this.heightPx);
     const painted = paintSeats(ctx, this.scene, null);
-    const rowLabels = this.drawOverlay();
-    this.onDrawn?.({ ...painted, rowLabels });
+    this.drawOverlay();
+    this.onDrawn?.(painted);
     return performance.now() - started;
   }
 
@@ -282,16 +295,17 @@ export class SeatMapRenderer {
     drawGaAreas(ctx, this.index, areas, this.view);
   }
 
-  /** Section names, row letters (zoomed in), warnings, hover and focus rings. Returns the row letters drawn. */
-  private drawOverlay(): number {
+  /** Section names, row letters (zoomed in), warnings, hover and focus rings. */
+  private drawOverlay(): void {
     const ctx = this.context('overlay');
     ctx.clearRect(0, 0, this.widthPx, this.heightPx);
     const rowLabels =
       labelLevel(this.radiusPx()) === 'none'
         ? 0
         : drawRowLabels(ctx, this.index, this.view, { x0: 0, y0: 0, x1: this.widthPx, y1: this.heightPx }, this.geometry.sectionBounds(), (x, y) => this.geometry.occupied(x, y));
-    drawOverlay(ctx, this.index, this.view, { hoverIndex: this.hoverIndex, focusIndex: this.focusIndex, warnIndices: this.warnIndices });
-    return rowLabels;
+    const marks = { hoverIndex: this.hoverIndex, focusIndex: this.focusIndex, warnIndices: this.warnIndices, widthPx: this.widthPx, heightPx: this.heightPx };
+    const { warnMarks } = drawOverlay(ctx, this.index, this.view, marks);
+    this.onOverlayDrawn?.({ rowLabels, warnMarks });
   }
 
   private context(layer: keyof MapLayers): Ctx2D {

@@ -123,14 +123,15 @@ function ring(ctx: Ctx2D, x: number, y: number, r: number, color: string, width:
  * and a "!" in a triangle at the seat's upper right, large enough to see on the overview.
  * Shape and sign, not colour alone, carry the meaning.
  */
-function drawWarnMarks(ctx: Ctx2D, index: SeatIndex, view: ViewTransform, indices: readonly number[]): void {
+function drawWarnMarks(ctx: Ctx2D, index: SeatIndex, view: ViewTransform, indices: readonly number[], width: number, height: number): number {
   const r = Math.max(3, index.seatRadius * view.scale);
   const side = Math.max(12, Math.min(20, r * 1.2));
-  const { width, height } = ctx.canvas;
+  let inView = 0;
   for (const i of indices) {
     const x = view.toScreenX(index.xs[i]);
     const y = view.toScreenY(index.ys[i]);
     if (x < -side * 2 || y < -side * 2 || x > width + side * 2 || y > height + side * 2) continue;
+    if (x >= 0 && y >= 0 && x <= width && y <= height) inView++;
     ring(ctx, x, y, r + 3, 'rgba(255,255,255,0.95)', 4);
     ctx.setLineDash([3, 2]);
     ring(ctx, x, y, r + 3, '#b45309', 2);
@@ -154,18 +155,23 @@ function drawWarnMarks(ctx: Ctx2D, index: SeatIndex, view: ViewTransform, indice
     ctx.fillStyle = '#111827';
     ctx.fillText('!', cx, cy + side * 0.1);
   }
+  return inView;
 }
 
 export interface OverlayMarks {
   hoverIndex: number;
   focusIndex: number;
   warnIndices: readonly number[];
+  /** The view's size, CSS px (default: the canvas's size in its own pixels). */
+  widthPx?: number;
+  heightPx?: number;
 }
 
-export function drawOverlay(ctx: Ctx2D, index: SeatIndex, view: ViewTransform, marks: OverlayMarks): void {
+/** Draws the overlay; returns how many warned seats are in view (their marks drawn). */
+export function drawOverlay(ctx: Ctx2D, index: SeatIndex, view: ViewTransform, marks: OverlayMarks): { warnMarks: number } {
   const { hoverIndex, focusIndex } = marks;
   drawSectionLabels(ctx, index, view);
-  drawWarnMarks(ctx, index, view, marks.warnIndices);
+  const warnMarks = drawWarnMarks(ctx, index, view, marks.warnIndices, marks.widthPx ?? ctx.canvas.width, marks.heightPx ?? ctx.canvas.height);
   const r = Math.max(4, index.seatRadius * view.scale);
   const hoverArea = hoverIndex >= 0 ? index.gaAreaOf(hoverIndex) : undefined;
   const focusArea = focusIndex >= 0 ? index.gaAreaOf(focusIndex) : undefined;
@@ -186,4 +192,5 @@ export function drawOverlay(ctx: Ctx2D, index: SeatIndex, view: ViewTransform, m
     ring(ctx, x, y, r + 4, '#ffffff', 6);
     ring(ctx, x, y, r + 4, '#1d4ed8', 3);
   }
+  return { warnMarks };
 }

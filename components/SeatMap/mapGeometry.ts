@@ -2,7 +2,7 @@
 // tap there means at the current zoom, where each section lies, and which view
 // shows a section or a set of seats. No drawing, no DOM.
 import type { SeatIndex, SectionGroup } from '../../lib/client/seatIndex';
-import { focusTarget, sectionZoomTarget, seatsPickable, type PointerKind, type Viewport } from './mapZoom';
+import { focusTarget, sectionZoomTarget, seatsPickable, seatsShown, type PointerKind, type Viewport } from './mapZoom';
 import { SpatialGrid } from './SpatialGrid';
 import { boundsOf, type LayoutRect, type ViewState, type ViewTransform } from './ViewTransform';
 
@@ -116,6 +116,12 @@ export class MapGeometry {
   focusView(indices: readonly number[], viewport: Viewport): ViewState | null {
     const rect = boundsOf(this.index.xs, this.index.ys, indices);
     return rect ? focusTarget(rect, this.index.seatRadius, viewport) : null;
+  }
+
+  /** Whether the current view shows all these seats whole and large enough to pick (see seatsShown). */
+  showsSeats(indices: readonly number[], pointer: PointerKind, viewport: Viewport): boolean {
+    const rect = boundsOf(this.index.xs, this.index.ys, indices);
+    return rect !== null && seatsShown(rect, this.view.state, this.index.seatRadius, pointer, viewport.widthPx, viewport.heightPx);
   }
 
   private areaAt(x: number, y: number): number {

@@ -72,3 +72,20 @@ export function focusTarget(seats: LayoutRect, seatRadius: number, viewport: Vie
   const cap = Math.min(maxScale, FOCUS_MAX_SEAT_RADIUS_PX / seatRadius);
   return viewFitting(growRect(seats, seatRadius * 4), widthPx, heightPx, FIT_PADDING_PX, minScale, Math.max(cap, minScale));
 }
+
+/** Room to spare (CSS px) beyond a seat's circle for it to count as shown: its warning sign sits there. */
+const SHOWN_MARGIN_PX = 12;
+
+/**
+ * Whether the view already shows seats spanning `seats` (layout units, seat centres) well: every
+ * one whole on screen, with room for its marks, and large enough to pick with this pointer.
+ */
+export function seatsShown(seats: LayoutRect, view: ViewState, seatRadius: number, pointer: PointerKind, widthPx: number, heightPx: number): boolean {
+  if (!seatsPickable(view.scale, seatRadius, pointer)) return false;
+  const margin = seatRadius * view.scale + SHOWN_MARGIN_PX;
+  const x0 = seats.minX * view.scale + view.offsetX;
+  const y0 = seats.minY * view.scale + view.offsetY;
+  const x1 = seats.maxX * view.scale + view.offsetX;
+  const y1 = seats.maxY * view.scale + view.offsetY;
+  return x0 >= margin && y0 >= margin && x1 <= widthPx - margin && y1 <= heightPx - margin;
+}

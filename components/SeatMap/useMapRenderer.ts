@@ -57,7 +57,11 @@ export function useMapRenderer(options: MapRendererOptions) {
       data.pickable = String(renderer.seatsPickable(pointerRef.current));
       data.labels = labelLevel(renderer.radiusPx());
       data.seatNumbers = String(painted.seatNumbers);
-      data.rowLabels = String(painted.rowLabels);
+    };
+    renderer.onOverlayDrawn = (overlay) => {
+      const data = seatsCanvas.dataset;
+      data.rowLabels = String(overlay.rowLabels);
+      data.warnMarks = String(overlay.warnMarks);
     };
     const animator = new ViewAnimator(renderer, (moving) => {
       if (moving) seatsCanvas.dataset.animating = 'true';

@@ -66,8 +66,20 @@ describe('warning marks', () => {
 
   it('nothing is marked without warnings', () => {
     const { ctx, calls } = recordingContext();
-    drawOverlay(ctx, index, viewAt(12), { hoverIndex: -1, focusIndex: -1, warnIndices: [] });
+    expect(drawOverlay(ctx, index, viewAt(12), { hoverIndex: -1, focusIndex: -1, warnIndices: [] })).toEqual({ warnMarks: 0 });
     expect(texts(calls)).not.toContain('!');
+  });
+
+  it('count the warned seats in view (CSS px), for the map to report', () => {
+    const view = viewAt(12);
+    const near = seat('A', '2');
+    const far = seat('D', '20'); // ~620 px from the left at this zoom: beyond a 300 px wide view
+    expect(view.toScreenX(index.xs[far])).toBeGreaterThan(400);
+    expect(view.toScreenX(index.xs[far])).toBeLessThan(780);
+    const { ctx, calls } = recordingContext(1600, 1200); // a 2× canvas of an 800 × 600 view
+    expect(drawOverlay(ctx, index, view, { hoverIndex: -1, focusIndex: -1, warnIndices: [near, far], widthPx: 300, heightPx: 600 })).toEqual({ warnMarks: 1 });
+    expect(texts(calls).filter((t) => t === '!')).toHaveLength(1);
+    expect(drawOverlay(recordingContext().ctx, index, view, { hoverIndex: -1, focusIndex: -1, warnIndices: [near, far] })).toEqual({ warnMarks: 2 });
   });
 });
 

@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contentRectOf, MapGeometry } from '../../components/SeatMap/mapGeometry';
-import { FOCUS_MAX_SEAT_RADIUS_PX, focusTarget, MIN_SEAT_DIAMETER_PX, pickableScale, sectionZoomTarget, seatsPickable, type Viewport } from '../../components/SeatMap/mapZoom';
-import { boundsOf, interpolateView, viewFitting, ViewTransform, type LayoutRect, type ViewState } from '../../components/SeatMap/ViewTransform';
+import { FOCUS_MAX_SEAT_RADIUS_PX, focusTarget, MIN_SEAT_DIAMETER_PX, pickableScale, sectionZoomTarget, seatsPickable, seatsShown, type Viewport } from '../../components/SeatMap/mapZoom';
+import { boundsOf, interpolateView, viewCentredOn, viewFitting, ViewTransform, type LayoutRect, type ViewState } from '../../components/SeatMap/ViewTransform';
 import { arenaIndex, seatAt, theatreIndex } from '../support/seatMapEvents';
 
 const toScreen = (v: ViewState, x: number, y: number) => ({ x: x * v.scale + v.offsetX, y: y * v.scale + v.offsetY });
@@ -165,6 +165,60 @@ describe('focusTarget', () => {
     const at = toScreen(v, 10, 20);
     expect(at.x).toBeCloseTo(500);
     expect(at.y).toBeCloseTo(300);
+  });
+});
+
+describe('seatsShown: whether warned seats need the map to move', () => {
+  const radius = 3.5;
+  const seats = { minX: 100, minY: 100, maxX: 120, maxY: 100 };
+
+  it('a view focusTarget chose shows its seats, for a mouse and (where the limits allow) a finger', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -300, max: 300 }), fc.integer({ min: -200, max: 200 })), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom('touch' as const, 'mouse' as const),
+        (points, pointer) => {
+          const xs = points.map((p) => p[0]);
+          const ys = points.map((p) => p[1]);
+          const rect = boundsOf(xs, ys, xs.keys())!;
+          const v = focusTarget(rect, radius, viewport);
+          if (seatsPickable(v.scale, radius, pointer)) expect(seatsShown(rect, v, radius, pointer, viewport.widthPx, viewport.heightPx)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('not when the seats are too small to pick, however central', () => {
+    const v = viewFitting(seats, viewport.widthPx, viewport.heightPx, 200, 0, pickableScale(radius, 'touch') * 0.9);
+    expect(seatsShown(seats, v, radius, 'touch', viewport.widthPx, viewport.heightPx)).toBe(false);
+    expect(seatsShown(seats, { ...v, scale: pickableScale(radius, 'touch') }, radius, 'touch', viewport.widthPx, viewport.heightPx)).toBe(true);
+  });
+
+  it('not when one of them is off screen or cut by the edge (its mark needs room too)', () => {
+    const scale = 4; // 28 px seats
+    const centred = viewCentredOn(110, 100, scale, viewport.widthPx, viewport.heightPx);
+    expect(seatsShown(seats, centred, radius, 'mouse', viewport.widthPx, viewport.heightPx)).toBe(true);
+    // Pan so the right seat's centre sits 10 px inside the right edge: its circle is cut.
+    const cut = { ...centred, offsetX: viewport.widthPx - 10 - 120 * scale };
+    expect(seatsShown(seats, cut, radius, 'mouse', viewport.widthPx, viewport.heightPx)).toBe(false);
+    const gone = { ...centred, offsetX: -200 * scale };
+    expect(seatsShown(seats, gone, radius, 'mouse', viewport.widthPx, viewport.heightPx)).toBe(false);
+  });
+
+  it('MapGeometry.showsSeats asks it about the seats’ bounding box at the current view', () => {
+    const index = theatreIndex();
+    const a = seatAt(index, 'Stalls Centre', 'E', '1');
+    const b = seatAt(index, 'Stalls Centre', 'E', '3');
+    const view = new ViewTransform();
+    const geometry = new MapGeometry(index, view, new Uint8Array(index.count));
+    const wide: Viewport = { widthPx: 1280, heightPx: 612, minScale: 0.1, maxScale: 10 };
+    view.fit(contentRectOf(index), wide.widthPx, wide.heightPx, 20);
+    // The theatre overview: pickable with a mouse, too small for a finger.
+    expect(geometry.showsSeats([a, b], 'mouse', wide)).toBe(true);
+    expect(geometry.showsSeats([a, b], 'touch', wide)).toBe(false);
+    view.state = geometry.focusView([a, b], wide)!;
+    expect(geometry.showsSeats([a, b], 'touch', wide)).toBe(true);
+    expect(geometry.showsSeats([], 'mouse', wide)).toBe(false);
   });
 });
 
