@@ -17,7 +17,7 @@ import { GaPanel, gaQuantityInputId } from './GaPanel';
 import { HoldPanel } from './HoldPanel';
 import { MobileActionBar } from './MobileActionBar';
 import { NoticeBanner, type Notice } from './NoticeBanner';
-import { OrphanFix } from './OrphanFix';
+import { addStranded, freeStranded, OrphanFix } from './OrphanFix';
 import { seatMapHints } from './seatMapHints';
 import { SeatListPicker } from './SeatListPicker';
 import { SelectionPanel } from './SelectionPanel';
@@ -198,6 +198,7 @@ function EventShop({ eventId, gate }: { eventId: string; gate: ShopGate | null }
   const saleBlocked = SALE_BLOCKED[event.saleStatus];
   const blockedReason = saleBlocked ?? (live.connection === 'live' ? null : 'Reconnecting to live availability…');
   const mapHints = seatMapHints(bestSeatIds, live.holds, selection.stranded);
+  const strandedFree = freeStranded(live.store, selection.stranded);
 
   return (
     <div className="page">
@@ -297,6 +298,7 @@ function EventShop({ eventId, gate }: { eventId: string; gate: ShopGate | null }
         blocked={blockedReason !== null}
         onHold={holdSelected}
         onCheckout={requestCheckout}
+        stranded={strandedFree.length > 0 ? { seatIds: strandedFree, onAdd: () => addStranded(index, strandedFree, selection.toggleSeat, notify) } : null}
       />
     </div>
   );

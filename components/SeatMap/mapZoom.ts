@@ -1,6 +1,7 @@
 // When seats are big enough to pick, and where the view goes when they are not:
 // a tap on the overview zooms into the section under it; focusing seats
 // (focusSeatIds) fits them. Pure math over layout rectangles, no DOM.
+import { ROW_LABEL_MIN_RADIUS_PX } from './mapLabels';
 import { growRect, viewCentredOn, viewFitting, type LayoutRect, type ViewState } from './ViewTransform';
 
 /** How the buyer points: a finger is less precise than a mouse or a pen. */
@@ -77,12 +78,14 @@ export function focusTarget(seats: LayoutRect, seatRadius: number, viewport: Vie
 const SHOWN_MARGIN_PX = 12;
 
 /**
- * Whether the view already shows seats spanning `seats` (layout units, seat centres) well: every
- * one whole on screen, with room for its marks, and large enough to pick with this pointer.
+ * Whether the view already shows seats spanning `seats` (layout units, seat centres) well enough
+ * to point one out: every one whole on screen with room for its marks, large enough to pick with
+ * this pointer and to carry row letters (ROW_LABEL_MIN_RADIUS_PX), so the buyer can tell which it is.
  */
 export function seatsShown(seats: LayoutRect, view: ViewState, seatRadius: number, pointer: PointerKind, widthPx: number, heightPx: number): boolean {
-  if (!seatsPickable(view.scale, seatRadius, pointer)) return false;
-  const margin = seatRadius * view.scale + SHOWN_MARGIN_PX;
+  const radiusPx = seatRadius * view.scale;
+  if (!seatsPickable(view.scale, seatRadius, pointer) || radiusPx < ROW_LABEL_MIN_RADIUS_PX * (1 - 1e-9)) return false;
+  const margin = radiusPx + SHOWN_MARGIN_PX;
   const x0 = seats.minX * view.scale + view.offsetX;
   const y0 = seats.minY * view.scale + view.offsetY;
   const x1 = seats.maxX * view.scale + view.offsetX;

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contentRectOf, MapGeometry } from '../../components/SeatMap/mapGeometry';
+import { ROW_LABEL_MIN_RADIUS_PX } from '../../components/SeatMap/mapLabels';
 import { FOCUS_MAX_SEAT_RADIUS_PX, focusTarget, MIN_SEAT_DIAMETER_PX, pickableScale, sectionZoomTarget, seatsPickable, seatsShown, type Viewport } from '../../components/SeatMap/mapZoom';
 import { boundsOf, interpolateView, viewCentredOn, viewFitting, ViewTransform, type LayoutRect, type ViewState } from '../../components/SeatMap/ViewTransform';
 import { arenaIndex, seatAt, theatreIndex } from '../support/seatMapEvents';
@@ -172,7 +173,7 @@ describe('seatsShown: whether warned seats need the map to move', () => {
   const radius = 3.5;
   const seats = { minX: 100, minY: 100, maxX: 120, maxY: 100 };
 
-  it('a view focusTarget chose shows its seats, for a mouse and (where the limits allow) a finger', () => {
+  it('a view focusTarget chose shows its seats, whenever it could zoom in far enough', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: -300, max: 300 }), fc.integer({ min: -200, max: 200 })), { minLength: 1, maxLength: 6 }),
@@ -182,7 +183,8 @@ describe('seatsShown: whether warned seats need the map to move', () => {
           const ys = points.map((p) => p[1]);
           const rect = boundsOf(xs, ys, xs.keys())!;
           const v = focusTarget(rect, radius, viewport);
-          if (seatsPickable(v.scale, radius, pointer)) expect(seatsShown(rect, v, radius, pointer, viewport.widthPx, viewport.heightPx)).toBe(true);
+          const largeEnough = seatsPickable(v.scale, radius, pointer) && v.scale * radius >= ROW_LABEL_MIN_RADIUS_PX;
+          expect(seatsShown(rect, v, radius, pointer, viewport.widthPx, viewport.heightPx)).toBe(largeEnough);
         },
       ),
     );
@@ -191,7 +193,14 @@ describe('seatsShown: whether warned seats need the map to move', () => {
   it('not when the seats are too small to pick, however central', () => {
     const v = viewFitting(seats, viewport.widthPx, viewport.heightPx, 200, 0, pickableScale(radius, 'touch') * 0.9);
     expect(seatsShown(seats, v, radius, 'touch', viewport.widthPx, viewport.heightPx)).toBe(false);
-    expect(seatsShown(seats, { ...v, scale: pickableScale(radius, 'touch') }, radius, 'touch', viewport.widthPx, viewport.heightPx)).toBe(true);
+    expect(seatsShown(seats, viewCentredOn(110, 100, pickableScale(radius, 'touch'), viewport.widthPx, viewport.heightPx), radius, 'touch', viewport.widthPx, viewport.heightPx)).toBe(true);
+  });
+
+  it('nor, for a mouse, before seats are large enough to carry row letters (12 px), though 8 px ones can be picked', () => {
+    const at = (diameterPx: number) => viewCentredOn(110, 100, diameterPx / (2 * radius), viewport.widthPx, viewport.heightPx);
+    expect(seatsPickable(at(10).scale, radius, 'mouse')).toBe(true);
+    expect(seatsShown(seats, at(10), radius, 'mouse', viewport.widthPx, viewport.heightPx)).toBe(false);
+    expect(seatsShown(seats, at(2 * ROW_LABEL_MIN_RADIUS_PX), radius, 'mouse', viewport.widthPx, viewport.heightPx)).toBe(true);
   });
 
   it('not when one of them is off screen or cut by the edge (its mark needs room too)', () => {
@@ -213,10 +222,12 @@ describe('seatsShown: whether warned seats need the map to move', () => {
     const geometry = new MapGeometry(index, view, new Uint8Array(index.count));
     const wide: Viewport = { widthPx: 1280, heightPx: 612, minScale: 0.1, maxScale: 10 };
     view.fit(contentRectOf(index), wide.widthPx, wide.heightPx, 20);
-    // The theatre overview: pickable with a mouse, too small for a finger.
-    expect(geometry.showsSeats([a, b], 'mouse', wide)).toBe(true);
+    // The theatre overview: seats a mouse can pick, but too small to tell one from the next.
+    expect(geometry.seatsPickable('mouse')).toBe(true);
+    expect(geometry.showsSeats([a, b], 'mouse', wide)).toBe(false);
     expect(geometry.showsSeats([a, b], 'touch', wide)).toBe(false);
     view.state = geometry.focusView([a, b], wide)!;
+    expect(geometry.showsSeats([a, b], 'mouse', wide)).toBe(true);
     expect(geometry.showsSeats([a, b], 'touch', wide)).toBe(true);
     expect(geometry.showsSeats([], 'mouse', wide)).toBe(false);
   });
