@@ -31,6 +31,7 @@ for (const [device, options] of [
     test.use(options);
 
     test('find best 4: held at once, the map zooms to them with the countdown running; another buyer sees them taken', async ({ page, browser, baseURL }) => {
+      test.slow(); // two browsers draw the 22,212-seat arena on a shared 2-core box
       await openEvent(page, 'demo-arena');
       const overview = await mapAtRest(page);
       const other = await otherBuyer(browser, baseURL, options, 'demo-arena');
@@ -54,7 +55,11 @@ for (const [device, options] of [
       await expect(countdown).toHaveText(/\d{1,2}:\d\d/);
       const first = await countdown.textContent();
       await expect(countdown).not.toHaveText(first!);
-      if (device === 'phone') await expect(page.getByTestId('mobile-action-bar')).toContainText(/\d{1,2}:\d\d\s*4 seats held/);
+      if (device === 'phone') {
+        // One column: the page brings the map (above the panels) back into view; the bar keeps the countdown.
+        await expect(seatCanvas(page)).toBeInViewport({ ratio: 0.9 });
+        await expect(page.getByTestId('mobile-action-bar')).toContainText(/\d{1,2}:\d\d\s*4 seats held/);
+      }
 
       // The other buyer sees the four taken; their map did not move.
       const match = /Found 4 seats together in (.+), row (\w+)\./.exec((await page.locator('.notice').filter({ hasText: 'Found 4 seats' }).textContent()) ?? '');
@@ -72,6 +77,7 @@ for (const [device, options] of [
     });
 
     test('a hold that would strand a seat next to another buyer’s is explained, the seat marked on the map', async ({ page, browser, baseURL }) => {
+      test.slow(); // two buyers' browsers on a shared 2-core box
       const row = device === 'phone' ? 'F' : 'E';
       const [theirs, stranded, mine] = [5, 6, 7].map((n) => `DC-${row}-${n}`);
       const other = await otherBuyer(browser, baseURL, options, 'demo-theatre');
@@ -115,12 +121,12 @@ for (const [device, options] of [
       await expect(seatCanvas(page)).toHaveAttribute('data-warn-marks', '1');
       const shown = await expectSeatsShown(page, 'demo-theatre', [stranded, mine]);
       expect(shown.seatPx).toBeGreaterThanOrEqual(12);
-      expect(await warningPixelsAt(page, 'demo-theatre', stranded)).toBeGreaterThan(20);
+      expect(await warningPixelsAt(page, 'demo-theatre', stranded), 'the sign’s amber beside the seat').toBeGreaterThan(8);
 
       // The fix: add the seat, then the hold goes through and the mark goes away.
       if (device === 'phone') {
         const bar = page.getByTestId('mobile-action-bar');
-        await expect(bar).toContainText('Seat 6 would be left alone');
+        await expect(bar).toContainText('Seat 6 would be alone');
         await bar.getByRole('button', { name: 'Add seat 6' }).click();
         await bar.getByRole('button', { name: 'Hold 2 seats' }).click();
       } else {

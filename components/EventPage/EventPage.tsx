@@ -33,6 +33,9 @@ const SALE_BLOCKED: Record<EventDetail['saleStatus'], string | null> = {
   closed: 'Sales for this event have closed.',
 };
 
+/** The page's single-column layout (EventPage.module.css): the map above the panels, the phone's sticky bar. */
+const ONE_COLUMN_QUERY = '(max-width: 980px)';
+
 /** The page-load availability request; `result` is set once it has settled. */
 interface EarlyAvailability {
   pending: Promise<Ack<StatusesSnapshot> | null>;
@@ -159,10 +162,18 @@ function EventShop({ eventId, gate }: { eventId: string; gate: ShopGate | null }
   const requestCheckout = useCallback((holdId: string) => setCheckoutRequest((r) => ({ holdId, serial: r.serial + 1 })), []);
   /** The seats best available last held, while that hold lives: the map zooms to them. */
   const [bestSeatIds, setBestSeatIds] = useState<readonly string[] | null>(null);
+  /** A best-available hold on one column: the map, above the panels, is scrolled into view instead of the hold. */
+  const [mapRevealFor, setMapRevealFor] = useState<string | null>(null);
+  const mapAreaRef = useRef<HTMLElement>(null);
   const onBestHeld = useCallback((hold: HoldView) => {
     setFocusHoldId(hold.id);
     setBestSeatIds(hold.seatIds);
+    setMapRevealFor(window.matchMedia(ONE_COLUMN_QUERY).matches ? hold.id : null);
   }, []);
+  useEffect(() => {
+    // The result is shown on the map; the phone's sticky bar keeps the countdown and checkout in reach.
+    if (mapRevealFor) mapAreaRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }, [mapRevealFor]);
   const holdSelected = useCallback(async () => {
     const hold = await selection.holdSelected();
     if (hold) setFocusHoldId(hold.id);
@@ -207,7 +218,7 @@ function EventShop({ eventId, gate }: { eventId: string; gate: ShopGate | null }
       {saleBlocked && <p className={`notice notice--warning ${styles.saleNotice}`}>{saleBlocked}</p>}
 
       <div className={styles.layout}>
-        <section className={styles.mapArea} aria-label="Seat map">
+        <section ref={mapAreaRef} className={styles.mapArea} aria-label="Seat map">
           <SeatMap
             index={index}
             store={live.store}
@@ -233,6 +244,7 @@ function EventShop({ eventId, gate }: { eventId: string; gate: ShopGate | null }
               notify={notify}
               onOrder={goToOrder}
               autoFocus={hold.id === focusHoldId}
+              scrollOnFocus={hold.id !== mapRevealFor}
               checkoutRequest={hold.id === checkoutRequest.holdId ? checkoutRequest.serial : 0}
             />
           ))}

@@ -22,16 +22,18 @@ interface HoldPanelProps {
   onOrder(orderId: string): void;
   /** Move focus here on mount (the buyer just created this hold). */
   autoFocus?: boolean;
+  /** With autoFocus: also scroll the panel into view (false: the page shows something else, e.g. the map). */
+  scrollOnFocus?: boolean;
   /** Grows each time the buyer asks to check out this hold from elsewhere (the phone's bar). */
   checkoutRequest?: number;
 }
 
-export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = false, checkoutRequest = 0 }: HoldPanelProps) {
+export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = false, scrollOnFocus = true, checkoutRequest = 0 }: HoldPanelProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => void loadCheckoutForm(), []);
   useEffect(() => {
     if (!autoFocus || !headingRef.current) return;
-    headingRef.current.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    if (scrollOnFocus) headingRef.current.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     headingRef.current.focus({ preventScroll: true });
   }, [autoFocus]);
   const [busy, setBusy] = useState<'extend' | 'release' | null>(null);

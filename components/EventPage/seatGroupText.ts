@@ -47,8 +47,8 @@ export function orphanExplanation(index: SeatIndex, stranded: readonly string[])
 export function strandedBarText(index: SeatIndex, stranded: readonly string[]): { title: string; detail: string; action: string } {
   const i = stranded.length === 1 ? index.indexById.get(stranded[0]) : undefined;
   if (i === undefined) {
-    return { title: `${pluralize(stranded.length, 'seat')} would be left alone`, detail: 'Add them, or choose again', action: `Add ${pluralize(stranded.length, 'seat')}` };
+    return { title: `${pluralize(stranded.length, 'seat')} would be alone`, detail: 'Add them, or choose again', action: `Add ${pluralize(stranded.length, 'seat')}` };
   }
   const seat = index.seats[i];
-  return { title: `Seat ${seat.number} would be left alone`, detail: `${index.sectionName(i)}, row ${seat.row}`, action: `Add seat ${seat.number}` };
+  return { title: `Seat ${seat.number} would be alone`, detail: `${index.sectionName(i)}, row ${seat.row}`, action: `Add seat ${seat.number}` };
 }

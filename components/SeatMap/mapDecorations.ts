@@ -28,7 +28,9 @@ export function drawStage(ctx: Ctx2D, stage: EventDetail['stage'], view: ViewTra
   ctx.fillStyle = '#f8fafc';
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText(stage.label, x + w / 2, y + h / 2);
+  // Zoomed in near the stage, most of it lies above the view: keep the word in its visible part.
+  const labelY = Math.min(y + h - fontPx * 0.9, Math.max(y + h / 2, fontPx * 1.2));
+  ctx.fillText(stage.label, x + w / 2, labelY);
   ctx.letterSpacing = '0px';
 }
 

@@ -53,7 +53,7 @@ describe('seat group words', () => {
   });
 
   it('the phone bar says it in two short lines and names its button after the seat', () => {
-    expect(strandedBarText(i, ['S-B-6'])).toEqual({ title: 'Seat 6 would be left alone', detail: 'Stalls, row B', action: 'Add seat 6' });
-    expect(strandedBarText(i, ['S-A-1', 'S-A-6'])).toEqual({ title: '2 seats would be left alone', detail: 'Add them, or choose again', action: 'Add 2 seats' });
+    expect(strandedBarText(i, ['S-B-6'])).toEqual({ title: 'Seat 6 would be alone', detail: 'Stalls, row B', action: 'Add seat 6' });
+    expect(strandedBarText(i, ['S-A-1', 'S-A-6'])).toEqual({ title: '2 seats would be alone', detail: 'Add them, or choose again', action: 'Add 2 seats' });
   });
 });

@@ -1,7 +1,7 @@
 // What the seat map draws (components/SeatMap/*.ts) checked against a context that
 // records its calls: warning marks carry a sign, labels appear only when close.
 import { describe, expect, it } from 'vitest';
-import { drawOverlay } from '../../components/SeatMap/mapDecorations';
+import { drawOverlay, drawStage } from '../../components/SeatMap/mapDecorations';
 import { MapGeometry } from '../../components/SeatMap/mapGeometry';
 import { drawRowLabels } from '../../components/SeatMap/mapLabels';
 import type { Ctx2D, SeatVisual } from '../../components/SeatMap/seatGlyphs';
@@ -80,6 +80,27 @@ describe('warning marks', () => {
     expect(drawOverlay(ctx, index, view, { hoverIndex: -1, focusIndex: -1, warnIndices: [near, far], widthPx: 300, heightPx: 600 })).toEqual({ warnMarks: 1 });
     expect(texts(calls).filter((t) => t === '!')).toHaveLength(1);
     expect(drawOverlay(recordingContext().ctx, index, view, { hoverIndex: -1, focusIndex: -1, warnIndices: [near, far] })).toEqual({ warnMarks: 2 });
+  });
+});
+
+describe('the stage', () => {
+  const stage = { x: 0, y: 0, width: 200, height: 100, label: 'STAGE' };
+  const labelY = (offsetY: number) => {
+    const view = new ViewTransform();
+    view.state = { scale: 2, offsetX: 0, offsetY };
+    const { ctx, calls } = recordingContext();
+    drawStage(ctx, stage, view);
+    return calls.find((c) => c.name === 'fillText' && c.args[0] === 'STAGE')?.args[2] as number | undefined;
+  };
+
+  it('carries its name in the middle while it is all in view', () => {
+    expect(labelY(10)).toBe(110); // 10 + 200 / 2
+  });
+
+  it('keeps its name in the visible part when most of it lies above the view', () => {
+    const y = labelY(-170)!; // the stage's bottom 30 px show
+    expect(y).toBeGreaterThan(0);
+    expect(y).toBeLessThan(30);
   });
 });
 
