@@ -83,7 +83,7 @@ for (const [device, options] of [
       const other = await otherBuyer(browser, baseURL, options, 'demo-theatre');
       await showRow(other, 'Dress Circle Centre', row);
       await seatCheckbox(other, theirs).check();
-      await holdButton(other).first().click();
+      await holdButton(other).click();
       await expect(holdPanel(other)).toHaveCount(1);
 
       await openEvent(page, 'demo-theatre');
