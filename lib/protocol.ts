@@ -340,6 +340,8 @@ export const createHoldSchema = z
     best: bestRequestSchema.optional(),
     /** Waiting room: the signed admission from queue:join / queue:admitted (see lib/waitingRoom.ts). */
     admission: z.string().max(512).optional(),
+    /** The client's id for this request (e.g. a UUID): a retry with it gets the same hold back, never a second one. */
+    requestId: idempotencyKeySchema.optional(),
   })
   .superRefine((v, ctx) => {
     if (v.best) {
@@ -399,7 +401,8 @@ export type JoinAck = Ack<{
   statuses: string;
   myHolds: HoldView[];
 }>;
-export type HoldAck = Ack<{ hold: HoldView }>;
+/** `replayed`: a retry (same requestId) of a request that already made this hold; nothing changed. */
+export type HoldAck = Ack<{ hold: HoldView; replayed?: true }>;
 export type ReleaseAck = Ack<{ holdId: string }>;
 export type ConfirmAck = Ack<{ order: OrderView; replayed: boolean }>;
 /**

@@ -42,6 +42,7 @@ export class BuyerApi {
         seatIds: parsed.data.seatIds,
         gaRequests: parsed.data.ga,
         best: parsed.data.best,
+        requestId: parsed.data.requestId,
       });
     const seats = parsed.data.seatIds.length + (parsed.data.ga ?? []).reduce((n, r) => n + r.quantity, 0);
     const outcome = this.holdGuard
@@ -49,7 +50,8 @@ export class BuyerApi {
       : await hold();
     if (!outcome.ok) return failureOf(outcome);
     if (outcome.type !== 'held') return fail('internal', 'Unexpected outcome.');
-    return { ok: true, hold: holdView(runtime.eventId, outcome.hold, runtime.view.rules.maxExtensions) };
+    const view = holdView(runtime.eventId, outcome.hold, runtime.view.rules.maxExtensions);
+    return outcome.replayed ? { ok: true, hold: view, replayed: true } : { ok: true, hold: view };
   }
 
   async extendHold(buyerId: string, input: unknown): Promise<HoldAck> {

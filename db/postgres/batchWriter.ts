@@ -154,12 +154,12 @@ export function createPostgresBatchWriter(sql: Sql, eventId: string, options: Wr
     if (plan.newHolds.length) {
       const h = plan.newHolds;
       q.push(
-        tx`INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, status, ended_at)
-           SELECT x.id, ${eventId}, x.buyer_id, x.seats, x.created_at, x.expires_at, x.extensions, x.status, x.ended_at
+        tx`INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, status, ended_at, request_id)
+           SELECT x.id, ${eventId}, x.buyer_id, x.seats, x.created_at, x.expires_at, x.extensions, x.status, x.ended_at, x.request_id
            FROM unnest(${h.map((i) => i.hold.id)}::text[], ${h.map((i) => i.hold.buyerId)}::text[], ${h.map((i) => JSON.stringify(i.hold.seatIds))}::text[],
                        ${h.map((i) => i.hold.createdAt)}::bigint[], ${h.map((i) => i.hold.expiresAt)}::bigint[], ${h.map((i) => i.hold.extensions)}::int[],
-                       ${h.map((i) => i.status)}::text[], ${h.map((i) => i.endedAt)}::bigint[])
-             AS x(id, buyer_id, seats, created_at, expires_at, extensions, status, ended_at)` as unknown as Query,
+                       ${h.map((i) => i.status)}::text[], ${h.map((i) => i.endedAt)}::bigint[], ${h.map((i) => i.hold.requestId ?? null)}::text[])
+             AS x(id, buyer_id, seats, created_at, expires_at, extensions, status, ended_at, request_id)` as unknown as Query,
       );
     }
     if (plan.newHeldSeats.length) {

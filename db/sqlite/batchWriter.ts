@@ -20,8 +20,8 @@ export interface SqliteBatchWriterOptions {
 
 export function createBatchWriter(sqlite: Database.Database, options: SqliteBatchWriterOptions = {}): SqliteBatchWriter {
   const insertHold = sqlite.prepare(
-    `INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'active')`,
+    `INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, request_id, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')`,
   );
   // One statement per hold for its seats (a hold has 1–maxSeatsPerBuyer seats): fewer native calls per hold.
   const insertHeldSeatsBySize: Database.Statement[] = [];
@@ -106,7 +106,7 @@ export function createBatchWriter(sqlite: Database.Database, options: SqliteBatc
     switch (effect.kind) {
       case 'hold_created': {
         const h = effect.hold;
-        insertHold.run(h.id, eventId, h.buyerId, JSON.stringify(h.seatIds), h.createdAt, h.expiresAt, h.extensions);
+        insertHold.run(h.id, eventId, h.buyerId, JSON.stringify(h.seatIds), h.createdAt, h.expiresAt, h.extensions, h.requestId ?? null);
         insertHeldSeats(eventId, h.id, h.seatIds);
         for (const seatId of h.seatIds) {
           auditSeat(eventId, seatId, h.createdAt, 'held', h.id, null, h.buyerId, null);

@@ -68,9 +68,15 @@ export const holds = sqliteTable(
       .notNull()
       .default('active'),
     endedAt: integer('ended_at'),
+    /** The client's id for the request that made the hold (hold:create requestId): a retry gets this hold back. */
+    requestId: text('request_id'),
   },
   // No index on buyer_id: nothing reads holds by buyer, and it cost a random insert per hold.
-  (t) => [index('holds_event_status').on(t.eventId, t.status)],
+  (t) => [
+    index('holds_event_status').on(t.eventId, t.status),
+    // One hold per buyer and request id; partial, so holds made without one cost no index insert.
+    uniqueIndex('holds_buyer_request').on(t.eventId, t.buyerId, t.requestId).where(sql`request_id IS NOT NULL`),
+  ],
 );
 
 /** One row per seat of a live hold. The primary key forbids two holds on one seat. */
