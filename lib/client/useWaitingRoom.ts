@@ -4,9 +4,10 @@
 // room's "now serving" broadcasts and computes its own position from them,
 // and hands the admission to the seat map once admitted.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
-import { estimatedWaitMsOf, positionOf, type QueueAck, type QueueStatus, type QueueUpdate } from '../waitingRoom';
+import { estimatedWaitMsOf, positionOf } from '../queueEstimate';
+import type { QueueAck, QueueStatus, QueueUpdate } from '../waitingRoom';
 import { getJson } from './api';
 
 export type RoomGate =
@@ -78,16 +79,22 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
       setStatus(res);
       if (res.room) setRoom(res.room);
       if (!res.roomEnabled || res.state === 'admitted') return;
-      const socket: QueueSocket = io({ withCredentials: true, forceNew: true, reconnectionDelayMax: 5000 });
-      socketRef.current = socket;
-      socket.on('connect', () => void join());
-      socket.on('queue:update', (update) => {
-        if (update.eventId !== eventId) return;
-        setRoom(update);
-      });
-      socket.on('queue:admitted', (notice) => {
-        if (notice.eventId !== eventId) return;
-        setStatus((s) => (s ? { ...s, state: 'admitted', admission: notice.admission, admittedUntil: notice.admittedUntil } : s));
+      // Loaded only for a buyer who has to queue: the event page itself connects after it has drawn.
+      return import('socket.io-client').then(({ io }) => {
+        if (disposed) return;
+        const socket: QueueSocket = io({ withCredentials: true, forceNew: true, reconnectionDelayMax: 5000 });
+        socketRef.current = socket;
+        socket.on('connect', () => void join());
+        socket.on('queue:update', (update) => {
+          if (update.eventId !== eventId) return;
+          setRoom(update);
+        });
+        socket.on('queue:admitted', (notice) => {
+          if (notice.eventId !== eventId) return;
+          setStatus((s) => (s ? { ...s, state: 'admitted', admission: notice.admission, admittedUntil: notice.admittedUntil } : s));
+        });
+      }, () => {
+        if (!disposed) setError('Could not load the live queue; reload the page to try again.');
       });
     });
     return () => {
