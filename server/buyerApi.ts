@@ -44,7 +44,8 @@ export class BuyerApi {
         best: parsed.data.best,
         requestId: parsed.data.requestId,
       });
-    const seats = parsed.data.seatIds.length + (parsed.data.ga ?? []).reduce((n, r) => n + r.quantity, 0);
+    // Best available counts what it asks for: the per-address limit must see it before the loop picks.
+    const seats = parsed.data.seatIds.length + (parsed.data.ga ?? []).reduce((n, r) => n + r.quantity, 0) + (parsed.data.best?.quantity ?? 0);
     const outcome = this.holdGuard
       ? await this.holdGuard.guard(runtime, buyerId, { seats, admission: parsed.data.admission, address }, hold)
       : await hold();
