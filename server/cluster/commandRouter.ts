@@ -19,10 +19,10 @@
 // moved, must not run (the owner changed, the buyer retried). The remaining
 // loss is a reply lost after the owner committed (or a timeout while the
 // command waited in a deep mailbox): the caller answers `unavailable`, the
-// command may have run, and the client's retry must carry the same key so the
-// loop recognises it — confirm's idempotency key does today; issue 11's
-// `hold:create { requestId }` must do the same for holds. With that, at-most-
-// once delivery plus a bounded timeout never makes a second hold or order.
+// command may have run, and the client's retry carries the same key so the
+// loop recognises it: confirm's idempotency key, `hold:create`'s requestId.
+// So at-most-once delivery plus a bounded timeout never makes a second hold
+// or order.
 //
 // Guarantees: route() always settles, within `timeoutMs` (owner unknown, Redis
 // down, owner not subscribed: at once); a command is published at most once;

@@ -72,6 +72,7 @@ export const commandSchema = z.discriminatedUnion('type', [
     seatIds: z.array(z.string()),
     gaRequests: z.array(z.strictObject({ areaId: z.string(), quantity: z.number() })).optional(),
     best: bestSeats.optional(),
+    requestId: z.string().optional(),
   }),
   z.strictObject({ type: z.literal('extend'), buyerId: z.string(), holdId: z.string() }),
   z.strictObject({ type: z.literal('release'), buyerId: z.string(), holdId: z.string() }),
@@ -108,6 +109,7 @@ const hold = z.object({
   createdAt: z.number(),
   expiresAt: z.number(),
   extensions: z.number(),
+  requestId: z.string().optional(),
 });
 
 const order = z.object({
@@ -142,7 +144,7 @@ const failure = z.object({
 });
 
 const success = z.discriminatedUnion('type', [
-  z.object({ ok: z.literal(true), type: z.literal('held'), hold }),
+  z.object({ ok: z.literal(true), type: z.literal('held'), hold, replayed: z.boolean().optional() }),
   z.object({ ok: z.literal(true), type: z.literal('extended'), hold }),
   z.object({ ok: z.literal(true), type: z.literal('released'), holdId: z.string(), seatIds: z.array(z.string()) }),
   z.object({ ok: z.literal(true), type: z.literal('confirmed'), order, replayed: z.boolean() }),
@@ -219,7 +221,10 @@ export function decodeMessage(kind: 'request' | 'reply', text: string): Decoded 
 
 // ---------- the schemas describe exactly the core's types ----------
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Mutual assignability is not enough: it ignores an optional field one side lacks (a new
+// `requestId?` on the core's hold would pass, and be refused or stripped in transit). So the
+// check is type identity, field by field, optional ones included.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const commandsMatch: Same<z.infer<typeof commandSchema>, Command> = true;
 const outcomesMatch: Same<z.infer<typeof outcomeSchema>, Outcome> = true;
 void commandsMatch;

@@ -103,9 +103,15 @@ describe('CommandRouter', () => {
     const [a, b] = ids('a', 'b');
     const view: View = new Map([['ev1', { instanceId: b, epoch: 1 }]]);
     const busy: Outcome = { ok: false, code: 'seats_unavailable', message: 'taken', seatIds: ['A-1'], retryAfterMs: 250 };
+    const received: Command[] = [];
     const routerA = await startRouter(a, view, echoOwner(a));
-    await startRouter(b, view, async () => busy);
-    expect(await routerA.route('ev1', { type: 'hold', buyerId: 'b1', seatIds: ['A-1'], best: { quantity: 2, accessible: true } })).toEqual(busy);
+    await startRouter(b, view, async (_eventId, command) => {
+      received.push(command);
+      return busy;
+    });
+    const hold: Command = { type: 'hold', buyerId: 'b1', seatIds: [], best: { quantity: 2, accessible: true }, requestId: 'req-12345678' };
+    expect(await routerA.route('ev1', hold)).toEqual(busy);
+    expect(received).toEqual([hold]); // the retry-safe hold's requestId arrives with it
   });
 
   it('runs commands for events it owns itself without Redis (the local fast path)', async () => {

@@ -52,6 +52,12 @@ describe('routing messages', () => {
     );
     run({ type: 'hold', buyerId: 'erin', seatIds: [], best: { quantity: 1, accessible: true, sectionIds: ['A'] } }, fresh);
     run({ type: 'retire', actor: 'organizer' }, makeBook({ seats: 2 }));
+    // A retry-safe hold and its retry: the hold carries its requestId, the retry says it was replayed.
+    const retrySafe = makeBook({ seats: 4 });
+    const first = run({ type: 'hold', buyerId: 'frank', seatIds: ['S1'], requestId: 'req-00000001' }, retrySafe);
+    const retry = run({ type: 'hold', buyerId: 'frank', seatIds: ['S1'], requestId: 'req-00000001' }, retrySafe);
+    expect(first).toMatchObject({ ok: true, type: 'held', hold: { requestId: 'req-00000001' } });
+    expect(retry).toMatchObject({ ok: true, type: 'held', replayed: true, hold: { requestId: 'req-00000001' } });
 
     expect([...seen].sort()).toEqual(
       [
@@ -74,7 +80,7 @@ describe('routing messages', () => {
   });
 
   it('refuses commands with fields it does not know, and other schema versions', () => {
-    expect(commandSchema.safeParse({ type: 'release', buyerId: 'b', holdId: 'h', requestId: 'r1' }).success).toBe(false);
+    expect(commandSchema.safeParse({ type: 'release', buyerId: 'b', holdId: 'h', idempotencyKey: 'k1' }).success).toBe(false);
     expect(commandSchema.safeParse({ type: 'teleport' }).success).toBe(false);
     const request = { v: ROUTING_SCHEMA_VERSION, kind: 'request', requestId: 'r1', origin: 'a', eventId: 'ev', epoch: 1, sentAt: 0, deadlineAt: 1, command: { type: 'retire', actor: 'x' } };
     expect(decodeMessage('request', JSON.stringify(request))).toMatchObject({ ok: true });
