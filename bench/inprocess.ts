@@ -177,9 +177,9 @@ async function oneRun(spec: InProcessSpec, workload: Workload, runIndex: number)
   const opts = { clients: spec.clients, maxCommands: spec.maxCommands, maxMs: spec.maxMs };
   const def = DESIGNS[spec.design];
   if (def.kind === 'core') return driveCore(workload, opts, def.cryptoIds ? cryptoIds : counterIds(`r${runIndex}_`));
-  const arena = createArenaDb(def.synchronous, workload.holdTtlMs);
+  const arena = await createArenaDb(def.synchronous, workload.holdTtlMs);
   const design = await def.create({
-    handle: arena.handle,
+    store: arena.store,
     eventId: arena.eventId,
     holdTtlMs: workload.holdTtlMs,
     ids: counterIds(`r${runIndex}_`),
@@ -189,7 +189,7 @@ async function oneRun(spec: InProcessSpec, workload: Workload, runIndex: number)
     return await driveDesign(design, workload, opts);
   } finally {
     await design.close();
-    arena.dispose();
+    await arena.dispose();
   }
 }
 

@@ -86,9 +86,9 @@ async function main(): Promise<void> {
     observeCommit(seconds);
   }) as typeof commitDuration.observe;
   let commits: [number, number][] = [];
-  app.registry.onCommitted((runtime, batch) => {
-    // onTick (the batch tap) runs right after the commit and before this listener.
-    if (runtime.eventId === spec.trackEvent && batch.versionChanged) commits.push([batch.version, lastTickAt]);
+  app.registry.onCommitted((runtime, notice) => {
+    // Every notice is a new committed version; onTick (the batch tap) runs right after the commit and before this listener.
+    if (runtime.eventId === spec.trackEvent) commits.push([notice.version, lastTickAt]);
   });
 
   let windowCpu = process.cpuUsage();
