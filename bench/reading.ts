@@ -2,6 +2,7 @@
 // file, and every comparison is computed, so a re-run cannot contradict it.
 import type { BenchResults } from './report';
 import { fmtRatio, inproc, ratio } from './report';
+import { explainPostgres, postgresReading } from './reportPostgres';
 import { targets } from './targets';
 import { fmtInt, fmtMs, fmtRange, summarize } from './stats';
 import type { WorkloadName } from './workloads';
@@ -133,7 +134,7 @@ export function reading(r: BenchResults): string {
   const misses = missed.length
     ? `## Targets missed, explained\n\n${missed.map((x) => `- **${x.target}** — measured ${x.measured}. ${explain(x.target, r)}`).join('\n')}`
     : '';
-  return [`## Reading: where each design wins and loses`, ...designReading(r), ...e2eReading(r), bestReading(r), misses, fixesReading(r)].filter(Boolean).join('\n\n');
+  return [`## Reading: where each design wins and loses`, ...designReading(r), postgresReading(r), ...e2eReading(r), bestReading(r), misses, fixesReading(r)].filter(Boolean).join('\n\n');
 }
 
 /** Best available and the no-orphan rule (bench/bestAvailable.ts). */
@@ -150,6 +151,7 @@ function bestReading(r: BenchResults): string {
 }
 
 function explain(target: string, r: BenchResults): string {
+  if (target.startsWith('PostgreSQL')) return explainPostgres(target, r);
   if (target.startsWith('Loop in-process')) {
     const st = inproc(r, 'loop-full', 'uniform')?.runs[0]?.stats;
     const core = inproc(r, 'core', 'uniform')?.perSec.median ?? NaN;

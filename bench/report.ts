@@ -12,6 +12,7 @@ import type { InProcessResult } from './inprocess';
 import type { Machine } from './machine';
 import type { MemoryResult } from './memory';
 import { reading } from './reading';
+import { postgresDesignsText, postgresSections } from './reportPostgres';
 import type { BestAvailableResult } from './bestAvailable';
 import type { SeatMapResult } from './seatmap';
 import type { LevelResult } from './socketLoad';
@@ -29,6 +30,8 @@ export interface BenchResults {
   machine: Machine;
   inprocess?: {
     results: InProcessResult[];
+    /** PostgreSQL designs in an open loop at one rate they all sustain (absent from older results). */
+    openLoop?: InProcessResult[];
     skipped: Record<string, string>;
     clients: number;
     maxMs: number;
@@ -62,7 +65,7 @@ export function ratio(r: BenchResults, a: DesignName, b: DesignName, w: Workload
 }
 export const fmtRatio = (n: number) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(1)}×` : '—');
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
@@ -72,7 +75,8 @@ const mark = (met: boolean | null) => (met === null ? '— not measured' : met ?
 export function sections(r: BenchResults): string[] {
   const parts: string[] = [];
   if (r.inprocess) {
-    const designs = Object.keys(DESIGNS).filter((d) => r.inprocess!.results.some((x) => x.design === d)) as DesignName[];
+    // PostgreSQL designs have their own tables (bench/reportPostgres.ts).
+    const designs = (Object.keys(DESIGNS) as DesignName[]).filter((d) => DESIGNS[d].kind !== 'postgres' && r.inprocess!.results.some((x) => x.design === d));
     const workloads = WORKLOADS.filter((w) => r.inprocess!.results.some((x) => x.workload === w));
     parts.push(
       `### In-process throughput (commands/s, median of ${r.inprocess.runs} runs, min–max)\n\n` +
@@ -80,7 +84,10 @@ export function sections(r: BenchResults): string[] {
           ['Design', ...workloads],
           designs.map((d) => [DESIGNS[d].label, ...workloads.map((w) => { const x = inproc(r, d, w); return x ? fmtRange(x.perSec) : '—'; })]),
         ) +
-        Object.entries(r.inprocess.skipped).map(([d, why]) => `\n\n${d}: skipped — ${why}`).join(''),
+        Object.entries(r.inprocess.skipped)
+          .filter(([d]) => !(d in DESIGNS) || DESIGNS[d as DesignName].kind !== 'postgres')
+          .map(([d, why]) => `\n\n${d}: skipped — ${why}`)
+          .join(''),
     );
     const base = designs.filter((d) => !d.startsWith('loop') && !d.startsWith('core'));
     parts.push(
@@ -109,6 +116,7 @@ export function sections(r: BenchResults): string[] {
         ),
     );
   }
+  parts.push(...postgresSections(r));
   if (r.fixes?.length) {
     parts.push(
       '### Profiled fixes, before/after in the same run (see "Profiling")\n\n' +
@@ -325,7 +333,7 @@ ${table(['Figure', 'before', 'after', ''], rows)}
 
 function designsText(r: BenchResults): string {
   const ip = r.inprocess;
-  return `All designs keep the same semantics — all-or-nothing holds with a TTL, confirm, release, expiry — and the same SQLite schema and write statements (the project's \`db/batchWriter.ts\`, including the audit rows), on a fresh file database with the demo arena (22,212 seats) for every run.
+  return `All designs keep the same semantics — all-or-nothing holds with a TTL, confirm, release, expiry — and the same schema and rows (on SQLite the project's own \`db/sqlite/batchWriter.ts\`, including the audit rows), on a fresh file database with the demo arena (22,212 seats) for every run.
 
 - **Loop core in memory** — \`SeatBook.apply\` in a tight loop, batches taken every 1,024 commands; no I/O. Bench ids are counters; the "crypto-random ids" row uses the production id source.
 - **Reservation loop** — the project's design: one loop per event, mailbox, one transaction per tick (≤ 1,024 commands), replies after commit. \`synchronous=NORMAL\` and \`FULL\` (the production default: an acked order survives power loss).
@@ -333,7 +341,7 @@ function designsText(r: BenchResults): string {
 - **Per-seat locks** — seat state in memory; a request takes async per-seat mutexes in sorted order, checks in memory, writes its own transaction, unlocks. Conflicts are rejected from memory.
 - **Redis lease** — \`SET seat NX PX ttl\` per seat against a private redis-server (all-or-nothing with compensation), hold record in Redis with the same TTL, expiry by Redis; a confirm flips the seat keys to "sold" with a Lua check-and-set and writes the order and tickets to SQLite in its own transaction. Holds are not written to SQLite and the per-buyer limit is not enforced here (both favour this baseline).
 
-Workloads (seeded mulberry32, reproducible): **uniform** — 1–4 adjacent seats anywhere; **hot** — 80 % of holds aim at the best 500 seats (front rows of Floor A/B), 20 % anywhere; in both, every won hold is released again. **mixed** — uniform seats, a won hold is confirmed (10 %), released (50 %) or abandoned to expire (40 %, TTL 500 ms); bounded to ${fmtInt(ip?.mixedMaxCommands ?? NaN)} commands per run so the arena never sells out. ${fmtInt(ip?.clients ?? NaN)} virtual buyers, one command in flight each (closed loop); a run stops after ${ip ? `${(ip.maxMs / 1000).toFixed(1)} s` : '—'} (the in-memory core: three times that) or its command budget; every reply counts as a command (rejections included: a fast "seats unavailable" is part of what a design must do). Each design × workload runs in its own process: one warm-up run, then ${ip?.runs ?? '—'} measured runs.`;
+Workloads (seeded mulberry32, reproducible): **uniform** — 1–4 adjacent seats anywhere; **hot** — 80 % of holds aim at the best 500 seats (front rows of Floor A/B), 20 % anywhere; in both, every won hold is released again. **mixed** — uniform seats, a won hold is confirmed (10 %), released (50 %) or abandoned to expire (40 %, TTL 500 ms); bounded to ${fmtInt(ip?.mixedMaxCommands ?? NaN)} commands per run so the arena never sells out. ${fmtInt(ip?.clients ?? NaN)} virtual buyers, one command in flight each (closed loop); a run stops after ${ip ? `${(ip.maxMs / 1000).toFixed(1)} s` : '—'} (the in-memory core: three times that) or its command budget; every reply counts as a command (rejections included: a fast "seats unavailable" is part of what a design must do). Each design × workload runs in its own process: one warm-up run, then ${ip?.runs ?? '—'} measured runs.${postgresDesignsText(r)}`;
 }
 
 export function writeDocs(r: BenchResults, file: string): string {

@@ -7,16 +7,18 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BestAvailableResult, BestAvailableSpec } from './bestAvailable';
 import { benchDir, forkTs } from './children';
-import { DESIGN_NAMES, DESIGNS, type DesignName } from './baselines';
+import { DESIGN_NAMES, DESIGNS, type DesignDef, type DesignName } from './baselines';
 import { runFanout } from './fanout';
 import { runFixExperiments } from './fixes';
 import { runInProcess, type InProcessResult, type InProcessSpec } from './inprocess';
 import { describeMachine } from './machine';
+import { startBenchPostgres, type BenchPostgres } from './pgArena';
 import { runMemory } from './memory';
 import { startRedis, type RedisHandle } from './redisServer';
 import { printTable, writeDocs, type BenchResults } from './report';
 import { runSeatMap } from './seatmap';
 import { runSocketLoad } from './socketLoad';
+import { summarize } from './stats';
 import { WORKLOADS, type WorkloadName } from './workloads';
 
 const SECTIONS = ['inprocess', 'best', 'socket', 'fanout', 'memory', 'seatmap', 'fixes'] as const;
@@ -48,7 +50,7 @@ if (limits.soft < Math.min(limits.hard, 65_536) && !process.env.BENCH_ULIMIT_RAI
 
 const SIZES = smoke
   ? {
-      inprocess: { runs: 1, clients: 200, maxCommands: 3_000, maxMs: 400, coreCommands: 20_000, warmup: false },
+      inprocess: { runs: 1, openRuns: 1, clients: 200, maxCommands: 3_000, maxMs: 400, coreCommands: 20_000, warmup: false },
       best: { picks: 20, manualHolds: 5_000 },
       socket: { levels: [20], runs: 1, windowMs: 500, offeredRate: 500 },
       memory: [50, 100],
@@ -57,7 +59,7 @@ const SIZES = smoke
       fixes: { commands: 50_000, auditRows: [0, 20_000] },
     }
   : {
-      inprocess: { runs: 5, clients: 2_000, maxCommands: 400_000, maxMs: 2_000, coreCommands: 2_000_000, warmup: true },
+      inprocess: { runs: 5, openRuns: 3, clients: 2_000, maxCommands: 400_000, maxMs: 2_000, coreCommands: 2_000_000, warmup: true },
       best: { picks: 2_000, manualHolds: 400_000 },
       socket: { levels: [100, 1_000, 5_000], runs: 3, windowMs: 5_000, offeredRate: 20_000 },
       memory: [1_000, 10_000],
@@ -69,45 +71,74 @@ const SIZES = smoke
 /** Mixed sells seats for good: bound it so the arena never sells out within a run. */
 const MIXED_MAX_COMMANDS = smoke ? 3_000 : 60_000;
 
-async function inProcessSection(redisUrl: string | undefined, redisSkip: string | undefined) {
+/** One design × workload: in this process for smoke runs, else in a child of its own. */
+async function runSpec(spec: InProcessSpec): Promise<InProcessResult> {
+  if (smoke) return runInProcess(spec);
+  // One process per design × workload: no shared heap, JIT state or page cache of another design.
+  const child = forkTs(join(benchDir, 'inprocess.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 8192 });
+  const message = await child.next<{ type: string; result: InProcessResult }>('result', 600_000).finally(() => child.stop());
+  return message.result;
+}
+
+interface Services {
+  redisUrl?: string;
+  redisSkip?: string;
+  postgresUrl?: string;
+  postgresSkip?: string;
+}
+
+async function inProcessSection(services: Services) {
   const designs = (arg('designs')?.split(',') as DesignName[] | undefined) ?? DESIGN_NAMES;
   const workloads = (arg('workloads')?.split(',') as WorkloadName[] | undefined) ?? WORKLOADS;
   // Smoke: every design once on the mixed workload (holds, confirms, releases, expiries), the loop on all three.
   const wanted = (design: DesignName, workload: WorkloadName) => !smoke || workload === 'mixed' || design === 'loop-normal';
   const sz = SIZES.inprocess;
   const results: InProcessResult[] = [];
+  const openLoop: InProcessResult[] = [];
   const skipped: Record<string, string> = {};
+  const specOf = (design: DesignName, workload: WorkloadName): InProcessSpec => {
+    const def = DESIGNS[design];
+    return {
+      design,
+      workload,
+      runs: sz.runs,
+      clients: sz.clients,
+      maxCommands: def.kind === 'core' ? sz.coreCommands : workload === 'mixed' ? MIXED_MAX_COMMANDS : sz.maxCommands,
+      maxMs: def.kind === 'core' ? 3 * sz.maxMs : sz.maxMs,
+      redisUrl: services.redisUrl,
+      postgresUrl: services.postgresUrl,
+      warmup: sz.warmup,
+    };
+  };
   for (const workload of workloads) {
     for (const design of designs) {
-      const def = DESIGNS[design];
+      const def: DesignDef = DESIGNS[design];
       if (!wanted(design, workload)) continue;
-      if ('needsRedis' in def && def.needsRedis && !redisUrl) {
-        skipped[design] = redisSkip ?? 'no redis-server';
+      if (def.kind === 'sqlite' && def.needsRedis && !services.redisUrl) {
+        skipped[design] = services.redisSkip ?? 'no redis-server';
         continue;
       }
-      const spec: InProcessSpec = {
-        design,
-        workload,
-        runs: sz.runs,
-        clients: sz.clients,
-        maxCommands: def.kind === 'core' ? sz.coreCommands : workload === 'mixed' ? MIXED_MAX_COMMANDS : sz.maxCommands,
-        maxMs: def.kind === 'core' ? 3 * sz.maxMs : sz.maxMs,
-        redisUrl,
-        warmup: sz.warmup,
-      };
-      let result: InProcessResult;
-      if (smoke) result = await runInProcess(spec);
-      else {
-        // One process per design × workload: no shared heap, JIT state or page cache of another design.
-        const child = forkTs(join(benchDir, 'inprocess.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 8192 });
-        const message = await child.next<{ type: string; result: InProcessResult }>('result', 600_000).finally(() => child.stop());
-        result = message.result;
+      if (def.kind === 'postgres' && !services.postgresUrl) {
+        skipped[design] = services.postgresSkip ?? 'no PostgreSQL';
+        continue;
       }
+      const result = await runSpec(specOf(design, workload));
       results.push(result);
       log(`  ${workload.padEnd(8)} ${design.padEnd(15)} ${Math.round(result.perSec.median).toLocaleString('en-US').padStart(11)} cmd/s`);
     }
+    // PostgreSQL: latency at one rate every PostgreSQL design sustains (half the slowest one's closed-loop hold rate).
+    const pgDone = results.filter((r) => r.workload === workload && DESIGNS[r.design].kind === 'postgres');
+    if (pgDone.length === 0) continue;
+    const holdRate = (r: InProcessResult) => summarize(r.runs.map((x) => ((x.holdsOk + x.holdsFailed) / x.elapsedMs) * 1000)).median;
+    const holdsPerSec = Math.max(10, Math.round((0.5 * Math.min(...pgDone.map(holdRate))) / 10) * 10);
+    for (const done of pgDone) {
+      const result = await runSpec({ ...specOf(done.design, workload), holdsPerSec, runs: sz.openRuns });
+      openLoop.push(result);
+      const p = result.runs[result.runs.length >> 1]?.latencyMs;
+      log(`  ${workload.padEnd(8)} ${done.design.padEnd(15)} open loop ${holdsPerSec} holds/s: p50 ${p?.p50.toFixed(1)} ms, p99 ${p?.p99.toFixed(1)} ms`);
+    }
   }
-  return { results, skipped, clients: sz.clients, maxMs: sz.maxMs, runs: sz.runs, mixedMaxCommands: MIXED_MAX_COMMANDS };
+  return { results, openLoop, skipped, clients: sz.clients, maxMs: sz.maxMs, runs: sz.runs, mixedMaxCommands: MIXED_MAX_COMMANDS };
 }
 
 async function main(): Promise<void> {
@@ -123,6 +154,7 @@ async function main(): Promise<void> {
   const fd = results.machine.fdLimit;
   log(`seatline bench${smoke ? ' (smoke)' : ''}: ${only.join(', ')}; ${results.machine.cpus} × ${results.machine.cpuModel}`);
   let redis: RedisHandle | null = null;
+  let postgres: BenchPostgres | null = null;
   const errors: string[] = [];
   /** A section that throws is recorded and the others still run; the exit code says it failed. */
   const section = async (name: Section, run: () => Promise<void>) => {
@@ -138,21 +170,35 @@ async function main(): Promise<void> {
   try {
     await section('inprocess', async () => {
       log('in-process throughput');
-      let redisSkip: string | undefined;
-      const wantsRedis = (arg('designs')?.split(',') ?? DESIGN_NAMES).some((d) => d.startsWith('redis'));
-      if (wantsRedis) {
+      const services: Services = {};
+      const chosen = (arg('designs')?.split(',') as DesignName[] | undefined) ?? DESIGN_NAMES;
+      if (chosen.some((d) => d.startsWith('redis'))) {
         const started = await startRedis(log);
         if ('skipped' in started) {
-          redisSkip = started.skipped;
-          log(`  Redis baseline skipped: ${redisSkip}`);
+          services.redisSkip = started.skipped;
+          log(`  Redis baseline skipped: ${started.skipped}`);
         } else {
           redis = started;
+          services.redisUrl = started.url;
           results.machine.redis = started.version;
         }
       }
-      results.inprocess = await inProcessSection(redis?.url, redisSkip);
+      if (chosen.some((d) => DESIGNS[d].kind === 'postgres')) {
+        const started = await startBenchPostgres();
+        if ('skipped' in started) {
+          services.postgresSkip = started.skipped;
+          log(`  PostgreSQL designs skipped: ${started.skipped}`);
+        } else {
+          postgres = started;
+          services.postgresUrl = started.url;
+          results.machine.postgres = started.version;
+        }
+      }
+      results.inprocess = await inProcessSection(services);
       await redis?.stop();
       redis = null;
+      await postgres?.stop();
+      postgres = null;
     });
     await section('best', async () => {
       log('best available and the no-orphan rule, in the core');
@@ -185,6 +231,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await (redis as RedisHandle | null)?.stop();
+    await (postgres as BenchPostgres | null)?.stop();
   }
   results.errors = errors;
   // --merge <results.json>: keep that file's other sections (re-running one section of a full run).
@@ -192,7 +239,7 @@ async function main(): Promise<void> {
   if (mergeFile) {
     const base = JSON.parse(readFileSync(mergeFile, 'utf8')) as BenchResults;
     for (const name of SECTIONS) if (!only.includes(name) && base[name] !== undefined) (results as unknown as Record<string, unknown>)[name] = base[name];
-    results.machine = { ...base.machine, ...results.machine, redis: results.machine.redis ?? base.machine.redis };
+    results.machine = { ...base.machine, ...results.machine, redis: results.machine.redis ?? base.machine.redis, postgres: results.machine.postgres ?? base.machine.postgres };
     results.mergedFrom = `${mergeFile.split('/').pop()} (${base.startedAt}), re-ran: ${only.join(', ')}`;
     const span = (x: BenchResults) => x.durationMs ?? Date.parse(x.finishedAt) - Date.parse(x.startedAt);
     results.durationMs = span(base) + (Date.now() - started.getTime());

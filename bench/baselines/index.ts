@@ -5,6 +5,8 @@ import type { SqliteStore } from '../../db/sqlite/sqliteStore';
 import type { DesignFactory } from './design';
 import { loopDesign } from './loop';
 import { redisDesign } from './redisLease';
+import { pgLocksDesign } from './pgSeatLocks';
+import { pgTxnDesign } from './pgTxnPerRequest';
 import { locksDesign } from './seatLocks';
 import { txnDesign } from './txnPerRequest';
 
@@ -30,6 +32,10 @@ export const DESIGNS = {
   'locks-full': { kind: 'sqlite', label: 'Per-seat locks + txn per request, FULL', synchronous: 'FULL', create: locksDesign },
   'redis-normal': { kind: 'sqlite', label: 'Redis lease + SQLite sale, NORMAL', synchronous: 'NORMAL', needsRedis: true, create: redisDesign },
   'redis-full': { kind: 'sqlite', label: 'Redis lease + SQLite sale, FULL', synchronous: 'FULL', needsRedis: true, create: redisDesign },
+  // PostgreSQL (issue 10): synchronous_commit on, the server's default and the product's durability.
+  'pg-loop': { kind: 'postgres', label: 'Reservation loop on PostgreSQL', create: loopDesign },
+  'pg-txn': { kind: 'postgres', label: 'Transaction per request, SELECT … FOR UPDATE, on PostgreSQL', create: pgTxnDesign },
+  'pg-locks': { kind: 'postgres', label: 'Per-seat locks + txn per request on PostgreSQL', create: pgLocksDesign },
 } satisfies Record<string, DesignDef>;
 
 export type DesignName = keyof typeof DESIGNS;

@@ -15,7 +15,7 @@ type SeatSlot = { holdId: string } | 'sold' | null;
 const fail = (code: Failure['code'], message: string): Failure => ({ ok: false, code, message });
 
 /** Async mutexes keyed by seat id: a promise chain per seat, dropped when idle. */
-class SeatMutexes {
+export class SeatMutexes {
   private readonly tails = new Map<string, Promise<void>>();
   async lockAll(seatIds: string[]): Promise<() => void> {
     const releases: (() => void)[] = [];
