@@ -13,7 +13,10 @@ import type { Machine } from './machine';
 import type { MemoryResult } from './memory';
 import { reading } from './reading';
 import { postgresDesignsText, postgresSections } from './reportPostgres';
+import { waitingRoomSections } from './reportWaitingRoom';
+import type { AdmissionResult } from './admissionTick';
 import type { BestAvailableResult } from './bestAvailable';
+import type { QueueLoadResult } from './queueLoad';
 import type { SeatMapResult } from './seatmap';
 import type { LevelResult } from './socketLoad';
 import { fmtInt, fmtMs, fmtRange, summarize, type Summary } from './stats';
@@ -45,6 +48,8 @@ export interface BenchResults {
   memory?: MemoryResult;
   fanout?: FanoutLevel[];
   seatmap?: SeatMapResult;
+  /** The waiting room (issue 12): admission steps in the store, join storms and queue:update fan-out over the network. */
+  waitingRoom?: { admission: AdmissionResult; queue: QueueLoadResult; postgresSkipped?: string };
   /** Set when sections of an earlier results file were kept (run.ts --merge). */
   mergedFrom?: string;
   /** Wall time of all the sections in this file (summed over merged runs). */
@@ -212,6 +217,7 @@ export function sections(r: BenchResults): string[] {
         (r.memory.skipped ? `\n\n${r.memory.skipped}` : ''),
     );
   }
+  parts.push(...waitingRoomSections(r));
   if (r.best) {
     const b = r.best;
     const us = (n: number) => fmtInt(Math.round(n));
@@ -283,7 +289,7 @@ Measured ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\`
 
 ## Machine
 
-${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB RAM, ${m.os}; Node ${m.node}; SQLite ${m.sqlite} (better-sqlite3, WAL); fsync of 4 KiB in the temp dir ${fmtMs(m.fsyncMs)} ms (median); ${m.redis ? `redis-server ${m.redis}` : 'no redis-server'}; ${m.chromium ?? 'no Chromium'}; open-file limit ${fmtInt(m.fdLimit)}; load average at start ${m.loadAvgAtStart.join(' / ')}.
+${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB RAM, ${m.os}; Node ${m.node}; SQLite ${m.sqlite} (better-sqlite3, WAL); fsync of 4 KiB in the temp dir ${fmtMs(m.fsyncMs)} ms (median); ${m.redis ? `redis-server ${m.redis}` : 'no redis-server'}; ${m.postgres ? `PostgreSQL ${m.postgres} (fsync and synchronous_commit on)` : 'no PostgreSQL'}; ${m.chromium ?? 'no Chromium'}; open-file limit ${fmtInt(m.fdLimit)}; load average at start ${m.loadAvgAtStart.join(' / ')}.
 
 **Everything runs on this one machine.** The server, the load generators (separate processes, so they never share the server's event loop) and Chromium compete for the same ${m.cpus} cores; end-to-end, fan-out and seat-map figures include that contention, and client-side receive time is part of every latency.
 
@@ -291,14 +297,14 @@ ${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB RAM, ${m.os}; Node ${m.node}; SQLite 
 
 \`\`\`sh
 npm run bench                      # everything (~${minutes} min), writes bench/results/<time>.json and this file
-npm run bench -- --only inprocess  # sections: inprocess, best, fixes, socket, memory, fanout, seatmap
+npm run bench -- --only inprocess  # sections: inprocess, best, fixes, socket, memory, fanout, waitingroom, seatmap
 npm run bench -- --only fanout --merge bench/results/<full>.json   # re-run one section of a full run
 npm run bench -- --only inprocess --designs loop-full,txn-full --workloads hot
 npm run bench:smoke                # seconds; proves the bench works, asserts nothing about speed
 npx tsx bench/report.ts            # regenerate this file from the newest results JSON
 \`\`\`
 
-The seat-map section needs \`npm run build\` first. The Redis baseline uses Debian's \`redis-server\` (installed with apt-get when missing and running as root; skipped with a message otherwise).
+The seat-map section needs \`npm run build\` first. The Redis baseline uses Debian's \`redis-server\` (installed with apt-get when missing and running as root; skipped with a message otherwise). The PostgreSQL designs and the waiting room's PostgreSQL rows start Debian's PostgreSQL themselves (\`apt-get install postgresql\`; skipped with a message when it is missing).
 
 ## What is compared
 

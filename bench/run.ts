@@ -1,10 +1,11 @@
-// npm run bench [-- --smoke] [-- --only inprocess,best,socket,fanout,memory,seatmap,fixes]
+// npm run bench [-- --smoke] [-- --only inprocess,best,socket,fanout,memory,waitingroom,seatmap,fixes]
 //               [-- --designs loop-full,txn-full] [-- --workloads hot] [-- --no-docs]
 // Runs the benchmark suite, prints a table, writes bench/results/<timestamp>.json
 // and regenerates docs/benchmarks.md from it (bench/report.ts).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AdmissionResult, AdmissionSpec } from './admissionTick';
 import type { BestAvailableResult, BestAvailableSpec } from './bestAvailable';
 import { benchDir, forkTs } from './children';
 import { DESIGN_NAMES, DESIGNS, type DesignDef, type DesignName } from './baselines';
@@ -16,12 +17,13 @@ import { startBenchPostgres, type BenchPostgres } from './pgArena';
 import { runMemory } from './memory';
 import { startRedis, type RedisHandle } from './redisServer';
 import { printTable, writeDocs, type BenchResults } from './report';
+import { runQueueLoad } from './queueLoad';
 import { runSeatMap } from './seatmap';
 import { runSocketLoad } from './socketLoad';
 import { summarize } from './stats';
 import { WORKLOADS, type WorkloadName } from './workloads';
 
-const SECTIONS = ['inprocess', 'best', 'socket', 'fanout', 'memory', 'seatmap', 'fixes'] as const;
+const SECTIONS = ['inprocess', 'best', 'socket', 'fanout', 'memory', 'waitingroom', 'seatmap', 'fixes'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function arg(name: string): string | undefined {
@@ -57,6 +59,8 @@ const SIZES = smoke
       fanout: { levels: [20], runs: 1, windowMs: 500, churnHoldsPerSec: 100 },
       seatmap: { runs: 1, windowMs: 1000, seatUpdatesPerSec: 200 },
       fixes: { commands: 50_000, auditRows: [0, 20_000] },
+      admission: { waiting: [300], steps: 2, admitPerMinute: 6_000 },
+      queue: { preQueue: 100, arrivals: 100, socketLevels: [20], windowMs: 1_500, runs: 1, admitPerMinute: 600 },
     }
   : {
       inprocess: { runs: 5, openRuns: 3, clients: 2_000, maxCommands: 400_000, maxMs: 2_000, coreCommands: 2_000_000, warmup: true },
@@ -66,6 +70,8 @@ const SIZES = smoke
       fanout: { levels: [1_000, 10_000], runs: 3, windowMs: 5_000, churnHoldsPerSec: 220 },
       seatmap: { runs: 5, windowMs: 5_000, seatUpdatesPerSec: 1_000 },
       fixes: { commands: 600_000, auditRows: [0, 250_000, 1_000_000] },
+      admission: { waiting: [10_000, 100_000], steps: 20, admitPerMinute: 6_000 },
+      queue: { preQueue: 10_000, arrivals: 90_000, socketLevels: [1_000, 10_000], windowMs: 5_000, runs: 3, admitPerMinute: 6_000 },
     };
 
 /** Mixed sells seats for good: bound it so the arena never sells out within a run. */
@@ -155,6 +161,21 @@ async function main(): Promise<void> {
   log(`seatline bench${smoke ? ' (smoke)' : ''}: ${only.join(', ')}; ${results.machine.cpus} × ${results.machine.cpuModel}`);
   let redis: RedisHandle | null = null;
   let postgres: BenchPostgres | null = null;
+  let postgresSkip: string | null = null;
+  /** One private PostgreSQL for every section that needs it, started on first use, stopped at the end. */
+  const ensurePostgres = async (): Promise<BenchPostgres | { skipped: string }> => {
+    if (postgres) return postgres;
+    if (postgresSkip) return { skipped: postgresSkip };
+    const started = await startBenchPostgres();
+    if ('skipped' in started) {
+      postgresSkip = started.skipped;
+      log(`  PostgreSQL skipped: ${started.skipped}`);
+      return started;
+    }
+    postgres = started;
+    results.machine.postgres = started.version;
+    return started;
+  };
   const errors: string[] = [];
   /** A section that throws is recorded and the others still run; the exit code says it failed. */
   const section = async (name: Section, run: () => Promise<void>) => {
@@ -184,21 +205,13 @@ async function main(): Promise<void> {
         }
       }
       if (chosen.some((d) => DESIGNS[d].kind === 'postgres')) {
-        const started = await startBenchPostgres();
-        if ('skipped' in started) {
-          services.postgresSkip = started.skipped;
-          log(`  PostgreSQL designs skipped: ${started.skipped}`);
-        } else {
-          postgres = started;
-          services.postgresUrl = started.url;
-          results.machine.postgres = started.version;
-        }
+        const started = await ensurePostgres();
+        if ('skipped' in started) services.postgresSkip = started.skipped;
+        else services.postgresUrl = started.url;
       }
       results.inprocess = await inProcessSection(services);
       await redis?.stop();
       redis = null;
-      await postgres?.stop();
-      postgres = null;
     });
     await section('best', async () => {
       log('best available and the no-orphan rule, in the core');
@@ -224,6 +237,16 @@ async function main(): Promise<void> {
       log('fan-out');
       results.fanout = await runFanout({ ...SIZES.fanout, fdLimit: fd, log });
     });
+    await section('waitingroom', async () => {
+      log('waiting room: admission steps with many waiting, join storms, queue:update fan-out');
+      const pg = await ensurePostgres();
+      const spec: AdmissionSpec = { ...SIZES.admission, postgresUrl: 'url' in pg ? pg.url : undefined };
+      const child = forkTs(join(benchDir, 'admissionTick.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 4096 });
+      const admission = (await child.next<{ type: string; result: AdmissionResult }>('result', 1_800_000).finally(() => child.stop())).result;
+      for (const c of admission.cases) log(`  ${c.store} ${c.waiting} waiting: opening ${(c.openMs / 1000).toFixed(1)} s, step p50 ${c.stepMs.p50.toFixed(1)} ms`);
+      const queue = await runQueueLoad({ ...SIZES.queue, fdLimit: fd, log });
+      results.waitingRoom = { admission, queue, postgresSkipped: 'skipped' in pg ? pg.skipped : undefined };
+    });
     await section('seatmap', async () => {
       log('seat map in headless Chromium');
       results.seatmap = await runSeatMap({ ...SIZES.seatmap, log });
@@ -238,7 +261,10 @@ async function main(): Promise<void> {
   const mergeFile = arg('merge');
   if (mergeFile) {
     const base = JSON.parse(readFileSync(mergeFile, 'utf8')) as BenchResults;
-    for (const name of SECTIONS) if (!only.includes(name) && base[name] !== undefined) (results as unknown as Record<string, unknown>)[name] = base[name];
+    for (const name of SECTIONS) {
+      const key = name === 'waitingroom' ? 'waitingRoom' : name;
+      if (!only.includes(name) && base[key] !== undefined) (results as unknown as Record<string, unknown>)[key] = base[key];
+    }
     results.machine = { ...base.machine, ...results.machine, redis: results.machine.redis ?? base.machine.redis, postgres: results.machine.postgres ?? base.machine.postgres };
     results.mergedFrom = `${mergeFile.split('/').pop()} (${base.startedAt}), re-ran: ${only.join(', ')}`;
     const span = (x: BenchResults) => x.durationMs ?? Date.parse(x.finishedAt) - Date.parse(x.startedAt);

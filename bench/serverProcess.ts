@@ -17,6 +17,10 @@ export interface ServerSpec {
   withNext?: boolean;
   /** Record the commit time of every version of this event (fan-out staleness). */
   trackEvent?: string;
+  /** Organizer password (the waiting-room bench configures rooms through the admin API). */
+  adminPassword?: string;
+  /** The waiting rooms' admission step (default: the server's, 1 s). */
+  waitingRoomStepMs?: number;
 }
 
 export type ServerRequest =
@@ -66,6 +70,8 @@ async function main(): Promise<void> {
     // per-buyer limit (default 8 seats) would be what the bench measures.
     MAX_SEATS_PER_BUYER: '50',
     NEXT_TELEMETRY_DISABLED: '1',
+    ...(spec.adminPassword ? { ADMIN_PASSWORD: spec.adminPassword } : {}),
+    ...(spec.waitingRoomStepMs ? { WAITING_ROOM_STEP_MS: String(spec.waitingRoomStepMs) } : {}),
   });
   const app = await startApp(config, { withNext: spec.withNext === true });
 

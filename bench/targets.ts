@@ -1,6 +1,7 @@
 // The issue's performance targets, judged against one results file.
 import type { BenchResults } from './report';
 import { fmtRatio, inproc, ratio } from './report';
+import { waitingRoomTargets } from './reportWaitingRoom';
 import { fmtInt, fmtMs, fmtRange, type Summary } from './stats';
 
 export interface Target {
@@ -67,6 +68,7 @@ export function targets(r: BenchResults): Target[] {
     measured: mem ? `${mem.heapPerSocketKb.toFixed(1)} KB at ${fmtInt(mem.sockets)} sockets` : 'not run',
     met: mem ? mem.heapPerSocketKb <= 10 : null,
   });
+  out.push(...waitingRoomTargets(r));
   const map = r.seatmap;
   out.push({
     target: '20,000-seat map first render ≤ 500 ms',
