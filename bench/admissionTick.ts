@@ -21,7 +21,8 @@ import { createPgArena } from './pgArena';
 import { percentiles, type Percentiles } from './stats';
 
 export interface AdmissionSpec {
-  waiting: number[];
+  /** Queue lengths per store (PostgreSQL only when the bench has a server). */
+  waiting: { sqlite: number[]; postgres: number[] };
   steps: number;
   admitPerMinute: number;
   /** The bench's PostgreSQL server, when it has one. */
@@ -150,7 +151,7 @@ export async function runAdmissionTicks(spec: AdmissionSpec): Promise<AdmissionR
   const cases: AdmissionCase[] = [];
   for (const kind of ['sqlite', 'postgres'] as const) {
     if (kind === 'postgres' && !spec.postgresUrl) continue;
-    for (const waiting of spec.waiting) cases.push(await oneCase(kind, waiting, spec));
+    for (const waiting of spec.waiting[kind]) cases.push(await oneCase(kind, waiting, spec));
   }
   return { cases, admitPerMinute: spec.admitPerMinute, stepIntervalMs: STEP_INTERVAL_MS };
 }

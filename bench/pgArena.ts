@@ -53,11 +53,20 @@ export async function startBenchPostgres(): Promise<BenchPostgres | { skipped: s
   }
   try {
     const url = server.url();
+    // pg_stat_statements is loaded for the profiling runs (bench/pgProfile.ts) and idle otherwise (track = none).
+    await withAdmin(url, (sql) => sql`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+    await server.stop();
+    await server.start();
+    await withAdmin(url, async (sql) => {
+      await sql`ALTER SYSTEM SET pg_stat_statements.track = 'none'`;
+      await sql`SELECT pg_reload_conf()`;
+    });
     const version = await withAdmin(url, async (sql) => {
       await sql.unsafe(`CREATE DATABASE ${TEMPLATE_DB}`);
       const [row] = await sql<{ server_version: string }[]>`SHOW server_version`;
       return row.server_version;
     });
+    await withAdmin(databaseUrl(url, TEMPLATE_DB), (sql) => sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
     const store = await PostgresStore.open(databaseUrl(url, TEMPLATE_DB));
     await store.createEvent(arenaEvent());
     await store.close();
@@ -70,15 +79,22 @@ export async function startBenchPostgres(): Promise<BenchPostgres | { skipped: s
 
 let runs = 0;
 
-/** A fresh copy of the arena database for one run, opened through PostgresStore. */
-export async function createPgArena(serverUrl: string, holdTtlMs: number): Promise<PgArena> {
+/**
+ * A fresh copy of the arena database for one run, opened through PostgresStore.
+ * `profile`: pg_stat_statements records this database's statements (bench/pgProfile.ts).
+ */
+export async function createPgArena(serverUrl: string, holdTtlMs: number, options: { profile?: boolean } = {}): Promise<PgArena & { name: string }> {
   const name = `bench_${process.pid}_${++runs}`;
   if (!NAME.test(name)) throw new Error(`bad database name ${name}`);
-  await withAdmin(serverUrl, (sql) => sql.unsafe(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  await withAdmin(serverUrl, async (sql) => {
+    await sql.unsafe(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    if (options.profile) await sql.unsafe(`ALTER DATABASE ${name} SET pg_stat_statements.track = 'top'`);
+  });
   const store = await PostgresStore.open(databaseUrl(serverUrl, name));
   // Open the pool's connections before the clock starts (postgres.js connects lazily).
   await Promise.all(Array.from({ length: POOL_SIZE }, () => store.sql`SELECT pg_sleep(0.02)`));
   return {
+    name,
     store,
     eventId: EVENT_ID,
     holdTtlMs,

@@ -20,6 +20,11 @@ export interface QueueLoadOptions {
   preQueue: number;
   /** People who join the open room afterwards. */
   arrivals: number;
+  /**
+   * More people put at the end of the open queue straight in the store (not timed as joins),
+   * so that the fan-out is measured with a long queue.
+   */
+  seeded: number;
   socketLevels: number[];
   windowMs: number;
   runs: number;
@@ -63,6 +68,8 @@ export interface QueueLoadResult {
   openingMs: number;
   /** People waiting when the socket levels were measured (from the room's own figures). */
   waiting: number;
+  /** Of them, written straight into the store (see QueueLoadOptions.seeded). */
+  seeded: number;
   /** Server heap growth per waiting member after both storms (after GC), bytes. */
   heapPerMemberBytes: number;
   fanout: QueueFanoutLevel[];
@@ -138,7 +145,7 @@ export async function runQueueLoad(opts: QueueLoadOptions): Promise<QueueLoadRes
 
     const openAsked = performance.now();
     await room({ enabled: true, admitPerMinute: opts.admitPerMinute, opensAt: null });
-    while ((await view()).openedAt === null) await new Promise((r) => setTimeout(r, 50));
+    while ((await view()).openedAt === null) await new Promise((resolve) => setTimeout(resolve, 50));
     const openingMs = performance.now() - openAsked;
     opts.log(`  opened with ${opts.preQueue} in the pre-queue after ${(openingMs / 1000).toFixed(1)} s`);
 
@@ -146,6 +153,10 @@ export async function runQueueLoad(opts: QueueLoadOptions): Promise<QueueLoadRes
     opts.log(`  open room: ${opts.arrivals} joins at ${Math.round(storms[1].joinsPerSec)}/s`);
     const afterStorms = await memory();
     const heapPerMemberBytes = (afterStorms.heapUsed - before.heapUsed) / (opts.preQueue + opts.arrivals);
+    if (opts.seeded > 0) {
+      const seeded = await cluster.server.request<{ ms: number }>({ type: 'seed-queue', eventId: EVENT, count: opts.seeded }, 600_000);
+      opts.log(`  ${opts.seeded} more put in the queue through the store in ${(seeded.ms / 1000).toFixed(1)} s`);
+    }
 
     const fanout: QueueFanoutLevel[] = [];
     let connected = 0;
@@ -202,7 +213,7 @@ export async function runQueueLoad(opts: QueueLoadOptions): Promise<QueueLoadRes
       opts.log(`  ${sockets} queue sockets (${waiting} waiting): ${Math.round(level.framesPerSec.median)} queue:update frames/s, lag p99 ${level.lagP99.median.toFixed(0)} ms`);
       fanout.push(level);
     }
-    return { storms, openingMs, waiting, heapPerMemberBytes, fanout, admitPerMinute: opts.admitPerMinute, stepMs };
+    return { storms, openingMs, waiting, seeded: opts.seeded, heapPerMemberBytes, fanout, admitPerMinute: opts.admitPerMinute, stepMs };
   } finally {
     await cluster.stop();
   }

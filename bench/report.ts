@@ -15,6 +15,7 @@ import { reading } from './reading';
 import { postgresDesignsText, postgresSections } from './reportPostgres';
 import { waitingRoomSections } from './reportWaitingRoom';
 import type { AdmissionResult } from './admissionTick';
+import type { PgProfile } from './pgProfile';
 import type { BestAvailableResult } from './bestAvailable';
 import type { QueueLoadResult } from './queueLoad';
 import type { SeatMapResult } from './seatmap';
@@ -35,6 +36,8 @@ export interface BenchResults {
     results: InProcessResult[];
     /** PostgreSQL designs in an open loop at one rate they all sustain (absent from older results). */
     openLoop?: InProcessResult[];
+    /** One profiled run per PostgreSQL design of interest (pg_stat_statements). */
+    postgresProfiles?: PgProfile[];
     skipped: Record<string, string>;
     clients: number;
     maxMs: number;

@@ -103,6 +103,19 @@ export function postgresSections(r: BenchResults): string[] {
         ),
     );
   }
+  for (const p of ip.postgresProfiles ?? []) {
+    const commitMs = p.stats.meanCommitMs !== undefined ? p.stats.meanCommitMs * p.stats.commits : NaN;
+    parts.push(
+      `### PostgreSQL: where the time goes — ${p.design} · ${p.workload} (pg_stat_statements, one more run)\n\n` +
+        `${fmtInt(p.commands)} commands in ${fmtInt(p.wallMs)} ms (${fmtInt(p.perSec)} commands/s). PostgreSQL spent ${fmtInt(p.serverMs)} ms executing this database's statements` +
+        (Number.isFinite(commitMs) ? `; the loop waited ${fmtInt(commitMs)} ms for its ${fmtInt(p.stats.commits)} commits (${fmtMs(p.stats.meanCommitMs)} ms each, ${fmtInt(p.stats.meanBatch)} commands per tick).` : '.') +
+        ' Statement execution only: the WAL flush of COMMIT, the round trips and the client\'s own work are not in these figures.\n\n' +
+        table(
+          ['Statement (normalized)', 'calls', 'total ms', 'ms per call', 'rows', 'share'],
+          p.statements.map((st) => [`\`${st.query.replace(/\|/g, '\\|').replace(/`/g, "'")}\``, fmtInt(st.calls), fmtInt(st.totalMs), fmtMs(st.totalMs / Math.max(1, st.calls)), fmtInt(st.rows), `${fmtInt((100 * st.totalMs) / p.serverMs)} %`]),
+        ),
+    );
+  }
   return parts;
 }
 

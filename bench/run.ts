@@ -14,6 +14,7 @@ import { runFixExperiments } from './fixes';
 import { runInProcess, type InProcessResult, type InProcessSpec } from './inprocess';
 import { describeMachine } from './machine';
 import { startBenchPostgres, type BenchPostgres } from './pgArena';
+import { profilePostgres, type PgProfile, type PgProfileSpec } from './pgProfile';
 import { runMemory } from './memory';
 import { startRedis, type RedisHandle } from './redisServer';
 import { printTable, writeDocs, type BenchResults } from './report';
@@ -59,8 +60,8 @@ const SIZES = smoke
       fanout: { levels: [20], runs: 1, windowMs: 500, churnHoldsPerSec: 100 },
       seatmap: { runs: 1, windowMs: 1000, seatUpdatesPerSec: 200 },
       fixes: { commands: 50_000, auditRows: [0, 20_000] },
-      admission: { waiting: [300], steps: 2, admitPerMinute: 6_000 },
-      queue: { preQueue: 100, arrivals: 100, socketLevels: [20], windowMs: 1_500, runs: 1, admitPerMinute: 600 },
+      admission: { waiting: { sqlite: [300], postgres: [300] }, steps: 2, admitPerMinute: 6_000 },
+      queue: { preQueue: 100, arrivals: 100, seeded: 1_000, socketLevels: [20], windowMs: 1_500, runs: 1, admitPerMinute: 600 },
     }
   : {
       inprocess: { runs: 5, openRuns: 3, clients: 2_000, maxCommands: 400_000, maxMs: 2_000, coreCommands: 2_000_000, warmup: true },
@@ -70,8 +71,10 @@ const SIZES = smoke
       fanout: { levels: [1_000, 10_000], runs: 3, windowMs: 5_000, churnHoldsPerSec: 220 },
       seatmap: { runs: 5, windowMs: 5_000, seatUpdatesPerSec: 1_000 },
       fixes: { commands: 600_000, auditRows: [0, 250_000, 1_000_000] },
-      admission: { waiting: [10_000, 100_000], steps: 20, admitPerMinute: 6_000 },
-      queue: { preQueue: 10_000, arrivals: 90_000, socketLevels: [1_000, 10_000], windowMs: 5_000, runs: 3, admitPerMinute: 6_000 },
+      // PostgreSQL at 100,000: opening alone took 7 min once (quadratic, see docs), too long for every run.
+      admission: { waiting: { sqlite: [10_000, 100_000], postgres: [10_000] }, steps: 20, admitPerMinute: 6_000 },
+      // 60 a minute: one admission per step keeps an update going out every step while the queue stays long.
+      queue: { preQueue: 5_000, arrivals: 5_000, seeded: 90_000, socketLevels: [1_000, 10_000], windowMs: 5_000, runs: 3, admitPerMinute: 60 },
     };
 
 /** Mixed sells seats for good: bound it so the arena never sells out within a run. */
@@ -144,7 +147,22 @@ async function inProcessSection(services: Services) {
       log(`  ${workload.padEnd(8)} ${done.design.padEnd(15)} open loop ${holdsPerSec} holds/s: p50 ${p?.p50.toFixed(1)} ms, p99 ${p?.p99.toFixed(1)} ms`);
     }
   }
-  return { results, openLoop, skipped, clients: sz.clients, maxMs: sz.maxMs, runs: sz.runs, mixedMaxCommands: MIXED_MAX_COMMANDS };
+  // Where PostgreSQL's time goes: one more run of the loop (uniform) and of the row-lock design (hot), with pg_stat_statements on.
+  const postgresProfiles: PgProfile[] = [];
+  const profiled: [DesignName, WorkloadName][] = smoke ? [['pg-loop', 'mixed']] : [['pg-loop', 'uniform'], ['pg-txn', 'hot']];
+  for (const [design, workload] of profiled) {
+    if (!services.postgresUrl || !results.some((r) => r.design === design && r.workload === workload)) continue;
+    const spec: PgProfileSpec = { postgresUrl: services.postgresUrl, design, workload, clients: sz.clients, maxCommands: sz.maxCommands, maxMs: sz.maxMs };
+    let profile: PgProfile;
+    if (smoke) profile = await profilePostgres(spec);
+    else {
+      const child = forkTs(join(benchDir, 'pgProfile.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 4096 });
+      profile = (await child.next<{ type: string; result: PgProfile }>('result', 600_000).finally(() => child.stop())).result;
+    }
+    postgresProfiles.push(profile);
+    log(`  profile ${design} ${workload}: PostgreSQL executed statements for ${Math.round(profile.serverMs)} ms of a ${Math.round(profile.wallMs)} ms run`);
+  }
+  return { results, openLoop, postgresProfiles, skipped, clients: sz.clients, maxMs: sz.maxMs, runs: sz.runs, mixedMaxCommands: MIXED_MAX_COMMANDS };
 }
 
 async function main(): Promise<void> {
