@@ -3,7 +3,7 @@
 import type { BenchResults } from './report';
 import { fmtRatio, inproc, ratio } from './report';
 import { explainPostgres, postgresReading } from './reportPostgres';
-import { waitingRoomReading } from './reportWaitingRoom';
+import { explainWaitingRoom, waitingRoomReading } from './reportWaitingRoom';
 import { targets } from './targets';
 import { fmtInt, fmtMs, fmtRange, summarize } from './stats';
 import type { WorkloadName } from './workloads';
@@ -153,6 +153,7 @@ function bestReading(r: BenchResults): string {
 
 function explain(target: string, r: BenchResults): string {
   if (target.startsWith('PostgreSQL')) return explainPostgres(target, r);
+  if (target.startsWith('Waiting room')) return explainWaitingRoom(target, r);
   if (target.startsWith('Loop in-process')) {
     const st = inproc(r, 'loop-full', 'uniform')?.runs[0]?.stats;
     const core = inproc(r, 'core', 'uniform')?.perSec.median ?? NaN;

@@ -59,6 +59,8 @@ export interface BenchResults {
   durationMs?: number;
   /** Sections that failed (the run exits non-zero). */
   errors?: string[];
+  /** The 1-minute load average sampled every 5 s during each section (absent from older results). */
+  load?: Record<string, { min: number; mean: number; max: number }>;
 }
 
 export function inproc(r: BenchResults, design: DesignName, workload: WorkloadName): InProcessResult | undefined {
@@ -294,7 +296,7 @@ Measured ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\`
 
 ${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB RAM, ${m.os}; Node ${m.node}; SQLite ${m.sqlite} (better-sqlite3, WAL); fsync of 4 KiB in the temp dir ${fmtMs(m.fsyncMs)} ms (median); ${m.redis ? `redis-server ${m.redis}` : 'no redis-server'}; ${m.postgres ? `PostgreSQL ${m.postgres} (fsync and synchronous_commit on)` : 'no PostgreSQL'}; ${m.chromium ?? 'no Chromium'}; open-file limit ${fmtInt(m.fdLimit)}; load average at start ${m.loadAvgAtStart.join(' / ')}.
 
-**Everything runs on this one machine.** The server, the load generators (separate processes, so they never share the server's event loop) and Chromium compete for the same ${m.cpus} cores; end-to-end, fan-out and seat-map figures include that contention, and client-side receive time is part of every latency.
+${loadText(r)}**Everything runs on this one machine.** The server, the load generators (separate processes, so they never share the server's event loop) and Chromium compete for the same ${m.cpus} cores; end-to-end, fan-out and seat-map figures include that contention, and client-side receive time is part of every latency.
 
 ## How to run
 
@@ -323,6 +325,21 @@ ${table(['Target', 'Measured', ''], t.map((x) => [x.target, x.measured, mark(x.m
 
 ${reading(r)}
 `;
+}
+
+/** How busy the shared box was during each section, and a warning when it was oversubscribed. */
+function loadText(r: BenchResults): string {
+  const load = r.load;
+  if (!load || Object.keys(load).length === 0) return '';
+  const cpus = r.machine.cpus;
+  const entries = Object.entries(load);
+  const worst = Math.max(...entries.map(([, l]) => l.mean));
+  const list = entries.map(([name, l]) => `${name} ${l.min.toFixed(1)}–${l.max.toFixed(1)} (mean ${l.mean.toFixed(1)})`).join(', ');
+  const warning =
+    worst > 1.5 * cpus
+      ? ` **This box was shared and oversubscribed during the run**: other work (type-checks, builds and browser tests of other branches) kept the load average up to ${(worst / cpus).toFixed(0)}× the ${cpus} cores, and this run ran at \`nice -n 10\` beneath it. Read absolute figures as what the bench got of the machine, not what the machine can do; ratios measured within one section (the same load, back to back) are the fairer reading, and comparisons with runs made on a quiet box mostly measure the load.`
+      : '';
+  return `1-minute load average during each section (min–max, sampled every 5 s): ${list}.${warning}\n\n`;
 }
 
 /** Headline figures of the committed baseline run (before the profiled fixes) next to this run's. */

@@ -117,3 +117,19 @@ function openingReading(cases: NonNullable<BenchResults['waitingRoom']>['admissi
       : ''
   }`;
 }
+
+/** Why a waiting-room target was missed (this run's figures). */
+export function explainWaitingRoom(target: string, r: BenchResults): string {
+  const w = r.waitingRoom;
+  if (!w) return '';
+  const biggest = w.admission.cases.filter((c) => c.store === 'sqlite').sort((a, b) => b.waiting - a.waiting)[0];
+  if (target.includes('heap')) {
+    const members = w.queue.storms.reduce((n, s) => n + s.members, 0);
+    return `Measured over ${fmtInt(members)} members who joined over HTTP (heap after GC before the first storm and after the second). A join leaves nothing in the server's memory by design — QueueService keeps no per-member state, the place is a row in the store — so what this figure holds is what the storms left behind that GC had not returned (HTTP parser and socket pools, the store's statement cache, V8's own bookkeeping), not a cost per member; the people put straight into the store for the fan-out add none. A waiting buyer who keeps a socket open costs that socket (see the fan-out table), which is where the memory of a waiting room goes.`;
+  }
+  if (target.includes('behind')) {
+    const top = w.queue.fanout.filter((l) => !l.skipped).at(-1);
+    return `The ticker runs on the server's one event loop, and the embedded store executes each statement synchronously: a step at ${fmtInt(biggest?.waiting ?? NaN)} waiting took p50 ${fmtMs(biggest?.stepMs.p50 ?? NaN)} ms, p99 ${fmtMs(biggest?.stepMs.p99 ?? NaN)} ms in the store alone (the admission table: \`counts()\` scans the waiting index twice per step, so it grows with the queue), and then the update is written to ${fmtInt(top?.sockets ?? NaN)} sockets one by one on the same thread, while the load generators take the other core. Counting from the room's row instead of the index (the joins already keep figures there) would take the queue length out of the step.`;
+  }
+  return '';
+}

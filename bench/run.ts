@@ -4,6 +4,7 @@
 // and regenerates docs/benchmarks.md from it (bench/report.ts).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { AdmissionResult, AdmissionSpec } from './admissionTick';
 import type { BestAvailableResult, BestAvailableSpec } from './bestAvailable';
@@ -198,14 +199,29 @@ async function main(): Promise<void> {
   /** A section that throws is recorded and the others still run; the exit code says it failed. */
   const section = async (name: Section, run: () => Promise<void>) => {
     if (!only.includes(name)) return;
+    // The box is shared: the 1-minute load average every 5 s says how much of it this section had.
+    const samples = [loadavg()[0]];
+    const sampler = setInterval(() => samples.push(loadavg()[0]), 5_000);
     try {
       await run();
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       errors.push(`${name}: ${message}`);
       log(`  ${name} FAILED: ${message}`);
+    } finally {
+      clearInterval(sampler);
+      samples.push(loadavg()[0]);
+      const round = (n: number) => Math.round(n * 100) / 100;
+      (results.load ??= {})[name] = { min: round(Math.min(...samples)), mean: round(samples.reduce((a, b) => a + b, 0) / samples.length), max: round(Math.max(...samples)) };
     }
   };
+  // Stopped by a signal: stop the servers this run started (PostgreSQL runs detached from this process).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`bench: ${signal}, stopping its servers`);
+      void Promise.allSettled([redis?.stop(), postgres?.stop()]).finally(() => process.exit(130));
+    });
+  }
   try {
     await section('inprocess', async () => {
       log('in-process throughput');
@@ -282,6 +298,7 @@ async function main(): Promise<void> {
     for (const name of SECTIONS) {
       const key = name === 'waitingroom' ? 'waitingRoom' : name;
       if (!only.includes(name) && base[key] !== undefined) (results as unknown as Record<string, unknown>)[key] = base[key];
+      if (!only.includes(name) && base.load?.[name]) (results.load ??= {})[name] = base.load[name];
     }
     results.machine = { ...base.machine, ...results.machine, redis: results.machine.redis ?? base.machine.redis, postgres: results.machine.postgres ?? base.machine.postgres };
     results.mergedFrom = `${mergeFile.split('/').pop()} (${base.startedAt}), re-ran: ${only.join(', ')}`;
