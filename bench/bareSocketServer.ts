@@ -26,7 +26,7 @@ process.on('message', (raw) => {
     const m = process.memoryUsage();
     process.send?.({ id: msg.id, body: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, sockets: io.engine.clientsCount } });
   } else if (msg.type === 'stop') {
-    io.close();
+    void io.close();
     process.exit(0);
   }
 });

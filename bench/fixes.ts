@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAuditWriter, type AuditRow } from '../db/auditWriter';
-import { openDatabase } from '../db/connection';
+import { createAuditWriter, type AuditRow } from '../db/sqlite/auditWriter';
+import { openDatabase } from '../db/sqlite/connection';
 import { arenaLayout } from '../db/demoVenues';
 import { SeatBook } from '../core/seatBook';
 import { counterIds } from './arena';
@@ -93,7 +93,7 @@ function snapshotEncoding(): FixResult {
 
 /**
  * The audit log's seat index. Before: an index on (event_id, seat_id) and one INSERT per row
- * (the write path until the seat chains of db/auditWriter.ts). After: the shipped AuditWriter.
+ * (the write path until the seat chains of db/sqlite/auditWriter.ts). After: the shipped AuditWriter.
  * Measured as the time to write one busy tick's seat rows once the log already holds many rows.
  */
 function auditLogGrowth(existingRows: number): FixResult {
@@ -135,7 +135,7 @@ function auditLogGrowth(existingRows: number): FixResult {
   };
   return {
     name: `audit-seat-index-${existingRows}`,
-    what: `Writing one busy tick's ${ROWS_PER_TICK.toLocaleString('en-US')} seat audit rows (FULL) once the log holds ${existingRows.toLocaleString('en-US')} rows: index on (event_id, seat_id) → seat chains (db/auditWriter.ts)`,
+    what: `Writing one busy tick's ${ROWS_PER_TICK.toLocaleString('en-US')} seat audit rows (FULL) once the log holds ${existingRows.toLocaleString('en-US')} rows: index on (event_id, seat_id) → seat chains (db/sqlite/auditWriter.ts)`,
     applied: true,
     before: measure(true),
     after: measure(false),

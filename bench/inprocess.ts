@@ -12,15 +12,21 @@ import { cryptoIds } from '../server/ids';
 import { SeatBook } from '../core/seatBook';
 import type { Command, IdSource, Outcome } from '../core/types';
 import { createArenaDb, counterIds, EVENT_ID, MAX_SEATS_PER_BUYER } from './arena';
-import { DESIGNS, type DesignName } from './baselines';
+import { DESIGNS, type DesignDef, type DesignName } from './baselines';
+import { createPgArena } from './pgArena';
 import type { Design } from './baselines/design';
-import { summarize, type Summary } from './stats';
-import { BUYER, makeWorkload, type Intent, type Workload, type WorkloadName } from './workloads';
+import { percentiles, Reservoir, summarize, type Percentiles, type Summary } from './stats';
+import { buyerDetails, makeWorkload, type Intent, type Workload, type WorkloadName } from './workloads';
 
 export interface DriveOptions {
   clients: number;
   maxCommands: number;
   maxMs: number;
+  /**
+   * Open loop: buyers start at this many per second (each a hold, then its follow-up), however
+   * many are still waiting for answers; `clients` is then ignored. Closed loop when absent.
+   */
+  holdsPerSec?: number;
 }
 
 export interface RunCounts {
@@ -33,6 +39,10 @@ export interface RunCounts {
   releases: number;
   failures: Record<string, number>;
   stats: Record<string, number>;
+  /** Submit → reply of every command, ms (absent from results made before it was recorded). */
+  latencyMs?: Percentiles;
+  /** Open loop only: the hold starts per second asked for. */
+  offeredHoldsPerSec?: number;
 }
 
 class Counter {
@@ -60,47 +70,84 @@ function followUp(intent: Intent, outcome: Outcome, cursor: number): Command | n
   if (!outcome.ok || outcome.type !== 'held' || intent.then === 'abandon') return null;
   const { buyerId, id: holdId } = outcome.hold;
   if (intent.then === 'release') return { type: 'release', buyerId, holdId };
-  return { type: 'confirm', buyerId, holdId, idempotencyKey: `bench-key-${cursor}`, buyer: BUYER };
+  return { type: 'confirm', buyerId, holdId, idempotencyKey: `bench-key-${cursor}`, buyer: buyerDetails(cursor) };
 }
 
 export function driveDesign(design: Design, workload: Workload, opts: DriveOptions): Promise<RunCounts> {
   const { intents } = workload;
   const counter = new Counter();
+  const latency = new Reservoir(100_000, 7);
+  const open = opts.holdsPerSec !== undefined;
   let cursor = 0;
   let submitted = 0;
   let inFlight = 0;
   let stopping = false;
+  let measuredMs = 0;
   const started = performance.now();
   const deadline = started + opts.maxMs;
   return new Promise((resolve) => {
     const finish = () => {
-      const elapsedMs = performance.now() - started;
-      resolve({ ...counter, elapsedMs, perSec: (counter.commands / elapsedMs) * 1000, stats: design.stats() });
+      // Closed loop: until the last reply. Open loop: over the window the load was offered in
+      // (the replies still due when it closed are counted; waiting for them is not).
+      const elapsedMs = open ? measuredMs : performance.now() - started;
+      resolve({
+        ...counter,
+        elapsedMs,
+        perSec: (counter.commands / elapsedMs) * 1000,
+        stats: design.stats(),
+        latencyMs: percentiles(latency.samples),
+        ...(open ? { offeredHoldsPerSec: opts.holdsPerSec } : {}),
+      });
+    };
+    const done = () => performance.now() >= deadline || submitted >= opts.maxCommands;
+    const stop = () => {
+      if (!stopping) measuredMs = performance.now() - started;
+      stopping = true;
+      if (inFlight === 0) finish();
     };
     const send = (command: Command, then: (outcome: Outcome) => void) => {
       submitted++;
       inFlight++;
+      const sentAt = performance.now();
       design.submit(command, (outcome) => {
         inFlight--;
+        latency.add(performance.now() - sentAt);
         counter.count(command, outcome);
         then(outcome);
       });
     };
-    const nextHold = () => {
-      if (stopping || submitted >= opts.maxCommands || performance.now() >= deadline) {
-        stopping = true;
-        if (inFlight === 0) finish();
-        return;
-      }
+    /** One buyer: a hold, then (if won) its follow-up; `after` runs once the buyer is done. */
+    const buyer = (after: () => void) => {
       const n = cursor++;
       const intent = intents[n % intents.length];
       send({ type: 'hold', buyerId: `b${n}`, seatIds: intent.seatIds }, (outcome) => {
         const next = followUp(intent, outcome, n);
-        if (next && !stopping) send(next, nextHold);
-        else nextHold();
+        if (next && !(stopping && !open)) send(next, after);
+        else after();
       });
     };
-    for (let i = 0; i < opts.clients; i++) nextHold();
+    if (!open) {
+      const nextHold = () => (stopping || done() ? stop() : buyer(nextHold));
+      for (let i = 0; i < opts.clients; i++) nextHold();
+      return;
+    }
+    // Open loop: start buyers on a fixed schedule (a timer every few ms starts all that are due).
+    const intervalMs = 1000 / opts.holdsPerSec!;
+    let startedBuyers = 0;
+    const afterBuyer = () => {
+      if (stopping && inFlight === 0) finish();
+    };
+    const timer = setInterval(() => {
+      const due = Math.floor((performance.now() - started) / intervalMs) + 1;
+      while (startedBuyers < due && !done()) {
+        startedBuyers++;
+        buyer(afterBuyer);
+      }
+      if (done()) {
+        clearInterval(timer);
+        stop();
+      }
+    }, 2);
   });
 }
 
@@ -162,6 +209,10 @@ export interface InProcessSpec {
   maxCommands: number;
   maxMs: number;
   redisUrl?: string;
+  /** URL of the bench's own PostgreSQL server (PostgreSQL designs only); each run gets a fresh database on it. */
+  postgresUrl?: string;
+  /** Open loop at this many buyers (holds) per second instead of `clients` in a closed loop. */
+  holdsPerSec?: number;
   /** One short unmeasured run first (JIT, page cache). */
   warmup?: boolean;
 }
@@ -174,22 +225,34 @@ export interface InProcessResult {
 }
 
 async function oneRun(spec: InProcessSpec, workload: Workload, runIndex: number): Promise<RunCounts> {
-  const opts = { clients: spec.clients, maxCommands: spec.maxCommands, maxMs: spec.maxMs };
-  const def = DESIGNS[spec.design];
-  if (def.kind === 'core') return driveCore(workload, opts, def.cryptoIds ? cryptoIds : counterIds(`r${runIndex}_`));
-  const arena = createArenaDb(def.synchronous, workload.holdTtlMs);
-  const design = await def.create({
-    handle: arena.handle,
-    eventId: arena.eventId,
-    holdTtlMs: workload.holdTtlMs,
-    ids: counterIds(`r${runIndex}_`),
-    redisUrl: spec.redisUrl,
-  });
+  const opts: DriveOptions = { clients: spec.clients, maxCommands: spec.maxCommands, maxMs: spec.maxMs, holdsPerSec: spec.holdsPerSec };
+  const def: DesignDef = DESIGNS[spec.design];
+  const ids = counterIds(`r${runIndex}_`);
+  switch (def.kind) {
+    case 'core':
+      return driveCore(workload, opts, def.cryptoIds ? cryptoIds : ids);
+    case 'sqlite': {
+      const arena = await createArenaDb(def.synchronous, workload.holdTtlMs);
+      return driveOnce(await def.create({ store: arena.store, eventId: arena.eventId, holdTtlMs: workload.holdTtlMs, ids, redisUrl: spec.redisUrl }), workload, opts, arena);
+    }
+    case 'postgres': {
+      if (!spec.postgresUrl) throw new Error(`${spec.design} needs a PostgreSQL server (postgresUrl)`);
+      const arena = await createPgArena(spec.postgresUrl, workload.holdTtlMs);
+      return driveOnce(await def.create({ store: arena.store, eventId: arena.eventId, holdTtlMs: workload.holdTtlMs, ids }), workload, opts, arena);
+    }
+    default: {
+      const _exhaustive: never = def;
+      throw new Error(`unknown design ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+}
+
+async function driveOnce(design: Design, workload: Workload, opts: DriveOptions, arena: { dispose(): Promise<void> }): Promise<RunCounts> {
   try {
     return await driveDesign(design, workload, opts);
   } finally {
     await design.close();
-    arena.dispose();
+    await arena.dispose();
   }
 }
 

@@ -15,7 +15,15 @@ export interface FrameSink {
   (index: number, fromVersion: number, version: number, changes: number): void;
 }
 
+/** Called for every queue:update frame (waiting room): the server's clock when it was sent, and "now serving". */
+export interface QueueSink {
+  (index: number, sentAt: number, serving: number): void;
+}
+
 const UPDATE_PREFIX = '42["seats:update"';
+const QUEUE_PREFIX = '42["queue:update"';
+const SENT_AT = /"at":(\d+)/;
+const SERVING = /"serving":(\d+)/;
 const FROM_VERSION = /"fromVersion":(\d+)/;
 const VERSION = /"version":(\d+)/;
 const DELTA = Buffer.from('"delta":"');
@@ -33,6 +41,7 @@ export class LightViewer {
     readonly index: number,
     private readonly onFrame: FrameSink,
     private readonly countChanges: boolean,
+    private readonly onQueueUpdate?: QueueSink,
   ) {}
 
   /** Opens the websocket and connects the default namespace with the buyer token. */
@@ -64,6 +73,7 @@ export class LightViewer {
           resolve();
         } else if (head.startsWith('44')) fail(new Error(`connect refused: ${head}`));
         else if (head.startsWith(UPDATE_PREFIX)) this.frame(head, data);
+        else if (head.startsWith(QUEUE_PREFIX)) this.queueFrame(data);
         else if (head.startsWith('43')) this.ack(head, data);
       });
     });
@@ -100,6 +110,14 @@ export class LightViewer {
       if (start >= 0) for (let i = start + DELTA.length; i < data.length && data[i] !== 0x22; i++) changes += IS_STATUS_CODE[data[i]];
     }
     this.onFrame(this.index, from ? Number(from[1]) : version, version, changes);
+  }
+
+  private queueFrame(data: Buffer): void {
+    if (!this.onQueueUpdate) return;
+    // A queue:update is a few hundred bytes: read the two numbers without parsing the JSON.
+    const text = data.toString('latin1');
+    const at = SENT_AT.exec(text);
+    if (at) this.onQueueUpdate(this.index, Number(at[1]), Number(SERVING.exec(text)?.[1] ?? NaN));
   }
 
   private ack(head: string, data: Buffer): void {

@@ -6,6 +6,9 @@
 //   holds   → { … }             hold → release churn, closed or open loop
 //   view    → { durationMs }    count seats:update frames, keep receipt times
 //   staleness → { commits }     receipt − commit time of the recorded frames
+//   http-join → { count }       new sessions, then each joins an event's waiting room over HTTP
+//   queue-join                  every light viewer joins the event's waiting room (queue:join)
+//   queue-view-start / -end     count queue:update frames and their lag behind the server's send time
 import { performance } from 'node:perf_hooks';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { JoinAck, SeatsUpdate } from '../lib/protocol';
@@ -19,6 +22,7 @@ const sockets: Socket[] = [];
 const viewers: LightViewer[] = [];
 let viewerSeq = 0; // a worker runs either socket.io-client sockets or light viewers
 let viewing: { frames: number; changes: number; perSocket: Uint32Array; receipts: number[]; gaps: number } | null = null;
+let queueViewing: { frames: number; perSocket: Uint32Array; lag: Reservoir; servings: Set<number> } | null = null;
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -45,6 +49,14 @@ function recordFrame(index: number, fromVersion: number, version: number, change
   }
 }
 
+function recordQueueUpdate(index: number, sentAt: number, serving: number): void {
+  if (!queueViewing) return;
+  queueViewing.frames++;
+  queueViewing.perSocket[index]++;
+  queueViewing.lag.add(Date.now() - sentAt);
+  queueViewing.servings.add(serving);
+}
+
 /** Seat changes in a delta string: one status code ('a', 'h', 's') each. */
 const changesIn = (delta: string): number => delta.length - delta.replace(/[ahs]/g, '').length;
 
@@ -59,7 +71,7 @@ async function openViewers(url: string, count: number): Promise<{ connected: num
   let failed = 0;
   await pool(Array.from({ length: count }), 64, async () => {
     const index = viewerSeq++;
-    const viewer = new LightViewer(index, recordFrame, index % 10 === 0);
+    const viewer = new LightViewer(index, recordFrame, index % 10 === 0, recordQueueUpdate);
     try {
       await viewer.connect(url, await newToken(url));
       viewers.push(viewer);
@@ -111,6 +123,54 @@ async function joinAll(eventId: string): Promise<{ joined: number; ms: number; s
     if (frame?.toString('latin1', 0, 40).includes('"ok":true')) joined++;
   });
   return { joined, ms: performance.now() - started, snapshotSeats };
+}
+
+/** New visitors: `count` sessions, then each joins the event's waiting room over HTTP (POST /api/events/:id/queue). */
+async function httpJoins(url: string, eventId: string, count: number, concurrency: number) {
+  const sessionsStarted = performance.now();
+  const tokens = await Promise.all(
+    Array.from({ length: concurrency }, async (_, lane) => {
+      const mine: string[] = [];
+      for (let i = lane; i < count; i += concurrency) mine.push(await newToken(url));
+      return mine;
+    }),
+  ).then((lanes) => lanes.flat());
+  const sessionsMs = performance.now() - sessionsStarted;
+  const latency = new Reservoir(50_000, 3);
+  const states: Record<string, number> = {};
+  let failed = 0;
+  const joinStarted = performance.now();
+  await pool(tokens, concurrency, async (token) => {
+    const sent = performance.now();
+    try {
+      const res = await fetch(`${url}/api/events/${eventId}/queue`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const body = (await res.json()) as { ok: boolean; state?: string; error?: { code: string } };
+      latency.add(performance.now() - sent);
+      const key = body.ok ? (body.state ?? 'ok') : `error:${body.error?.code ?? res.status}`;
+      states[key] = (states[key] ?? 0) + 1;
+      if (!body.ok) failed++;
+    } catch {
+      failed++;
+    }
+  });
+  return { sessions: tokens.length, sessionsMs, joinMs: performance.now() - joinStarted, failed, states, latency: { samples: latency.samples, seen: latency.seen, max: latency.max } };
+}
+
+/** Every light viewer joins the event's waiting room (and with it the room's queue:update broadcasts). */
+async function queueJoins(eventId: string): Promise<{ joined: number; failed: number; ms: number }> {
+  const started = performance.now();
+  let joined = 0;
+  let failed = 0;
+  await pool(viewers, 32, async (viewer) => {
+    const frame = await viewer.emit('queue:join', { eventId }).catch(() => null);
+    if (frame?.toString('latin1', 0, 40).includes('"ok":true')) joined++;
+    else failed++;
+  });
+  return { joined, failed, ms: performance.now() - started };
 }
 
 interface HoldSpec {
@@ -201,6 +261,36 @@ process.on('message', (raw) => {
     case 'holds':
       holds(msg as unknown as HoldSpec).then(answer, fail);
       return;
+    case 'http-join':
+      httpJoins(msg.url as string, msg.eventId as string, msg.count as number, (msg.concurrency as number | undefined) ?? 64).then(answer, fail);
+      return;
+    case 'queue-join':
+      queueJoins(msg.eventId as string).then(answer, fail);
+      return;
+    case 'queue-view-start':
+      queueViewing = { frames: 0, perSocket: new Uint32Array(Math.max(1, viewerSeq)), lag: new Reservoir(50_000, 5), servings: new Set() };
+      answer({ ok: true });
+      return;
+    case 'queue-view-end': {
+      const v = queueViewing!;
+      queueViewing = null;
+      let minPerSocket = Infinity;
+      let maxPerSocket = 0;
+      for (const n of v.perSocket) {
+        if (n > maxPerSocket) maxPerSocket = n;
+        if (n < minPerSocket) minPerSocket = n;
+      }
+      answer({
+        frames: v.frames,
+        sockets: viewers.length,
+        alive: viewers.filter((x) => x.open).length,
+        minPerSocket: Number.isFinite(minPerSocket) ? minPerSocket : 0,
+        maxPerSocket,
+        updates: v.servings.size,
+        lag: { samples: v.lag.samples, seen: v.lag.seen, max: v.lag.max },
+      });
+      return;
+    }
     case 'view-start':
       viewing = { frames: 0, changes: 0, perSocket: new Uint32Array(Math.max(sockets.length, viewerSeq)), receipts: [], gaps: 0 };
       answer({ ok: true });

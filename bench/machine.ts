@@ -17,6 +17,8 @@ export interface Machine {
   fdLimit: number;
   chromium?: string;
   redis?: string;
+  /** PostgreSQL server version, when the PostgreSQL designs ran. */
+  postgres?: string;
 }
 
 /** Median time of one 4 KiB write + fsync in the temp directory (what synchronous=FULL pays per commit). */

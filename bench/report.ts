@@ -12,7 +12,12 @@ import type { InProcessResult } from './inprocess';
 import type { Machine } from './machine';
 import type { MemoryResult } from './memory';
 import { reading } from './reading';
+import { postgresDesignsText, postgresSections } from './reportPostgres';
+import { waitingRoomSections } from './reportWaitingRoom';
+import type { AdmissionResult } from './admissionTick';
+import type { PgProfile } from './pgProfile';
 import type { BestAvailableResult } from './bestAvailable';
+import type { QueueLoadResult } from './queueLoad';
 import type { SeatMapResult } from './seatmap';
 import type { LevelResult } from './socketLoad';
 import { fmtInt, fmtMs, fmtRange, summarize, type Summary } from './stats';
@@ -29,6 +34,10 @@ export interface BenchResults {
   machine: Machine;
   inprocess?: {
     results: InProcessResult[];
+    /** PostgreSQL designs in an open loop at one rate they all sustain (absent from older results). */
+    openLoop?: InProcessResult[];
+    /** One profiled run per PostgreSQL design of interest (pg_stat_statements). */
+    postgresProfiles?: PgProfile[];
     skipped: Record<string, string>;
     clients: number;
     maxMs: number;
@@ -42,12 +51,16 @@ export interface BenchResults {
   memory?: MemoryResult;
   fanout?: FanoutLevel[];
   seatmap?: SeatMapResult;
+  /** The waiting room (issue 12): admission steps in the store, join storms and queue:update fan-out over the network. */
+  waitingRoom?: { admission: AdmissionResult; queue: QueueLoadResult; postgresSkipped?: string };
   /** Set when sections of an earlier results file were kept (run.ts --merge). */
   mergedFrom?: string;
   /** Wall time of all the sections in this file (summed over merged runs). */
   durationMs?: number;
   /** Sections that failed (the run exits non-zero). */
   errors?: string[];
+  /** The 1-minute load average sampled every 5 s during each section (absent from older results). */
+  load?: Record<string, { min: number; mean: number; max: number }>;
 }
 
 export function inproc(r: BenchResults, design: DesignName, workload: WorkloadName): InProcessResult | undefined {
@@ -62,7 +75,7 @@ export function ratio(r: BenchResults, a: DesignName, b: DesignName, w: Workload
 }
 export const fmtRatio = (n: number) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(1)}×` : '—');
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
@@ -72,7 +85,8 @@ const mark = (met: boolean | null) => (met === null ? '— not measured' : met ?
 export function sections(r: BenchResults): string[] {
   const parts: string[] = [];
   if (r.inprocess) {
-    const designs = Object.keys(DESIGNS).filter((d) => r.inprocess!.results.some((x) => x.design === d)) as DesignName[];
+    // PostgreSQL designs have their own tables (bench/reportPostgres.ts).
+    const designs = (Object.keys(DESIGNS) as DesignName[]).filter((d) => DESIGNS[d].kind !== 'postgres' && r.inprocess!.results.some((x) => x.design === d));
     const workloads = WORKLOADS.filter((w) => r.inprocess!.results.some((x) => x.workload === w));
     parts.push(
       `### In-process throughput (commands/s, median of ${r.inprocess.runs} runs, min–max)\n\n` +
@@ -80,7 +94,10 @@ export function sections(r: BenchResults): string[] {
           ['Design', ...workloads],
           designs.map((d) => [DESIGNS[d].label, ...workloads.map((w) => { const x = inproc(r, d, w); return x ? fmtRange(x.perSec) : '—'; })]),
         ) +
-        Object.entries(r.inprocess.skipped).map(([d, why]) => `\n\n${d}: skipped — ${why}`).join(''),
+        Object.entries(r.inprocess.skipped)
+          .filter(([d]) => !(d in DESIGNS) || DESIGNS[d as DesignName].kind !== 'postgres')
+          .map(([d, why]) => `\n\n${d}: skipped — ${why}`)
+          .join(''),
     );
     const base = designs.filter((d) => !d.startsWith('loop') && !d.startsWith('core'));
     parts.push(
@@ -109,6 +126,7 @@ export function sections(r: BenchResults): string[] {
         ),
     );
   }
+  parts.push(...postgresSections(r));
   if (r.fixes?.length) {
     parts.push(
       '### Profiled fixes, before/after in the same run (see "Profiling")\n\n' +
@@ -204,6 +222,7 @@ export function sections(r: BenchResults): string[] {
         (r.memory.skipped ? `\n\n${r.memory.skipped}` : ''),
     );
   }
+  parts.push(...waitingRoomSections(r));
   if (r.best) {
     const b = r.best;
     const us = (n: number) => fmtInt(Math.round(n));
@@ -278,22 +297,22 @@ Measured ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\`
 
 ## Machine
 
-${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB RAM, ${m.os}; Node ${m.node}; SQLite ${m.sqlite} (better-sqlite3, WAL); fsync of 4 KiB in the temp dir ${fmtMs(m.fsyncMs)} ms (median); ${m.redis ? `redis-server ${m.redis}` : 'no redis-server'}; ${m.chromium ?? 'no Chromium'}; open-file limit ${fmtInt(m.fdLimit)}; load average at start ${m.loadAvgAtStart.join(' / ')}.
+${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB RAM, ${m.os}; Node ${m.node}; SQLite ${m.sqlite} (better-sqlite3, WAL); fsync of 4 KiB in the temp dir ${fmtMs(m.fsyncMs)} ms (median); ${m.redis ? `redis-server ${m.redis}` : 'no redis-server'}; ${m.postgres ? `PostgreSQL ${m.postgres} (fsync and synchronous_commit on)` : 'no PostgreSQL'}; ${m.chromium ?? 'no Chromium'}; open-file limit ${fmtInt(m.fdLimit)}; load average at start ${m.loadAvgAtStart.join(' / ')}.
 
-**Everything runs on this one machine.** The server, the load generators (separate processes, so they never share the server's event loop) and Chromium compete for the same ${m.cpus} cores; end-to-end, fan-out and seat-map figures include that contention, and client-side receive time is part of every latency.
+${loadText(r)}**Everything runs on this one machine.** The server, the load generators (separate processes, so they never share the server's event loop) and Chromium compete for the same ${m.cpus} cores; end-to-end, fan-out and seat-map figures include that contention, and client-side receive time is part of every latency.
 
 ## How to run
 
 \`\`\`sh
 npm run bench                      # everything (~${minutes} min), writes bench/results/<time>.json and this file
-npm run bench -- --only inprocess  # sections: inprocess, best, fixes, socket, memory, fanout, seatmap
+npm run bench -- --only inprocess  # sections: inprocess, best, fixes, socket, memory, fanout, waitingroom, seatmap
 npm run bench -- --only fanout --merge bench/results/<full>.json   # re-run one section of a full run
 npm run bench -- --only inprocess --designs loop-full,txn-full --workloads hot
 npm run bench:smoke                # seconds; proves the bench works, asserts nothing about speed
 npx tsx bench/report.ts            # regenerate this file from the newest results JSON
 \`\`\`
 
-The seat-map section needs \`npm run build\` first. The Redis baseline uses Debian's \`redis-server\` (installed with apt-get when missing and running as root; skipped with a message otherwise).
+The seat-map section needs \`npm run build\` first. The Redis baseline uses Debian's \`redis-server\` (installed with apt-get when missing and running as root; skipped with a message otherwise). The PostgreSQL designs and the waiting room's PostgreSQL rows start Debian's PostgreSQL themselves (\`apt-get install postgresql\`; skipped with a message when it is missing).
 
 ## What is compared
 
@@ -309,6 +328,21 @@ ${table(['Target', 'Measured', ''], t.map((x) => [x.target, x.measured, mark(x.m
 
 ${reading(r)}
 `;
+}
+
+/** How busy the shared box was during each section, and a warning when it was oversubscribed. */
+function loadText(r: BenchResults): string {
+  const load = r.load;
+  if (!load || Object.keys(load).length === 0) return '';
+  const cpus = r.machine.cpus;
+  const entries = Object.entries(load);
+  const worst = Math.max(...entries.map(([, l]) => l.mean));
+  const list = entries.map(([name, l]) => `${name} ${l.min.toFixed(1)}–${l.max.toFixed(1)} (mean ${l.mean.toFixed(1)})`).join(', ');
+  const warning =
+    worst > 1.5 * cpus
+      ? ` **This box was shared and oversubscribed during the run**: other work (type-checks, builds and browser tests of other branches) kept the load average up to ${(worst / cpus).toFixed(0)}× the ${cpus} cores, and this run ran at \`nice -n 10\` beneath it. Read absolute figures as what the bench got of the machine, not what the machine can do; ratios measured within one section (the same load, back to back) are the fairer reading, and comparisons with runs made on a quiet box mostly measure the load.`
+      : '';
+  return `1-minute load average during each section (min–max, sampled every 5 s): ${list}.${warning}\n\n`;
 }
 
 /** Headline figures of the committed baseline run (before the profiled fixes) next to this run's. */
@@ -328,7 +362,7 @@ ${table(['Figure', 'before', 'after', ''], rows)}
 
 function designsText(r: BenchResults): string {
   const ip = r.inprocess;
-  return `All designs keep the same semantics — all-or-nothing holds with a TTL, confirm, release, expiry — and the same SQLite schema and write statements (the project's \`db/batchWriter.ts\`, including the audit rows), on a fresh file database with the demo arena (22,212 seats) for every run.
+  return `All designs keep the same semantics — all-or-nothing holds with a TTL, confirm, release, expiry — and the same schema and rows (on SQLite the project's own \`db/sqlite/batchWriter.ts\`, including the audit rows), on a fresh file database with the demo arena (22,212 seats) for every run.
 
 - **Loop core in memory** — \`SeatBook.apply\` in a tight loop, batches taken every 1,024 commands; no I/O. Bench ids are counters; the "crypto-random ids" row uses the production id source.
 - **Reservation loop** — the project's design: one loop per event, mailbox, one transaction per tick (≤ 1,024 commands), replies after commit. \`synchronous=NORMAL\` and \`FULL\` (the production default: an acked order survives power loss).
@@ -336,7 +370,7 @@ function designsText(r: BenchResults): string {
 - **Per-seat locks** — seat state in memory; a request takes async per-seat mutexes in sorted order, checks in memory, writes its own transaction, unlocks. Conflicts are rejected from memory.
 - **Redis lease** — \`SET seat NX PX ttl\` per seat against a private redis-server (all-or-nothing with compensation), hold record in Redis with the same TTL, expiry by Redis; a confirm flips the seat keys to "sold" with a Lua check-and-set and writes the order and tickets to SQLite in its own transaction. Holds are not written to SQLite and the per-buyer limit is not enforced here (both favour this baseline).
 
-Workloads (seeded mulberry32, reproducible): **uniform** — 1–4 adjacent seats anywhere; **hot** — 80 % of holds aim at the best 500 seats (front rows of Floor A/B), 20 % anywhere; in both, every won hold is released again. **mixed** — uniform seats, a won hold is confirmed (10 %), released (50 %) or abandoned to expire (40 %, TTL 500 ms); bounded to ${fmtInt(ip?.mixedMaxCommands ?? NaN)} commands per run so the arena never sells out. ${fmtInt(ip?.clients ?? NaN)} virtual buyers, one command in flight each (closed loop); a run stops after ${ip ? `${(ip.maxMs / 1000).toFixed(1)} s` : '—'} (the in-memory core: three times that) or its command budget; every reply counts as a command (rejections included: a fast "seats unavailable" is part of what a design must do). Each design × workload runs in its own process: one warm-up run, then ${ip?.runs ?? '—'} measured runs.`;
+Workloads (seeded mulberry32, reproducible): **uniform** — 1–4 adjacent seats anywhere; **hot** — 80 % of holds aim at the best 500 seats (front rows of Floor A/B), 20 % anywhere; in both, every won hold is released again. **mixed** — uniform seats, a won hold is confirmed (10 %), released (50 %) or abandoned to expire (40 %, TTL 500 ms); bounded to ${fmtInt(ip?.mixedMaxCommands ?? NaN)} commands per run so the arena never sells out. ${fmtInt(ip?.clients ?? NaN)} virtual buyers, one command in flight each (closed loop); a run stops after ${ip ? `${(ip.maxMs / 1000).toFixed(1)} s` : '—'} (the in-memory core: three times that) or its command budget; every reply counts as a command (rejections included: a fast "seats unavailable" is part of what a design must do). Each design × workload runs in its own process: one warm-up run, then ${ip?.runs ?? '—'} measured runs.${postgresDesignsText(r)}`;
 }
 
 export function writeDocs(r: BenchResults, file: string): string {

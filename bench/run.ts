@@ -1,25 +1,31 @@
-// npm run bench [-- --smoke] [-- --only inprocess,best,socket,fanout,memory,seatmap,fixes]
+// npm run bench [-- --smoke] [-- --only inprocess,best,socket,fanout,memory,waitingroom,seatmap,fixes]
 //               [-- --designs loop-full,txn-full] [-- --workloads hot] [-- --no-docs]
 // Runs the benchmark suite, prints a table, writes bench/results/<timestamp>.json
 // and regenerates docs/benchmarks.md from it (bench/report.ts).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import type { AdmissionResult, AdmissionSpec } from './admissionTick';
 import type { BestAvailableResult, BestAvailableSpec } from './bestAvailable';
 import { benchDir, forkTs } from './children';
-import { DESIGN_NAMES, DESIGNS, type DesignName } from './baselines';
+import { DESIGN_NAMES, DESIGNS, type DesignDef, type DesignName } from './baselines';
 import { runFanout } from './fanout';
 import { runFixExperiments } from './fixes';
 import { runInProcess, type InProcessResult, type InProcessSpec } from './inprocess';
 import { describeMachine } from './machine';
+import { startBenchPostgres, type BenchPostgres } from './pgArena';
+import { profilePostgres, type PgProfile, type PgProfileSpec } from './pgProfile';
 import { runMemory } from './memory';
 import { startRedis, type RedisHandle } from './redisServer';
 import { printTable, writeDocs, type BenchResults } from './report';
+import { runQueueLoad } from './queueLoad';
 import { runSeatMap } from './seatmap';
 import { runSocketLoad } from './socketLoad';
+import { summarize } from './stats';
 import { WORKLOADS, type WorkloadName } from './workloads';
 
-const SECTIONS = ['inprocess', 'best', 'socket', 'fanout', 'memory', 'seatmap', 'fixes'] as const;
+const SECTIONS = ['inprocess', 'best', 'socket', 'fanout', 'memory', 'waitingroom', 'seatmap', 'fixes'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function arg(name: string): string | undefined {
@@ -48,66 +54,116 @@ if (limits.soft < Math.min(limits.hard, 65_536) && !process.env.BENCH_ULIMIT_RAI
 
 const SIZES = smoke
   ? {
-      inprocess: { runs: 1, clients: 200, maxCommands: 3_000, maxMs: 400, coreCommands: 20_000, warmup: false },
+      inprocess: { runs: 1, openRuns: 1, clients: 200, maxCommands: 3_000, maxMs: 400, coreCommands: 20_000, warmup: false },
       best: { picks: 20, manualHolds: 5_000 },
       socket: { levels: [20], runs: 1, windowMs: 500, offeredRate: 500 },
       memory: [50, 100],
       fanout: { levels: [20], runs: 1, windowMs: 500, churnHoldsPerSec: 100 },
       seatmap: { runs: 1, windowMs: 1000, seatUpdatesPerSec: 200 },
       fixes: { commands: 50_000, auditRows: [0, 20_000] },
+      admission: { waiting: { sqlite: [300], postgres: [300] }, steps: 2, admitPerMinute: 6_000 },
+      queue: { preQueue: 100, arrivals: 100, seeded: 1_000, socketLevels: [20], windowMs: 1_500, runs: 1, admitPerMinute: 600 },
     }
   : {
-      inprocess: { runs: 5, clients: 2_000, maxCommands: 400_000, maxMs: 2_000, coreCommands: 2_000_000, warmup: true },
+      inprocess: { runs: 5, openRuns: 3, clients: 2_000, maxCommands: 400_000, maxMs: 2_000, coreCommands: 2_000_000, warmup: true },
       best: { picks: 2_000, manualHolds: 400_000 },
       socket: { levels: [100, 1_000, 5_000], runs: 3, windowMs: 5_000, offeredRate: 20_000 },
       memory: [1_000, 10_000],
       fanout: { levels: [1_000, 10_000], runs: 3, windowMs: 5_000, churnHoldsPerSec: 220 },
       seatmap: { runs: 5, windowMs: 5_000, seatUpdatesPerSec: 1_000 },
       fixes: { commands: 600_000, auditRows: [0, 250_000, 1_000_000] },
+      // PostgreSQL at 100,000: opening alone took 7 min once (quadratic, see docs), too long for every run.
+      admission: { waiting: { sqlite: [10_000, 100_000], postgres: [10_000] }, steps: 20, admitPerMinute: 6_000 },
+      // 60 a minute: one admission per step keeps an update going out every step while the queue stays long.
+      queue: { preQueue: 5_000, arrivals: 5_000, seeded: 90_000, socketLevels: [1_000, 10_000], windowMs: 5_000, runs: 3, admitPerMinute: 60 },
     };
 
 /** Mixed sells seats for good: bound it so the arena never sells out within a run. */
 const MIXED_MAX_COMMANDS = smoke ? 3_000 : 60_000;
 
-async function inProcessSection(redisUrl: string | undefined, redisSkip: string | undefined) {
+/** One design × workload: in this process for smoke runs, else in a child of its own. */
+async function runSpec(spec: InProcessSpec): Promise<InProcessResult> {
+  if (smoke) return runInProcess(spec);
+  // One process per design × workload: no shared heap, JIT state or page cache of another design.
+  const child = forkTs(join(benchDir, 'inprocess.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 8192 });
+  const message = await child.next<{ type: string; result: InProcessResult }>('result', 600_000).finally(() => child.stop());
+  return message.result;
+}
+
+interface Services {
+  redisUrl?: string;
+  redisSkip?: string;
+  postgresUrl?: string;
+  postgresSkip?: string;
+}
+
+async function inProcessSection(services: Services) {
   const designs = (arg('designs')?.split(',') as DesignName[] | undefined) ?? DESIGN_NAMES;
   const workloads = (arg('workloads')?.split(',') as WorkloadName[] | undefined) ?? WORKLOADS;
   // Smoke: every design once on the mixed workload (holds, confirms, releases, expiries), the loop on all three.
   const wanted = (design: DesignName, workload: WorkloadName) => !smoke || workload === 'mixed' || design === 'loop-normal';
   const sz = SIZES.inprocess;
   const results: InProcessResult[] = [];
+  const openLoop: InProcessResult[] = [];
   const skipped: Record<string, string> = {};
+  const specOf = (design: DesignName, workload: WorkloadName): InProcessSpec => {
+    const def = DESIGNS[design];
+    return {
+      design,
+      workload,
+      runs: sz.runs,
+      clients: sz.clients,
+      maxCommands: def.kind === 'core' ? sz.coreCommands : workload === 'mixed' ? MIXED_MAX_COMMANDS : sz.maxCommands,
+      maxMs: def.kind === 'core' ? 3 * sz.maxMs : sz.maxMs,
+      redisUrl: services.redisUrl,
+      postgresUrl: services.postgresUrl,
+      warmup: sz.warmup,
+    };
+  };
   for (const workload of workloads) {
     for (const design of designs) {
-      const def = DESIGNS[design];
+      const def: DesignDef = DESIGNS[design];
       if (!wanted(design, workload)) continue;
-      if ('needsRedis' in def && def.needsRedis && !redisUrl) {
-        skipped[design] = redisSkip ?? 'no redis-server';
+      if (def.kind === 'sqlite' && def.needsRedis && !services.redisUrl) {
+        skipped[design] = services.redisSkip ?? 'no redis-server';
         continue;
       }
-      const spec: InProcessSpec = {
-        design,
-        workload,
-        runs: sz.runs,
-        clients: sz.clients,
-        maxCommands: def.kind === 'core' ? sz.coreCommands : workload === 'mixed' ? MIXED_MAX_COMMANDS : sz.maxCommands,
-        maxMs: def.kind === 'core' ? 3 * sz.maxMs : sz.maxMs,
-        redisUrl,
-        warmup: sz.warmup,
-      };
-      let result: InProcessResult;
-      if (smoke) result = await runInProcess(spec);
-      else {
-        // One process per design × workload: no shared heap, JIT state or page cache of another design.
-        const child = forkTs(join(benchDir, 'inprocess.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 8192 });
-        const message = await child.next<{ type: string; result: InProcessResult }>('result', 600_000).finally(() => child.stop());
-        result = message.result;
+      if (def.kind === 'postgres' && !services.postgresUrl) {
+        skipped[design] = services.postgresSkip ?? 'no PostgreSQL';
+        continue;
       }
+      const result = await runSpec(specOf(design, workload));
       results.push(result);
       log(`  ${workload.padEnd(8)} ${design.padEnd(15)} ${Math.round(result.perSec.median).toLocaleString('en-US').padStart(11)} cmd/s`);
     }
+    // PostgreSQL: latency at one rate every PostgreSQL design sustains (half the slowest one's closed-loop hold rate).
+    const pgDone = results.filter((r) => r.workload === workload && DESIGNS[r.design].kind === 'postgres');
+    if (pgDone.length === 0) continue;
+    const holdRate = (r: InProcessResult) => summarize(r.runs.map((x) => ((x.holdsOk + x.holdsFailed) / x.elapsedMs) * 1000)).median;
+    const holdsPerSec = Math.max(10, Math.round((0.5 * Math.min(...pgDone.map(holdRate))) / 10) * 10);
+    for (const done of pgDone) {
+      const result = await runSpec({ ...specOf(done.design, workload), holdsPerSec, runs: sz.openRuns });
+      openLoop.push(result);
+      const p = result.runs[result.runs.length >> 1]?.latencyMs;
+      log(`  ${workload.padEnd(8)} ${done.design.padEnd(15)} open loop ${holdsPerSec} holds/s: p50 ${p?.p50.toFixed(1)} ms, p99 ${p?.p99.toFixed(1)} ms`);
+    }
   }
-  return { results, skipped, clients: sz.clients, maxMs: sz.maxMs, runs: sz.runs, mixedMaxCommands: MIXED_MAX_COMMANDS };
+  // Where PostgreSQL's time goes: one more run of the loop (uniform) and of the row-lock design (hot), with pg_stat_statements on.
+  const postgresProfiles: PgProfile[] = [];
+  const profiled: [DesignName, WorkloadName][] = smoke ? [['pg-loop', 'mixed']] : [['pg-loop', 'uniform'], ['pg-txn', 'hot']];
+  for (const [design, workload] of profiled) {
+    if (!services.postgresUrl || !results.some((r) => r.design === design && r.workload === workload)) continue;
+    const spec: PgProfileSpec = { postgresUrl: services.postgresUrl, design, workload, clients: sz.clients, maxCommands: sz.maxCommands, maxMs: sz.maxMs };
+    let profile: PgProfile;
+    if (smoke) profile = await profilePostgres(spec);
+    else {
+      const child = forkTs(join(benchDir, 'pgProfile.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 4096 });
+      profile = (await child.next<{ type: string; result: PgProfile }>('result', 600_000).finally(() => child.stop())).result;
+    }
+    postgresProfiles.push(profile);
+    log(`  profile ${design} ${workload}: PostgreSQL executed statements for ${Math.round(profile.serverMs)} ms of a ${Math.round(profile.wallMs)} ms run`);
+  }
+  return { results, openLoop, postgresProfiles, skipped, clients: sz.clients, maxMs: sz.maxMs, runs: sz.runs, mixedMaxCommands: MIXED_MAX_COMMANDS };
 }
 
 async function main(): Promise<void> {
@@ -123,34 +179,71 @@ async function main(): Promise<void> {
   const fd = results.machine.fdLimit;
   log(`seatline bench${smoke ? ' (smoke)' : ''}: ${only.join(', ')}; ${results.machine.cpus} × ${results.machine.cpuModel}`);
   let redis: RedisHandle | null = null;
+  let postgres: BenchPostgres | null = null;
+  let postgresSkip: string | null = null;
+  /** One private PostgreSQL for every section that needs it, started on first use, stopped at the end. */
+  const ensurePostgres = async (): Promise<BenchPostgres | { skipped: string }> => {
+    if (postgres) return postgres;
+    if (postgresSkip) return { skipped: postgresSkip };
+    const started = await startBenchPostgres();
+    if ('skipped' in started) {
+      postgresSkip = started.skipped;
+      log(`  PostgreSQL skipped: ${started.skipped}`);
+      return started;
+    }
+    postgres = started;
+    results.machine.postgres = started.version;
+    return started;
+  };
   const errors: string[] = [];
   /** A section that throws is recorded and the others still run; the exit code says it failed. */
   const section = async (name: Section, run: () => Promise<void>) => {
     if (!only.includes(name)) return;
+    // The box is shared: the 1-minute load average every 5 s says how much of it this section had.
+    const samples = [loadavg()[0]];
+    const sampler = setInterval(() => samples.push(loadavg()[0]), 5_000);
     try {
       await run();
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       errors.push(`${name}: ${message}`);
       log(`  ${name} FAILED: ${message}`);
+    } finally {
+      clearInterval(sampler);
+      samples.push(loadavg()[0]);
+      const round = (n: number) => Math.round(n * 100) / 100;
+      (results.load ??= {})[name] = { min: round(Math.min(...samples)), mean: round(samples.reduce((a, b) => a + b, 0) / samples.length), max: round(Math.max(...samples)) };
     }
   };
+  // Stopped by a signal: stop the servers this run started (PostgreSQL runs detached from this process).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`bench: ${signal}, stopping its servers`);
+      void Promise.allSettled([redis?.stop(), postgres?.stop()]).finally(() => process.exit(130));
+    });
+  }
   try {
     await section('inprocess', async () => {
       log('in-process throughput');
-      let redisSkip: string | undefined;
-      const wantsRedis = (arg('designs')?.split(',') ?? DESIGN_NAMES).some((d) => d.startsWith('redis'));
-      if (wantsRedis) {
+      const services: Services = {};
+      const chosen = (arg('designs')?.split(',') as DesignName[] | undefined) ?? DESIGN_NAMES;
+      if (chosen.some((d) => d.startsWith('redis'))) {
         const started = await startRedis(log);
         if ('skipped' in started) {
-          redisSkip = started.skipped;
-          log(`  Redis baseline skipped: ${redisSkip}`);
+          services.redisSkip = started.skipped;
+          log(`  Redis baseline skipped: ${started.skipped}`);
         } else {
           redis = started;
+          services.redisUrl = started.url;
           results.machine.redis = started.version;
         }
       }
-      results.inprocess = await inProcessSection(redis?.url, redisSkip);
+      if (chosen.some((d) => DESIGNS[d].kind === 'postgres')) {
+        const started = await ensurePostgres();
+        if ('skipped' in started) services.postgresSkip = started.skipped;
+        else services.postgresUrl = started.url;
+      }
+      results.inprocess = await inProcessSection(services);
       await redis?.stop();
       redis = null;
     });
@@ -178,6 +271,16 @@ async function main(): Promise<void> {
       log('fan-out');
       results.fanout = await runFanout({ ...SIZES.fanout, fdLimit: fd, log });
     });
+    await section('waitingroom', async () => {
+      log('waiting room: admission steps with many waiting, join storms, queue:update fan-out');
+      const pg = await ensurePostgres();
+      const spec: AdmissionSpec = { ...SIZES.admission, postgresUrl: 'url' in pg ? pg.url : undefined };
+      const child = forkTs(join(benchDir, 'admissionTick.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 4096 });
+      const admission = (await child.next<{ type: string; result: AdmissionResult }>('result', 1_800_000).finally(() => child.stop())).result;
+      for (const c of admission.cases) log(`  ${c.store} ${c.waiting} waiting: opening ${(c.openMs / 1000).toFixed(1)} s, step p50 ${c.stepMs.p50.toFixed(1)} ms`);
+      const queue = await runQueueLoad({ ...SIZES.queue, fdLimit: fd, log });
+      results.waitingRoom = { admission, queue, postgresSkipped: 'skipped' in pg ? pg.skipped : undefined };
+    });
     await section('seatmap', async () => {
       log('seat map in headless Chromium');
       results.seatmap = await runSeatMap({ ...SIZES.seatmap, log });
@@ -185,14 +288,19 @@ async function main(): Promise<void> {
     });
   } finally {
     await (redis as RedisHandle | null)?.stop();
+    await (postgres as BenchPostgres | null)?.stop();
   }
   results.errors = errors;
   // --merge <results.json>: keep that file's other sections (re-running one section of a full run).
   const mergeFile = arg('merge');
   if (mergeFile) {
     const base = JSON.parse(readFileSync(mergeFile, 'utf8')) as BenchResults;
-    for (const name of SECTIONS) if (!only.includes(name) && base[name] !== undefined) (results as unknown as Record<string, unknown>)[name] = base[name];
-    results.machine = { ...base.machine, ...results.machine, redis: results.machine.redis ?? base.machine.redis };
+    for (const name of SECTIONS) {
+      const key = name === 'waitingroom' ? 'waitingRoom' : name;
+      if (!only.includes(name) && base[key] !== undefined) (results as unknown as Record<string, unknown>)[key] = base[key];
+      if (!only.includes(name) && base.load?.[name]) (results.load ??= {})[name] = base.load[name];
+    }
+    results.machine = { ...base.machine, ...results.machine, redis: results.machine.redis ?? base.machine.redis, postgres: results.machine.postgres ?? base.machine.postgres };
     results.mergedFrom = `${mergeFile.split('/').pop()} (${base.startedAt}), re-ran: ${only.join(', ')}`;
     const span = (x: BenchResults) => x.durationMs ?? Date.parse(x.finishedAt) - Date.parse(x.startedAt);
     results.durationMs = span(base) + (Date.now() - started.getTime());

@@ -116,7 +116,9 @@ export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
     await connectAll(cluster, 50);
     const runs: SeatMapRun[] = [];
     for (let r = -1; r < opts.runs; r++) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      // The page's Content-Security-Policy has no 'unsafe-eval', and Playwright's polling predicates and
+      // string probes are evaluated with it: bypassCSP lets the bench's own probes run (the page is unchanged).
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
       const page = await context.newPage();
       await page.goto(`${url}/events/demo-arena`, { waitUntil: 'commit', timeout: 120_000 });
       await page.waitForFunction(

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startApp } from '../server/app';
 import { configFromEnv } from '../server/config';
+import type { SqliteStore } from '../db/sqlite/sqliteStore';
+import type { Store } from '../db/store';
 import { TickStats } from './baselines/design';
 
 export interface ServerSpec {
@@ -17,10 +19,15 @@ export interface ServerSpec {
   withNext?: boolean;
   /** Record the commit time of every version of this event (fan-out staleness). */
   trackEvent?: string;
+  /** Organizer password (the waiting-room bench configures rooms through the admin API). */
+  adminPassword?: string;
+  /** The waiting rooms' admission step (default: the server's, 1 s). */
+  waitingRoomStepMs?: number;
 }
 
 export type ServerRequest =
   | { type: 'memory' }
+  | { type: 'seed-queue'; eventId: string; count: number }
   | { type: 'window-start' }
   | { type: 'window-end' }
   | { type: 'stop' };
@@ -42,6 +49,25 @@ export interface MemoryReport {
 }
 
 const wallNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * Puts `count` more people at the end of an open waiting room, written straight into the store in
+ * one transaction (numbered as arrivals, the way takeNumber would): the join storms measure joining
+ * over HTTP; this only makes the queue as long as the bench needs. Embedded SQLite store only.
+ */
+function seedQueue(store: Store, eventId: string, count: number): { seeded: number; ms: number } {
+  if (store.dialect !== 'sqlite') throw new Error('seed-queue needs the embedded SQLite store');
+  const started = performance.now();
+  const db = (store as SqliteStore).handle.sqlite;
+  db.transaction(() => {
+    const { next_number: next } = db.prepare('SELECT next_number FROM waiting_rooms WHERE event_id = ?').get(eventId) as { next_number: number };
+    const insert = db.prepare('INSERT INTO waiting_room_entries (event_id, buyer_id, joined_at, shuffle_key, number) VALUES (?, ?, ?, ?, ?)');
+    const now = Date.now();
+    for (let i = 1; i <= count; i++) insert.run(eventId, `b_seeded${String(next + i).padStart(8, '0')}`, now, '', next + i);
+    db.prepare('UPDATE waiting_rooms SET next_number = ? WHERE event_id = ?').run(next + count, eventId);
+  })();
+  return { seeded: count, ms: performance.now() - started };
+}
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as ServerSpec;
@@ -66,6 +92,8 @@ async function main(): Promise<void> {
     // per-buyer limit (default 8 seats) would be what the bench measures.
     MAX_SEATS_PER_BUYER: '50',
     NEXT_TELEMETRY_DISABLED: '1',
+    ...(spec.adminPassword ? { ADMIN_PASSWORD: spec.adminPassword } : {}),
+    ...(spec.waitingRoomStepMs ? { WAITING_ROOM_STEP_MS: String(spec.waitingRoomStepMs) } : {}),
   });
   const app = await startApp(config, { withNext: spec.withNext === true });
 
@@ -86,9 +114,9 @@ async function main(): Promise<void> {
     observeCommit(seconds);
   }) as typeof commitDuration.observe;
   let commits: [number, number][] = [];
-  app.registry.onCommitted((runtime, batch) => {
-    // onTick (the batch tap) runs right after the commit and before this listener.
-    if (runtime.eventId === spec.trackEvent && batch.versionChanged) commits.push([batch.version, lastTickAt]);
+  app.registry.onCommitted((runtime, notice) => {
+    // Every notice is a new committed version; onTick (the batch tap) runs right after the commit and before this listener.
+    if (runtime.eventId === spec.trackEvent) commits.push([notice.version, lastTickAt]);
   });
 
   let windowCpu = process.cpuUsage();
@@ -105,6 +133,9 @@ async function main(): Promise<void> {
         answer({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, sockets: app.io.engine.clientsCount } satisfies MemoryReport);
         return;
       }
+      case 'seed-queue':
+        answer(seedQueue(app.store, request.eventId, request.count));
+        return;
       case 'window-start':
         ticks = new TickStats();
         commits = [];

@@ -1,6 +1,7 @@
 // The issue's performance targets, judged against one results file.
 import type { BenchResults } from './report';
 import { fmtRatio, inproc, ratio } from './report';
+import { waitingRoomTargets } from './reportWaitingRoom';
 import { fmtInt, fmtMs, fmtRange, type Summary } from './stats';
 
 export interface Target {
@@ -43,6 +44,18 @@ export function targets(r: BenchResults): Target[] {
     measured: `FULL ${fmtRatio(hotFull)}, NORMAL ${fmtRatio(hotNormal)}`,
     met: Number.isFinite(hotFull) ? hotFull >= 10 && (!Number.isFinite(hotNormal) || hotNormal >= 10) : null,
   });
+  const pgHot = ratio(r, 'pg-loop', 'pg-txn', 'hot');
+  out.push({
+    target: 'PostgreSQL: loop ≥ 10× transaction per request (SELECT … FOR UPDATE) on the hot on-sale',
+    measured: Number.isFinite(pgHot) ? `${fmtRatio(pgHot)} (${s(inproc(r, 'pg-loop', 'hot')?.perSec)} vs ${s(inproc(r, 'pg-txn', 'hot')?.perSec)} commands/s)` : 'not run',
+    met: Number.isFinite(pgHot) ? pgHot >= 10 : null,
+  });
+  const pgVsSqlite = ratio(r, 'loop-full', 'pg-loop', 'uniform');
+  out.push({
+    target: 'PostgreSQL: loop within 2× of the loop on SQLite (FULL)',
+    measured: Number.isFinite(pgVsSqlite) ? `SQLite ${fmtRatio(pgVsSqlite)} the PostgreSQL loop (uniform; hot ${fmtRatio(ratio(r, 'loop-full', 'pg-loop', 'hot'))}, mixed ${fmtRatio(ratio(r, 'loop-full', 'pg-loop', 'mixed'))})` : 'not run',
+    met: Number.isFinite(pgVsSqlite) ? pgVsSqlite <= 2 : null,
+  });
   const fan = r.fanout?.find((l) => l.viewers === 10_000 && !l.skipped);
   out.push({
     target: 'Fan-out staleness p99 ≤ 200 ms at 10,000 viewers',
@@ -55,6 +68,7 @@ export function targets(r: BenchResults): Target[] {
     measured: mem ? `${mem.heapPerSocketKb.toFixed(1)} KB at ${fmtInt(mem.sockets)} sockets` : 'not run',
     met: mem ? mem.heapPerSocketKb <= 10 : null,
   });
+  out.push(...waitingRoomTargets(r));
   const map = r.seatmap;
   out.push({
     target: '20,000-seat map first render ≤ 500 ms',

@@ -40,6 +40,15 @@ export function mulberry32(seed: number): () => number {
 
 export const BUYER: BuyerDetails = { name: 'Bench Buyer', email: 'bench@example.com' };
 
+/**
+ * The checkout details of virtual buyer n: a mailbox of its own, because the purchase cap
+ * (core/purchaseLedger.ts) counts tickets per email, and one shared address would turn every
+ * confirm after the first few into `limit_exceeded`.
+ */
+export function buyerDetails(n: number): BuyerDetails {
+  return { name: BUYER.name, email: `bench${n}@example.com` };
+}
+
 /** Seat ids of the arena in layout order (section, row, seat), and the best 500. */
 export function arenaSeats(): { all: string[]; best: string[] } {
   const seats = arenaLayout().seats;

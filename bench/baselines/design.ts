@@ -1,6 +1,6 @@
 // What every design under test offers the in-process driver: the same
 // commands and outcomes as the project's core (core/types.ts).
-import type { DatabaseHandle } from '../../db/connection';
+import type { Store } from '../../db/store';
 import type { Command, IdSource, Outcome } from '../../core/types';
 
 export type Reply = (outcome: Outcome) => void;
@@ -13,8 +13,9 @@ export interface Design {
   close(): Promise<void>;
 }
 
-export interface DesignContext {
-  handle: DatabaseHandle;
+export interface DesignContext<S extends Store = Store> {
+  /** A fresh database holding the arena, opened through the project's store (SQLite or PostgreSQL). */
+  store: S;
   eventId: string;
   holdTtlMs: number;
   ids: IdSource;
@@ -22,7 +23,7 @@ export interface DesignContext {
   redisUrl?: string;
 }
 
-export type DesignFactory = (ctx: DesignContext) => Promise<Design>;
+export type DesignFactory<S extends Store = Store> = (ctx: DesignContext<S>) => Promise<Design>;
 
 /** Running per-tick statistics: batch size of every tick, commit time of every tick that wrote. */
 export class TickStats {

@@ -1,34 +1,40 @@
-// The project's design: one ReservationLoop per event, batched commits.
-import { createBatchWriter } from '../../db/batchWriter';
-import { loadLoopState } from '../../db/eventStore';
+// The project's design: one ReservationLoop per event, batched commits,
+// through the store's own batch writer. The same code runs on both stores:
+// on SQLite each commit settles at once; on PostgreSQL it is a round trip,
+// and the loop applies the next batch in memory while it is in flight.
+import type { Store } from '../../db/store';
 import { ReservationLoop } from '../../server/loop/reservationLoop';
 import { TickStats, type DesignFactory } from './design';
 
-export const loopDesign: DesignFactory = async ({ handle, eventId, holdTtlMs, ids }) => {
+export const loopDesign: DesignFactory<Store> = async ({ store, eventId, holdTtlMs, ids }) => {
   const ticks = new TickStats();
   let expired = 0;
-  const loop = new ReservationLoop({
+  const writer = store.batchWriter(eventId);
+  const loop = await ReservationLoop.start({
     eventId,
-    load: () => loadLoopState(handle, eventId, holdTtlMs)!,
-    writer: createBatchWriter(handle.sqlite),
+    storage: {
+      load: async () => {
+        const state = await store.loadLoopState(eventId, holdTtlMs);
+        if (!state) throw new Error(`no event ${eventId} in ${store.location}`);
+        return state;
+      },
+      write: (batch) => writer.write(batch),
+    },
     ids,
     clock: Date.now,
-    schedule: (fn) => void setImmediate(fn),
     // The driver never has more than its client count in flight; keep the server's defaults otherwise.
     mailboxCapacity: 10_000,
     maxBatchSize: 1_024,
     observer: {
       onTick: ({ batchSize, commitMs }) => ticks.add(batchSize, commitMs),
-      onCommitted: (batch) => {
-        for (const e of batch.endedHolds) if (e.reason === 'expired') expired++;
+      onCommitted: (notice) => {
+        for (const ended of notice.holdsEnded) if (ended.reason === 'expired') expired++;
       },
     },
   });
   return {
     submit: (command, reply) => loop.submit(command, reply),
     stats: () => ({ ...ticks.summary(), expired }),
-    async close() {
-      loop.stop();
-    },
+    close: () => loop.stop(),
   };
 };

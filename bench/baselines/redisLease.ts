@@ -7,7 +7,8 @@
 // written to SQLite, and the per-buyer seat limit is not enforced here:
 // both favour this baseline.
 import { Redis } from 'ioredis';
-import { createBatchWriter } from '../../db/batchWriter';
+import { createBatchWriter } from '../../db/sqlite/batchWriter';
+import type { SqliteStore } from '../../db/sqlite/sqliteStore';
 import type { Failure, Hold, Order, Outcome } from '../../core/types';
 import type { DesignFactory } from './design';
 
@@ -24,14 +25,14 @@ type Scripted = Redis & {
   sellSeats(numKeys: number, ...args: string[]): Promise<number>;
 };
 
-export const redisDesign: DesignFactory = async ({ handle, eventId, holdTtlMs, ids, redisUrl }) => {
+export const redisDesign: DesignFactory<SqliteStore> = async ({ store, eventId, holdTtlMs, ids, redisUrl }) => {
   if (!redisUrl) throw new Error('the Redis design needs a redis-server (redisUrl)');
   const redis = new Redis(redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 1, lazyConnect: true }) as Scripted;
   await redis.connect();
   await redis.flushdb();
   redis.defineCommand('releaseSeats', { lua: RELEASE });
   redis.defineCommand('sellSeats', { lua: SELL });
-  const db = handle.sqlite;
+  const db = store.handle.sqlite;
   const writer = createBatchWriter(db);
   let version = db.prepare('SELECT version FROM events WHERE id = ?').pluck().get(eventId) as number;
   const price = new Map<string, number>();

@@ -6,7 +6,8 @@
 // Conflicts are rejected from memory without touching the database.
 // Expired holds are ended lazily by a request that meets them, and by a
 // sweeper every 100 ms (which takes the seats' locks like any request).
-import { createBatchWriter } from '../../db/batchWriter';
+import { createBatchWriter } from '../../db/sqlite/batchWriter';
+import type { SqliteStore } from '../../db/sqlite/sqliteStore';
 import type { Command, Effect, Failure, Hold, Order, Outcome } from '../../core/types';
 import type { DesignFactory } from './design';
 
@@ -14,7 +15,7 @@ type SeatSlot = { holdId: string } | 'sold' | null;
 const fail = (code: Failure['code'], message: string): Failure => ({ ok: false, code, message });
 
 /** Async mutexes keyed by seat id: a promise chain per seat, dropped when idle. */
-class SeatMutexes {
+export class SeatMutexes {
   private readonly tails = new Map<string, Promise<void>>();
   async lockAll(seatIds: string[]): Promise<() => void> {
     const releases: (() => void)[] = [];
@@ -37,8 +38,8 @@ class SeatMutexes {
   }
 }
 
-export const locksDesign: DesignFactory = async ({ handle, eventId, holdTtlMs, ids }) => {
-  const db = handle.sqlite;
+export const locksDesign: DesignFactory<SqliteStore> = async ({ store, eventId, holdTtlMs, ids }) => {
+  const db = store.handle.sqlite;
   const writer = createBatchWriter(db);
   const maxPerBuyer = db.prepare('SELECT max_seats_per_buyer FROM events WHERE id = ?').pluck().get(eventId) as number;
   let version = db.prepare('SELECT version FROM events WHERE id = ?').pluck().get(eventId) as number;

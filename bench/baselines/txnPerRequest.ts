@@ -5,7 +5,8 @@
 // use the project's own batch writer (same tables, same audit rows), one
 // request per transaction. Expired holds are ended lazily by the request
 // that meets them and by a sweeper every 100 ms.
-import { createBatchWriter } from '../../db/batchWriter';
+import { createBatchWriter } from '../../db/sqlite/batchWriter';
+import type { SqliteStore } from '../../db/sqlite/sqliteStore';
 import type { Command, Effect, Failure, Hold, Order, Outcome } from '../../core/types';
 import { BUYER } from '../workloads';
 import type { DesignFactory } from './design';
@@ -22,8 +23,8 @@ interface HoldRow {
 
 const fail = (code: Failure['code'], message: string): Failure => ({ ok: false, code, message });
 
-export const txnDesign: DesignFactory = async ({ handle, eventId, holdTtlMs, ids }) => {
-  const db = handle.sqlite;
+export const txnDesign: DesignFactory<SqliteStore> = async ({ store, eventId, holdTtlMs, ids }) => {
+  const db = store.handle.sqlite;
   const writer = createBatchWriter(db);
   const maxPerBuyer = db.prepare('SELECT max_seats_per_buyer FROM events WHERE id = ?').pluck().get(eventId) as number;
   let version = db.prepare('SELECT version FROM events WHERE id = ?').pluck().get(eventId) as number;
