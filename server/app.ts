@@ -89,7 +89,7 @@ const newSecret = () => randomBytes(32).toString('base64url');
 export async function startApp(config: ServerConfig, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? Date.now;
-  const store = await openStore(config);
+  const store = await openStore({ ...config, applicationName: config.cluster ? `seatline:${config.cluster.instanceId}` : undefined });
   if (config.seedDemo && (await seedDemoIfEmpty(store, clock(), config.maxSeatsPerBuyer))) {
     logger.info('seeded the demo events (demo-theatre, demo-arena)');
   }
