@@ -75,17 +75,19 @@ export function ClusterView() {
       {status && (
         <>
           <Summary status={status} />
-          {status.mode === 'embedded' && <EmbeddedExplainer />}
-          <section aria-labelledby="cluster-processes" className={c.section}>
-            <h2 id="cluster-processes" className={c.sectionTitle}>
-              Processes <span className={a.count}>{status.instances.length}</span>
-            </h2>
-            <div className={c.cards}>
-              {status.instances.map((instance) => (
-                <ProcessCard key={instance.instanceId} instance={instance} status={status} sinceMs={sinceMs} />
-              ))}
-            </div>
-          </section>
+          <div className={status.mode === 'embedded' ? c.embedded : undefined}>
+            <section aria-labelledby="cluster-processes" className={c.section}>
+              <h2 id="cluster-processes" className={c.sectionTitle}>
+                Processes <span className={a.count}>{status.instances.length}</span>
+              </h2>
+              <div className={c.cards}>
+                {status.instances.map((instance) => (
+                  <ProcessCard key={instance.instanceId} instance={instance} status={status} sinceMs={sinceMs} />
+                ))}
+              </div>
+            </section>
+            {status.mode === 'embedded' && <EmbeddedExplainer />}
+          </div>
           {status.mode === 'distributed' && (
             <div className={c.lower}>
               <LeaseTable status={status} sinceMs={sinceMs} />

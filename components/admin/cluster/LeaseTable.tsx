@@ -24,7 +24,7 @@ export function LeaseTable({ status, sinceMs }: { status: ClusterStatus; sinceMs
         </h2>
       </div>
       <div className={c.tableWrap} role="region" aria-labelledby="cluster-leases" tabIndex={0}>
-        <table className={`${a.table} ${a.tight}`} data-testid="lease-table">
+        <table className={`${a.table} ${a.tight} ${c.leaseTable}`} data-testid="lease-table">
           <thead>
             <tr>
               <th scope="col">Event</th>
@@ -51,18 +51,18 @@ export function LeaseTable({ status, sinceMs }: { status: ClusterStatus; sinceMs
               const state = stateOf(lease, remainingMs);
               return (
                 <tr key={lease.eventId} data-event-id={lease.eventId}>
-                  <td>
+                  <td data-label="Event">
                     <Link href={`/admin/events/${encodeURIComponent(lease.eventId)}`} className={c.eventLink}>
                       {lease.eventName}
                     </Link>
                   </td>
-                  <td>
+                  <td data-label="Owner">
                     <span className={c.ownerId}>{lease.ownerId}</span>
                     {!live.has(lease.ownerId) && <span className={c.deadOwner}> (not live)</span>}
                   </td>
-                  <td className={a.num}>{lease.epoch}</td>
-                  <td className={a.num}>{remainingMs > 0 ? fmtSpan(remainingMs) : '—'}</td>
-                  <td>
+                  <td data-label="Epoch" className={a.num}>{lease.epoch}</td>
+                  <td data-label="Expires in" className={a.num}>{remainingMs > 0 ? fmtSpan(remainingMs) : '—'}</td>
+                  <td data-label="State">
                     <span className={a.badge} data-tone={state.tone}>
                       {state.text}
                     </span>

@@ -16,7 +16,7 @@ const SHOWN_EVENTS = 12;
 export function ProcessCard({ instance, status, sinceMs }: { instance: ClusterInstance; status: ClusterStatus; sinceMs: number }) {
   const [showAll, setShowAll] = useState(false);
   const answering = instance.instanceId === status.instanceId;
-  const heartbeatAgeMs = status.generatedAt - instance.heartbeatAt + (status.mode === 'embedded' ? 0 : sinceMs);
+  const heartbeatAgeMs = status.generatedAt - instance.heartbeatAt + sinceMs;
   // Busiest first, so a backlog is never hidden below the fold.
   const events = [...instance.ownedEvents].sort((x, y) => y.mailboxDepth - x.mailboxDepth || x.eventName.localeCompare(y.eventName));
   const shown = showAll ? events : events.slice(0, SHOWN_EVENTS);
@@ -35,10 +35,17 @@ export function ProcessCard({ instance, status, sinceMs }: { instance: ClusterIn
         {answering && <span className={c.tag}>answering this page</span>}
       </header>
       <dl className={c.facts}>
-        <div>
-          <dt>{instance.live ? 'Heartbeat' : 'Last heartbeat'}</dt>
-          <dd>{status.mode === 'embedded' ? 'this process' : `${fmtSpan(heartbeatAgeMs)} ago`}</dd>
-        </div>
+        {status.mode === 'embedded' ? (
+          <div>
+            <dt>Uptime</dt>
+            <dd>{fmtSpan(status.generatedAt - instance.startedAt + sinceMs)}</dd>
+          </div>
+        ) : (
+          <div>
+            <dt>{instance.live ? 'Heartbeat' : 'Last heartbeat'}</dt>
+            <dd>{fmtSpan(heartbeatAgeMs)} ago</dd>
+          </div>
+        )}
         <div>
           <dt>Up since</dt>
           <dd>{fmtClockSeconds(instance.startedAt)}</dd>
@@ -67,7 +74,7 @@ export function ProcessCard({ instance, status, sinceMs }: { instance: ClusterIn
             Runs {fmtInt(events.length)} event{events.length === 1 ? '' : 's'}
           </>
         ) : (
-          'Runs nothing: its events moved to live processes'
+          'Runs nothing: the live processes take its events over'
         )}
       </div>
       {shown.length > 0 && (
