@@ -1,8 +1,15 @@
 // GET /api/admin/cluster on a real server in embedded mode: organizers only
 // (401 anonymous, 403 a buyer, with nothing leaked), and for an organizer one
-// live process (this one) owning every event at epoch 0, with its viewers.
+// live process (this one) owning every event at epoch 0, with its viewers;
+// and a status that cannot be read answers storage_unavailable, not a bug.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../lib/clusterProtocol';
+import type { AdminAuth } from '../../server/admin/adminAuth';
+import { registerClusterRoutes } from '../../server/admin/clusterRoutes';
+import type { BuyerSessions } from '../../server/buyerSession';
+import { Router } from '../../server/http/router';
 import { adminLogin, ask, call, closeAll, connectBuyerSocket, createEvent, newSession, startAdminServer, type AdminTestServer, type BuyerSocket } from './adminHelpers';
 
 describe('GET /api/admin/cluster (embedded mode)', () => {
@@ -57,5 +64,30 @@ describe('GET /api/admin/cluster (embedded mode)', () => {
       { eventId: 'cluster-one', eventName: 'Cluster One', epoch: 0, mailboxDepth: 0, viewers: 0 },
       { eventId: 'cluster-two', eventName: 'Cluster Two', epoch: 0, mailboxDepth: 0, viewers: 1 },
     ]);
+  });
+});
+
+describe('GET /api/admin/cluster when the status cannot be read', () => {
+  it('answers 503 storage_unavailable with retryAfterMs, and logs why', async () => {
+    const router = new Router();
+    const warnings: unknown[] = [];
+    registerClusterRoutes(router, {
+      // An organizer on every request: this is about the failure, the guard is tested above.
+      auth: { fromRequest: async () => 'organizer-session' } as unknown as AdminAuth,
+      sessions: { fromRequest: () => null } as unknown as BuyerSessions,
+      clusterStatus: () => Promise.reject(new Error('connection refused')),
+      logger: { warn: (...args: unknown[]) => warnings.push(args) } as never,
+    });
+    const http = createServer((req, res) => void router.handle(req, res, new URL(req.url ?? '/', 'http://localhost')));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await call(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, 'GET', '/api/admin/cluster');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ ok: false, error: { code: 'storage_unavailable', retryAfterMs: 2000 } });
+      expect(res.headers.get('retry-after')).toBe('2');
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => http.close(resolve));
+    }
   });
 });
