@@ -1,7 +1,8 @@
 // The organizer's Cluster page in embedded mode (the e2e server is one
 // process): the card of this process with the demo events it runs, the plain
 // explanation of embedded mode, and live figures (a buyer who opens an event
-// shows up as its viewer at the next poll, without reloading the page).
+// shows up as its viewer at the next poll, without reloading the page), and
+// a hidden tab stops polling.
 import { expect, test } from './fixtures';
 import { E2E_ADMIN_PASSWORD } from './global-setup';
 
@@ -41,5 +42,24 @@ test('an organizer sees the one process and the demo events it runs, updating li
   await expect(buyer.locator('canvas[data-version]')).toBeVisible({ timeout: 20_000 });
   await expect(theatre).toContainText(/[1-9]\d* viewers?/, { timeout: 15_000 });
   await buyerContext.close();
+
+  // A hidden tab stops polling (no request in two and a half intervals); visible again, it polls at once.
+  const polls: number[] = [];
+  admin.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/admin/cluster') polls.push(Date.now());
+  });
+  const setHidden = (hidden: boolean) =>
+    admin.evaluate((value) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (value ? 'hidden' : 'visible') });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await setHidden(true);
+  await expect(admin.getByTestId('cluster-feed')).toHaveText('Paused while this tab is hidden');
+  const pausedAt = polls.length;
+  await admin.waitForTimeout(5000);
+  expect(polls.length).toBe(pausedAt);
+  await setHidden(false);
+  await expect(admin.getByTestId('cluster-feed')).toHaveText(/Live/);
+  await expect.poll(() => polls.length).toBeGreaterThan(pausedAt);
   await context.close();
 });

@@ -53,7 +53,8 @@ export function useClusterStatus(): ClusterFeed {
             status: res.cluster,
             receivedAt: now,
             error: null,
-            paused: false,
+            // A reply that was in flight when the tab was hidden must not look like polling resumed.
+            paused: document.visibilityState !== 'visible',
             fresh,
             announcement: arrived.length ? announceChanges(arrived) : previous.announcement,
           };
