@@ -5,7 +5,7 @@ import Link from 'next/link';
 import type { ClusterLease, ClusterStatus } from '../../../lib/clusterProtocol';
 import { fmtSpan } from '../../../lib/client/clusterText';
 import a from '../admin.module.css';
-import c from './cluster.module.css';
+import o from './ownership.module.css';
 
 function stateOf(lease: ClusterLease, remainingMs: number): { text: string; tone: 'open' | 'paused' | 'neutral' } {
   if (lease.released) return { text: 'Released', tone: 'neutral' };
@@ -23,8 +23,8 @@ export function LeaseTable({ status, sinceMs }: { status: ClusterStatus; sinceMs
           Leases <span className={a.count}>{leases.length}</span>
         </h2>
       </div>
-      <div className={c.tableWrap} role="region" aria-labelledby="cluster-leases" tabIndex={0}>
-        <table className={`${a.table} ${a.tight} ${c.leaseTable}`} data-testid="lease-table">
+      <div className={o.tableWrap} role="region" aria-labelledby="cluster-leases" tabIndex={0}>
+        <table className={`${a.table} ${a.tight} ${o.leaseTable}`} data-testid="lease-table">
           <thead>
             <tr>
               <th scope="col">Event</th>
@@ -52,13 +52,13 @@ export function LeaseTable({ status, sinceMs }: { status: ClusterStatus; sinceMs
               return (
                 <tr key={lease.eventId} data-event-id={lease.eventId}>
                   <td data-label="Event">
-                    <Link href={`/admin/events/${encodeURIComponent(lease.eventId)}`} className={c.eventLink}>
+                    <Link href={`/admin/events/${encodeURIComponent(lease.eventId)}`} className={o.eventLink}>
                       {lease.eventName}
                     </Link>
                   </td>
                   <td data-label="Owner">
-                    <span className={c.ownerId}>{lease.ownerId}</span>
-                    {!live.has(lease.ownerId) && <span className={c.deadOwner}> (not live)</span>}
+                    <span className={o.ownerId}>{lease.ownerId}</span>
+                    {!live.has(lease.ownerId) && <span className={o.deadOwner}> (not live)</span>}
                   </td>
                   <td data-label="Epoch" className={a.num}>{lease.epoch}</td>
                   <td data-label="Expires in" className={a.num}>{remainingMs > 0 ? fmtSpan(remainingMs) : '—'}</td>

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { ownershipChangeKey, type ClusterStatus } from '../../../lib/clusterProtocol';
 import { changeWords, fmtClockSeconds, fmtSpan } from '../../../lib/client/clusterText';
 import a from '../admin.module.css';
-import c from './cluster.module.css';
+import o from './ownership.module.css';
 
 export function OwnershipTimeline({ status, fresh, sinceMs }: { status: ClusterStatus; fresh: ReadonlyMap<string, number>; sinceMs: number }) {
   return (
@@ -18,27 +18,27 @@ export function OwnershipTimeline({ status, fresh, sinceMs }: { status: ClusterS
       {status.changes.length === 0 ? (
         <p className={a.empty}>No event has changed hands yet.</p>
       ) : (
-        <ol className={c.timeline} data-testid="ownership-timeline">
+        <ol className={o.timeline} data-testid="ownership-timeline">
           {status.changes.map((change) => {
             const key = ownershipChangeKey(change);
             const words = changeWords(change);
             const isNew = fresh.has(key);
             return (
-              <li key={key} className={c.change} data-tone={words.tone} data-new={isNew || undefined} data-testid="ownership-change">
-                <div className={c.changeWhen}>
+              <li key={key} className={o.change} data-tone={words.tone} data-new={isNew || undefined} data-testid="ownership-change">
+                <div className={o.changeWhen}>
                   <time dateTime={new Date(change.at).toISOString()}>{fmtClockSeconds(change.at)}</time>
                   <span className={a.faint}>{fmtSpan(status.generatedAt - change.at + sinceMs)} ago</span>
                 </div>
-                <div className={c.changeWhat}>
-                  <span className={c.changeLabel}>{words.label}</span>
-                  {isNew && <span className={c.newPill}>New</span>}
-                  <span className={c.changeEpoch}>epoch {change.epoch}</span>
+                <div className={o.changeWhat}>
+                  <span className={o.changeLabel}>{words.label}</span>
+                  {isNew && <span className={o.newPill}>New</span>}
+                  <span className={o.changeEpoch}>epoch {change.epoch}</span>
                   <div>
-                    <Link href={`/admin/events/${encodeURIComponent(change.eventId)}`} className={c.eventLink}>
+                    <Link href={`/admin/events/${encodeURIComponent(change.eventId)}`} className={o.eventLink}>
                       {change.eventName}
                     </Link>
                     {' '}
-                    <span className={c.sentence}>{words.action}</span>
+                    <span className={o.sentence}>{words.action}</span>
                   </div>
                 </div>
               </li>
