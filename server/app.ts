@@ -28,6 +28,8 @@ import { bearerToken, secretsEqual } from './http/secrets';
 import { API_CSP, setBaseSecurityHeaders } from './http/securityHeaders';
 import { registerOrderRoutes } from './http/orderRoutes';
 import { registerOrderAccessRoutes } from './admin/orderAccessRoutes';
+import { registerClusterRoutes } from './admin/clusterRoutes';
+import { embeddedClusterStatus } from './admin/clusterStatus';
 import { createAfterPurchase } from './afterPurchase';
 import type { FindTickets } from './findTickets';
 import type { OutboxSender } from './mail/outboxSender';
@@ -188,6 +190,8 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     queued: () => mail.nudge(),
     revoked: (orderId) => revoked(orderId),
   });
+  // The console's cluster view (distributed mode: storedClusterStatus over store.leases instead).
+  registerClusterRoutes(router, { auth: adminAuth, sessions, logger, clusterStatus: embeddedClusterStatus({ registry, viewersOf: (eventId) => viewersOf(eventId), sockets: () => io.engine.clientsCount, url: () => publicUrl, clock, mailboxCapacity: config.mailboxCapacity }) });
   router.add('GET', '/metrics', async ({ req, res }) => {
     const authorized = config.metricsToken
       ? secretsEqual(bearerToken(req.headers.authorization), config.metricsToken)
