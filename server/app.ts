@@ -29,7 +29,7 @@ import { API_CSP, setBaseSecurityHeaders } from './http/securityHeaders';
 import { registerOrderRoutes } from './http/orderRoutes';
 import { registerOrderAccessRoutes } from './admin/orderAccessRoutes';
 import { registerClusterRoutes } from './admin/clusterRoutes';
-import { embeddedClusterStatus } from './admin/clusterStatus';
+import { embeddedClusterStatus, eventNamesOf, storedClusterStatus } from './admin/clusterStatus';
 import { createAfterPurchase } from './afterPurchase';
 import type { FindTickets } from './findTickets';
 import type { OutboxSender } from './mail/outboxSender';
@@ -191,7 +191,14 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     revoked: (orderId) => revoked(orderId),
   });
   // The console's cluster view (distributed mode: storedClusterStatus over store.leases instead).
-  registerClusterRoutes(router, { auth: adminAuth, sessions, logger, clusterStatus: embeddedClusterStatus({ registry, viewersOf: (eventId) => viewersOf(eventId), sockets: () => io.engine.clientsCount, url: () => publicUrl, clock, mailboxCapacity: config.mailboxCapacity }) });
+  registerClusterRoutes(router, {
+    auth: adminAuth,
+    sessions,
+    logger,
+    clusterStatus: cluster
+      ? storedClusterStatus({ leases: store.leases, instanceId: cluster.instanceId, eventNames: () => eventNamesOf(registry), mailboxCapacity: config.mailboxCapacity })
+      : embeddedClusterStatus({ registry, viewersOf: (eventId) => localViewers(eventId), sockets: () => io.engine.clientsCount, url: () => publicUrl, clock, mailboxCapacity: config.mailboxCapacity }),
+  });
   router.add('GET', '/metrics', async ({ req, res }) => {
     const authorized = config.metricsToken
       ? secretsEqual(bearerToken(req.headers.authorization), config.metricsToken)
