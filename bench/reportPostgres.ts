@@ -4,7 +4,7 @@
 import { DESIGNS, type DesignName } from './baselines';
 import type { InProcessResult, RunCounts } from './inprocess';
 import type { BenchResults } from './report';
-import { fmtRatio, inproc, ratio, table } from './report';
+import { fmtRatio, inproc, loadSpread, ratio, table } from './report';
 import { fmtInt, fmtMs, fmtRange, summarize } from './stats';
 import { WORKLOADS, type WorkloadName } from './workloads';
 
@@ -37,7 +37,8 @@ export function postgresSections(r: BenchResults): string[] {
           ...designs.map((d) => [DESIGNS[d].label, ...workloads.map((w) => { const x = inproc(r, d, w); return x ? fmtRange(x.perSec) : '—'; })]),
           ['for comparison: reservation loop on SQLite, synchronous=FULL', ...workloads.map((w) => { const x = inproc(r, 'loop-full', w); return x ? fmtRange(x.perSec) : '—'; })],
         ],
-      ),
+      ) +
+      loadSpread(ip.results.filter((x) => designs.includes(x.design) || x.design === 'loop-full')),
   );
   parts.push(
     '### PostgreSQL: ratios (same run, same durability)\n\n' +

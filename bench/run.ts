@@ -83,11 +83,15 @@ const MIXED_MAX_COMMANDS = smoke ? 3_000 : 60_000;
 
 /** One design × workload: in this process for smoke runs, else in a child of its own. */
 async function runSpec(spec: InProcessSpec): Promise<InProcessResult> {
-  if (smoke) return runInProcess(spec);
-  // One process per design × workload: no shared heap, JIT state or page cache of another design.
-  const child = forkTs(join(benchDir, 'inprocess.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 8192 });
-  const message = await child.next<{ type: string; result: InProcessResult }>('result', 600_000).finally(() => child.stop());
-  return message.result;
+  const start = loadavg()[0];
+  let result: InProcessResult;
+  if (smoke) result = await runInProcess(spec);
+  else {
+    // One process per design × workload: no shared heap, JIT state or page cache of another design.
+    const child = forkTs(join(benchDir, 'inprocess.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 8192 });
+    result = (await child.next<{ type: string; result: InProcessResult }>('result', 600_000).finally(() => child.stop())).result;
+  }
+  return { ...result, loadAvg: { start, end: loadavg()[0] } };
 }
 
 interface Services {
