@@ -39,7 +39,7 @@ export function waitingRoomSections(r: BenchResults): string[] {
         ['Phase', 'members', 'sessions/s', 'joins/s', 'join p50 ms', 'join p99 ms', 'failed'],
         queue.storms.map((s) => [s.phase === 'pre_queue' ? 'before opening (pre-queue)' : 'open room (numbered on arrival)', fmtInt(s.members), fmtInt(s.sessionsPerSec), fmtInt(s.joinsPerSec), fmtMs(s.latencyMs.p50), fmtMs(s.latencyMs.p99), fmtInt(s.failed)]),
       ) +
-      `\n\nOpening with ${fmtInt(queue.storms[0]?.members ?? NaN)} in the pre-queue took ${fmtMs(queue.openingMs)} ms from the organizer's request to the committed opening. Server heap per waiting member after both storms: ${bytes(queue.heapPerMemberBytes)}.`,
+      `\n\nOpening with ${fmtInt(queue.storms[0]?.members ?? NaN)} in the pre-queue took ${fmtMs(queue.openingMs)} ms from the organizer's request to the committed opening. Server heap per waiting member after both storms: ${bytes(queue.heapPerMemberBytes)}${queue.heapPerWaitingBytes !== undefined ? `; over the whole queue of ${fmtInt(queue.storms.reduce((n, st) => n + st.members, 0) + (queue.seeded ?? 0))} once the rest was put in (below): ${bytes(queue.heapPerWaitingBytes)}` : ''}.`,
   );
   parts.push(
     `### Waiting room: queue:update fan-out to waiting sockets (${fmtInt(queue.waiting)} waiting)\n\n` +
@@ -74,8 +74,10 @@ export function waitingRoomTargets(r: BenchResults): Target[] {
   return [
     {
       target: 'Waiting room: 100,000 waiting members with ≤ 2 KB server heap each',
-      measured: q ? `${bytes(q.heapPerMemberBytes)} per member with ${fmtInt(members)} joined (${fmtInt(q.waiting)} still waiting)` : 'not run',
-      met: q ? members >= 100_000 && q.heapPerMemberBytes <= 2048 : null,
+      measured: q
+        ? `${fmtInt(q.waiting)} waiting: ${q.heapPerWaitingBytes !== undefined ? `${bytes(q.heapPerWaitingBytes)} heap per member over the whole queue, ` : ''}${bytes(q.heapPerMemberBytes)} per member over the ${fmtInt(members)} who joined over HTTP (without sockets)`
+        : 'not run',
+      met: q ? q.waiting >= 100_000 && Math.max(q.heapPerMemberBytes, q.heapPerWaitingBytes ?? 0) <= 2048 : null,
     },
     {
       target: 'Waiting room: position updates ≤ 1 s behind',
