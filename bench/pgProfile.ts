@@ -19,7 +19,7 @@ export interface PgProfileSpec extends DriveOptions {
 }
 
 export interface PgStatement {
-  /** The normalized statement, whitespace collapsed, cut at 160 characters. */
+  /** The normalized statement, whitespace collapsed, cut at 600 characters. */
   query: string;
   calls: number;
   totalMs: number;
@@ -54,7 +54,7 @@ export async function profilePostgres(spec: PgProfileSpec): Promise<PgProfile> {
       SELECT query, calls, total_exec_time, rows FROM pg_stat_statements
       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'
       ORDER BY total_exec_time DESC`;
-    const statements = rows.map((r) => ({ query: r.query.replace(/\s+/g, ' ').trim().slice(0, 160), calls: Number(r.calls), totalMs: Number(r.total_exec_time), rows: Number(r.rows) }));
+    const statements = rows.map((r) => ({ query: r.query.replace(/\s+/g, ' ').trim().slice(0, 600), calls: Number(r.calls), totalMs: Number(r.total_exec_time), rows: Number(r.rows) }));
     return {
       design: spec.design,
       workload: spec.workload,

@@ -345,7 +345,7 @@ function loadText(r: BenchResults): string {
   const list = entries.map(([name, l]) => `${name} ${l.min.toFixed(1)}–${l.max.toFixed(1)} (mean ${l.mean.toFixed(1)})`).join(', ');
   const warning =
     worst > 1.5 * cpus
-      ? ` **This box was shared and oversubscribed during the run**: other work (type-checks, builds and browser tests of other branches) kept the load average up to ${(worst / cpus).toFixed(0)}× the ${cpus} cores, and this run ran at \`nice -n 10\` beneath it. Read absolute figures as what the bench got of the machine, not what the machine can do; ratios measured within one section (the same load, back to back) are the fairer reading, and comparisons with runs made on a quiet box mostly measure the load.`
+      ? ` **This box was shared and oversubscribed during the run**: other work on the same box kept the load average up to ${(worst / cpus).toFixed(0)}× the ${cpus} cores, and this run ran at \`nice -n 10\` beneath it. Read absolute figures as what the bench got of the machine, not what the machine can do; ratios measured within one section (the same load, back to back) are the fairer reading, and comparisons with runs made on a quiet box mostly measure the load.`
       : '';
   return `1-minute load average during each section (min–max, sampled every 5 s): ${list}.${warning}\n\n`;
 }
