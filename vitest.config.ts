@@ -8,6 +8,7 @@ const ON_BOTH_STORES = [
   'tests/server/adminActions.test.ts',
   'tests/linearizability/server.lin.test.ts',
   'tests/robustness/crashRestart.test.ts',
+  'tests/server/holdRequestId.test.ts',
 ];
 
 export default defineConfig({

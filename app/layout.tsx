@@ -2,7 +2,7 @@ import type { Metadata, Viewport } from 'next';
 import { headers } from 'next/headers';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { EVENT_PRELOAD_SCRIPT } from '../lib/client/api';
+import { EVENT_PRELOAD_SCRIPT } from '../lib/client/preload';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -24,7 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <head>
-        {/* Starts the event page's data requests before the bundles load (see lib/client/api.ts). */}
+        {/* Starts the event page's data requests and its early map script before the bundles load (see lib/client/preload.ts). */}
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: EVENT_PRELOAD_SCRIPT }} />
       </head>
       <body>

@@ -252,7 +252,7 @@ export function sections(r: BenchResults): string[] {
                 ['· layout JSON received (ms)', fmtRange(summarize(m.runs!.map((x) => x.layoutFetchEndMs)), fmtMs)],
                 ['· layout JSON size (KB, compressed if served so)', fmtRange(summarize(m.runs!.map((x) => x.layoutKb)), fmtInt)],
                 ...milestoneRows(m),
-                ['first draw itself (ms)', fmtRange(m.drawMs!, fmtMs)],
+                ['first draw itself (ms; the early frame includes parsing and indexing the layout)', fmtRange(m.drawMs!, fmtMs)],
                 ['frame time p50 while streaming (ms)', fmtRange(m.frameP50!, fmtMs)],
                 ['frame time p99 while streaming (ms)', fmtRange(m.frameP99!, fmtMs)],
                 ['frame time max while streaming (ms)', fmtRange(m.frameMax!, fmtMs)],
@@ -267,10 +267,13 @@ export function sections(r: BenchResults): string[] {
 /** The page's own performance marks (absent from runs made before they existed). */
 function milestoneRows(m: SeatMapResult): string[][] {
   const rows: [string, (x: NonNullable<SeatMapResult['runs']>[number]) => number][] = [
-    ['· layout JSON parsed (ms)', (x) => x.layoutParsedMs],
+    ['· layout JSON read by the page (ms)', (x) => x.layoutParsedMs],
     ['· availability snapshot received over HTTP (ms)', (x) => x.availabilityFetchEndMs],
+    ['· early map script running (ms)', (x) => x.earlyScriptMs],
+    ['· early frame drawn, before React (ms)', (x) => x.earlyDrawnMs],
     ['· page hydrated (ms)', (x) => x.hydratedMs],
     ['· seat index built (ms)', (x) => x.layoutIndexedMs],
+    ['· interactive map drawn by the page (ms)', (x) => x.pageDrawnMs],
   ];
   return rows.flatMap(([label, pick]) => {
     const values = (m.runs ?? []).map(pick).filter((v) => Number.isFinite(v));

@@ -1,9 +1,12 @@
 // Seat map in headless Chromium (Playwright): time from navigation to the
-// first full render of the 20,000-seat arena (the UI's own
-// 'seatmap-first-draw-end' performance mark, relative to navigation start),
-// then the frame time (requestAnimationFrame deltas) while ~1,000 seat
-// updates/s stream in from a separate buyer process. Needs `next build`.
-import { existsSync } from 'node:fs';
+// first full render of the 20,000-seat arena (the UI's own performance marks,
+// relative to navigation start: 'seatmap-early-draw-end' from the script that
+// draws before React, or 'seatmap-page-draw-end' from the page's map if that
+// came first; see components/SeatMap/firstDrawMarks.ts), then the frame time
+// (requestAnimationFrame deltas) while ~1,000 seat updates/s stream in from a
+// separate buyer process. Needs `npm run build` (the Next build and
+// public/seatmap-early.js).
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, forkTs, projectRoot } from './children';
 import { connectAll, holdWindow, startServer, type Cluster } from './socketLoad';
@@ -23,6 +26,13 @@ export interface SeatMapRun {
   layoutIndexedMs: number;
   /** The availability snapshot (HTTP) received; NaN when the page did not request it. */
   availabilityFetchEndMs: number;
+  /** The early script (public/seatmap-early.js) started running; NaN when it did not. */
+  earlyScriptMs: number;
+  /** The early script's frame drawn (before React); NaN when it did not draw. */
+  earlyDrawnMs: number;
+  /** The page's interactive map drawn (after hydration). */
+  pageDrawnMs: number;
+  /** How long the first full draw took (for the early frame: parsing and indexing the layout too). */
   drawMs: number;
   seatCount: number;
   frames: Percentiles;
@@ -33,6 +43,13 @@ export interface SeatMapRun {
 
 export interface SeatMapResult {
   skipped?: string;
+  /** Size of public/seatmap-early.js, KB (uncompressed). */
+  earlyScriptKb?: number;
+  /**
+   * Optional, added by hand to a results file: the same bench run against other code
+   * (e.g. the commit before a change), interleaved with these runs under the same load.
+   */
+  interleavedBaseline?: { label: string; firstRenderMs: Summary; runs: number };
   firstRenderMs?: Summary;
   drawMs?: Summary;
   frameP50?: Summary;
@@ -77,7 +94,9 @@ const FRAME_PROBE = `(ms) => new Promise((resolve) => {
 })`;
 
 export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
-  if (!existsSync(join(projectRoot, '.next', 'BUILD_ID'))) return { skipped: 'UI not built (run `npm run build` first)' };
+  if (!existsSync(join(projectRoot, '.next', 'BUILD_ID')) || !existsSync(join(projectRoot, 'public', 'seatmap-early.js'))) {
+    return { skipped: 'UI not built (run `npm run build` first)' };
+  }
   const executablePath = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
   let chromium: typeof import('@playwright/test').chromium;
   try {
@@ -103,12 +122,19 @@ export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
       const page = await context.newPage();
       await page.goto(`${url}/events/demo-arena`, { waitUntil: 'commit', timeout: 120_000 });
       await page.waitForFunction(
-        "performance.getEntriesByName('seatmap-first-draw-end').length > 0 || document.querySelector('canvas[data-version]') !== null",
+        "performance.getEntriesByName('seatmap-early-draw-end').length > 0 || performance.getEntriesByName('seatmap-page-draw-end').length > 0",
+        undefined,
+        { timeout: 120_000, polling: 'raf' },
+      );
+      // Then the page's own, interactive map (it replaces the early frame) with a live snapshot.
+      await page.waitForFunction(
+        "performance.getEntriesByName('seatmap-page-draw-end').length > 0 && document.querySelector('canvas[data-seat-count][data-version]') !== null",
         undefined,
         { timeout: 120_000, polling: 'raf' },
       );
       const first = await page.evaluate<Omit<SeatMapRun, 'frames' | 'longTasks' | 'versionsSeen' | 'seatUpdatesPerSec'> & { version: number }>(`(() => {
-        const mark = performance.getEntriesByName('seatmap-first-draw-end')[0];
+        const draws = ['early', 'page'].map((source) => performance.getEntriesByName('seatmap-' + source + '-draw')[0]).filter(Boolean);
+        const firstDraw = draws.sort((a, b) => a.startTime + a.duration - (b.startTime + b.duration))[0];
         const canvas = document.querySelector('canvas[data-seat-count]');
         const nav = performance.getEntriesByType('navigation')[0];
         const layout = performance.getEntriesByType('resource').filter((e) => /\\/api\\/events\\/[^/]+$/.test(new URL(e.name).pathname))[0];
@@ -124,8 +150,11 @@ export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
           hydratedMs: markAt('seatline-event-page-mounted'),
           layoutIndexedMs: markAt('seatmap-layout-indexed'),
           availabilityFetchEndMs: availability ? availability.responseEnd : NaN,
-          firstRenderMs: mark ? mark.startTime : performance.now(),
-          drawMs: Number(canvas?.dataset.firstDrawMs ?? NaN),
+          earlyScriptMs: markAt('seatmap-early-script'),
+          earlyDrawnMs: markAt('seatmap-early-draw-end'),
+          pageDrawnMs: markAt('seatmap-page-draw-end'),
+          firstRenderMs: firstDraw.startTime + firstDraw.duration,
+          drawMs: firstDraw.duration,
           seatCount: Number(canvas?.dataset.seatCount ?? 0),
           version: Number(canvas?.dataset.version ?? -1),
         };
@@ -153,11 +182,13 @@ export async function runSeatMap(opts: SeatMapOptions): Promise<SeatMapResult> {
       opts.log(
         `  run ${r + 1}: first render ${first.firstRenderMs.toFixed(0)} ms (html ${at(first.htmlMs)}, layout ${at(first.layoutFetchEndMs)}` +
           `, parsed ${at(first.layoutParsedMs)}, availability ${at(first.availabilityFetchEndMs)}, hydrated ${at(first.hydratedMs)}` +
-          `, indexed ${at(first.layoutIndexedMs)}, draw ${first.drawMs.toFixed(0)}), frame p99 ${runs.at(-1)!.frames.p99.toFixed(1)} ms`,
+          `, indexed ${at(first.layoutIndexedMs)}, draw ${first.drawMs.toFixed(0)}; early frame ${at(first.earlyDrawnMs)}, page's map ${at(first.pageDrawnMs)})` +
+          `, frame p99 ${runs.at(-1)!.frames.p99.toFixed(1)} ms`,
       );
     }
     const pick = (f: (r: SeatMapRun) => number) => summarize(runs.map(f));
     return {
+      earlyScriptKb: statSync(join(projectRoot, 'public', 'seatmap-early.js')).size / 1024,
       firstRenderMs: pick((r) => r.firstRenderMs),
       drawMs: pick((r) => r.drawMs),
       frameP50: pick((r) => r.frames.p50),

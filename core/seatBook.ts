@@ -38,6 +38,8 @@ export interface RestoredState {
   blockedSeatIds: SeatId[];
   /** Recently ended holds (oldest first), so late commands still hear "expired" rather than "not found". */
   endedHolds?: { id: HoldId; buyerId: BuyerId; reason: HoldEndReason }[];
+  /** Client request ids of recently ended holds (oldest first; live holds carry theirs), so retries stay retries. */
+  endedRequests?: { holdId: HoldId; buyerId: BuyerId; requestId: string }[];
   /** Cancelled tickets, so the door can say "cancelled" rather than "unknown". */
   cancelledTickets?: CancelledTicket[];
   /** Admissions of valid tickets. */
@@ -80,6 +82,10 @@ export class SeatBook {
   private readonly orderByIdempotencyKey = new Map<string, Order>();
   private endedHolds = new Map<HoldId, EndedHold>();
   private previousEndedHolds = new Map<HoldId, EndedHold>();
+  /** Live holds by buyer + client request id; ended ones move to the generations below with their hold. */
+  private readonly liveHoldByRequest = new Map<string, HoldId>();
+  private endedHoldByRequest = new Map<string, HoldId>();
+  private previousEndedHoldByRequest = new Map<string, HoldId>();
   private readonly seatsHeldByBuyer = new Map<BuyerId, number>();
   private readonly deadlines = new ExpiryQueue();
   private readonly counts: SeatCounts = { available: 0, held: 0, sold: 0, blocked: 0 };
@@ -203,12 +209,17 @@ export class SeatBook {
     if (this.retired) return failure('not_found', 'This event was deleted.');
     if (isAdminCommand(command)) return applyAdmin(this, command, now);
     switch (command.type) {
-      case 'hold':
+      case 'hold': {
+        if (command.requestId !== undefined) {
+          const replay = this.replayOf(command.buyerId, command.requestId, now);
+          if (replay) return replay;
+        }
         if (command.best) {
           if (command.seatIds.length > 0 || command.gaRequests?.length) return failure('invalid_request', 'Ask for the best seats or name seats, not both.');
-          return this.createBestHold(command.buyerId, command.best, now);
+          return this.createBestHold(command.buyerId, command.best, now, command.requestId);
         }
-        return this.createHold(command.buyerId, command.seatIds, now, command.gaRequests);
+        return this.createHold(command.buyerId, command.seatIds, now, command.gaRequests, command.requestId);
+      }
       case 'extend':
         return this.extendHold(command.buyerId, command.holdId, now);
       case 'release':
@@ -284,6 +295,7 @@ export class SeatBook {
     namedSeatIds: SeatId[],
     now: number,
     gaRequests?: { areaId: string; quantity: number }[],
+    requestId?: string,
   ): Outcome {
     const closed = this.saleClosedReason(now);
     if (closed) return failure('sale_closed', closed);
@@ -332,11 +344,11 @@ export class SeatBook {
         );
       }
     }
-    return this.placeHold(buyerId, seatIds, alreadyHeld, now);
+    return this.placeHold(buyerId, seatIds, alreadyHeld, now, requestId);
   }
 
   /** Best available: picks with bestAvailable.ts and holds in this same command. */
-  private createBestHold(buyerId: BuyerId, request: BestSeatsRequest, now: number): Outcome {
+  private createBestHold(buyerId: BuyerId, request: BestSeatsRequest, now: number, requestId?: string): Outcome {
     const closed = this.saleClosedReason(now);
     if (closed) return failure('sale_closed', closed);
     const alreadyHeld = this.seatsHeldByBuyer.get(buyerId) ?? 0;
@@ -353,7 +365,7 @@ export class SeatBook {
     if (this.rules.preventOrphanSeats && this.strandedBy(seatIds).length) {
       throw new Error(`best available picked seats the no-orphan rule refuses: ${seatIds.join(',')}`);
     }
-    return this.placeHold(buyerId, seatIds, alreadyHeld, now);
+    return this.placeHold(buyerId, seatIds, alreadyHeld, now, requestId);
   }
 
   /** Seats (ids) a hold of these free seats would strand where the no-orphan rule does not excuse it. */
@@ -363,7 +375,7 @@ export class SeatBook {
     return strandedSeats(this.rows, this.free, indices).map((i) => this.seatIdAt[i]);
   }
 
-  private placeHold(buyerId: BuyerId, seatIds: SeatId[], alreadyHeld: number, now: number): Outcome {
+  private placeHold(buyerId: BuyerId, seatIds: SeatId[], alreadyHeld: number, now: number, requestId?: string): Outcome {
     const hold: Hold = {
       id: this.ids.holdId(),
       eventId: this.eventId,
@@ -372,9 +384,11 @@ export class SeatBook {
       createdAt: now,
       expiresAt: now + this.rules.holdTtlMs,
       extensions: 0,
+      ...(requestId === undefined ? {} : { requestId }),
     };
     if (this.holds.has(hold.id)) throw new Error(`hold id collision ${hold.id}`);
     this.holds.set(hold.id, hold);
+    if (requestId !== undefined) this.liveHoldByRequest.set(requestKeyOf(buyerId, requestId), hold.id);
     for (const seatId of seatIds) this.setSeat(seatId, { status: 'held', holdId: hold.id });
     this.seatsHeldByBuyer.set(buyerId, alreadyHeld + seatIds.length);
     this.deadlines.push({ at: hold.expiresAt, holdId: hold.id });
@@ -387,22 +401,40 @@ export class SeatBook {
   /** Finds a live hold owned by buyerId, expiring it first if its deadline passed. */
   private ownedLiveHold(buyerId: BuyerId, holdId: HoldId, now: number): Hold | Failure {
     const hold = this.holds.get(holdId);
-    if (!hold) {
-      const ended = this.endedHolds.get(holdId) ?? this.previousEndedHolds.get(holdId);
-      if (!ended) return failure('not_found', 'No such hold.');
-      if (ended.buyerId !== buyerId) return failure('not_hold_owner', 'This hold belongs to someone else.');
-      if (ended.reason === 'expired') return failure('hold_expired', 'The hold expired; its seats were released.');
-      if (ended.reason === 'confirmed') {
-        return failure('already_confirmed', 'This hold was already confirmed.', { orderId: ended.orderId });
-      }
-      return failure('not_found', 'The hold was released.');
-    }
+    if (!hold) return this.endedHoldFailure(buyerId, holdId);
     if (hold.buyerId !== buyerId) return failure('not_hold_owner', 'This hold belongs to someone else.');
     if (hold.expiresAt <= now) {
       this.endHold(hold, 'expired', now);
       return failure('hold_expired', 'The hold expired; its seats were released.');
     }
     return hold;
+  }
+
+  /** What a command about a hold that is no longer live hears. */
+  private endedHoldFailure(buyerId: BuyerId, holdId: HoldId): Failure {
+    const ended = this.endedHolds.get(holdId) ?? this.previousEndedHolds.get(holdId);
+    if (!ended) return failure('not_found', 'No such hold.');
+    if (ended.buyerId !== buyerId) return failure('not_hold_owner', 'This hold belongs to someone else.');
+    if (ended.reason === 'expired') return failure('hold_expired', 'The hold expired; its seats were released.');
+    if (ended.reason === 'confirmed') {
+      return failure('already_confirmed', 'This hold was already confirmed.', { orderId: ended.orderId });
+    }
+    return failure('not_found', 'The hold was released.');
+  }
+
+  /**
+   * A hold request this buyer already made with this requestId: the same hold while it lives
+   * (nothing changes), else what became of it. null: a new request.
+   */
+  private replayOf(buyerId: BuyerId, requestId: string, now: number): Outcome | null {
+    const key = requestKeyOf(buyerId, requestId);
+    const liveId = this.liveHoldByRequest.get(key);
+    if (liveId !== undefined) {
+      const hold = this.ownedLiveHold(buyerId, liveId, now);
+      return 'ok' in hold ? hold : { ok: true, type: 'held', hold: copyHold(hold), replayed: true };
+    }
+    const endedId = this.endedHoldByRequest.get(key) ?? this.previousEndedHoldByRequest.get(key);
+    return endedId === undefined ? null : this.endedHoldFailure(buyerId, endedId);
   }
 
   private extendHold(buyerId: BuyerId, holdId: HoldId, now: number): Outcome {
@@ -485,13 +517,21 @@ export class SeatBook {
     if (held === 0) this.seatsHeldByBuyer.delete(hold.buyerId);
     else this.seatsHeldByBuyer.set(hold.buyerId, held);
     this.rememberEnded(hold.id, { reason, buyerId: hold.buyerId, orderId });
+    if (hold.requestId !== undefined) {
+      const key = requestKeyOf(hold.buyerId, hold.requestId);
+      this.liveHoldByRequest.delete(key);
+      this.endedHoldByRequest.set(key, hold.id);
+    }
     this.effects.push(detail === undefined ? { kind: 'hold_ended', hold, reason, at: now } : { kind: 'hold_ended', hold, reason, at: now, detail });
   }
 
   private rememberEnded(holdId: HoldId, entry: EndedHold) {
     if (this.endedHolds.size >= ENDED_HOLD_GENERATION) {
+      // Request ids of ended holds age out with them (one generation per ENDED_HOLD_GENERATION ended holds).
       this.previousEndedHolds = this.endedHolds;
       this.endedHolds = new Map();
+      this.previousEndedHoldByRequest = this.endedHoldByRequest;
+      this.endedHoldByRequest = new Map();
     }
     this.endedHolds.set(holdId, entry);
   }
@@ -515,8 +555,9 @@ export class SeatBook {
     this.rememberEnded(order.holdId, { reason: 'confirmed', buyerId: order.buyerId, orderId: order.id });
   }
 
-  private restore({ holds, orders, blockedSeatIds, endedHolds = [], cancelledTickets = [], checkIns = [] }: RestoredState): void {
+  private restore({ holds, orders, blockedSeatIds, endedHolds = [], endedRequests = [], cancelledTickets = [], checkIns = [] }: RestoredState): void {
     for (const ended of endedHolds) this.rememberEnded(ended.id, { reason: ended.reason, buyerId: ended.buyerId });
+    for (const r of endedRequests) this.endedHoldByRequest.set(requestKeyOf(r.buyerId, r.requestId), r.holdId);
     for (const seatId of blockedSeatIds) this.setSeat(seatId, { status: 'blocked' });
     for (const order of orders) {
       if (this.orders.has(order.id)) throw new Error(`restore: order ${order.id} appears twice`);
@@ -538,6 +579,7 @@ export class SeatBook {
         this.setSeat(seatId, { status: 'held', holdId: hold.id });
       }
       this.holds.set(hold.id, { ...hold, seatIds: [...hold.seatIds] });
+      if (hold.requestId !== undefined) this.liveHoldByRequest.set(requestKeyOf(hold.buyerId, hold.requestId), hold.id);
       this.seatsHeldByBuyer.set(hold.buyerId, (this.seatsHeldByBuyer.get(hold.buyerId) ?? 0) + hold.seatIds.length);
       this.deadlines.push({ at: hold.expiresAt, holdId: hold.id });
     }
@@ -592,13 +634,19 @@ export class SeatBook {
       }
     }
     const heldByBuyer = new Map<BuyerId, number>();
+    let withRequestId = 0;
     for (const hold of this.holds.values()) {
       heldByBuyer.set(hold.buyerId, (heldByBuyer.get(hold.buyerId) ?? 0) + hold.seatIds.length);
+      if (hold.requestId !== undefined) {
+        withRequestId++;
+        if (this.liveHoldByRequest.get(requestKeyOf(hold.buyerId, hold.requestId)) !== hold.id) throw new Error(`hold ${hold.id} is not found by its request id`);
+      }
       for (const seatId of hold.seatIds) {
         const seat = this.stateOf(seatId);
         if (seat?.status !== 'held' || seat.holdId !== hold.id) throw new Error(`hold ${hold.id} lost seat ${seatId}`);
       }
     }
+    if (withRequestId !== this.liveHoldByRequest.size) throw new Error(`${this.liveHoldByRequest.size} request ids for ${withRequestId} live holds that have one`);
     for (const [seatId, seat] of this.seatEntries()) {
       counted[seat.status] += 1;
       if (seat.status === 'held' && !this.holds.get(seat.holdId)?.seatIds.includes(seatId)) {
@@ -635,6 +683,11 @@ function hasDuplicate(ids: readonly string[]): boolean {
   if (ids.length > 16) return new Set(ids).size !== ids.length;
   for (let i = 1; i < ids.length; i++) for (let j = 0; j < i; j++) if (ids[i] === ids[j]) return true;
   return false;
+}
+
+/** Request ids are the client's: scoped to the buyer, so one buyer's id can never reach another's hold. */
+function requestKeyOf(buyerId: BuyerId, requestId: string): string {
+  return `${buyerId}\u0000${requestId}`;
 }
 
 function copyHold(hold: Hold): Hold {

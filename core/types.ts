@@ -40,6 +40,8 @@ export interface Hold {
   createdAt: number;
   expiresAt: number;
   extensions: number;
+  /** The client's id for the request that made it (retries with it get this hold back, never a second one). */
+  requestId?: string;
 }
 
 export interface Ticket {
@@ -102,6 +104,8 @@ export type Command =
       gaRequests?: { areaId: string; quantity: number }[];
       /** Best available instead of named seats: the book picks and holds in this one command. */
       best?: BestSeatsRequest;
+      /** Makes the request retry-safe: the same buyer and requestId get the same hold (or its fate), never a second one. */
+      requestId?: string;
     }
   | { type: 'extend'; buyerId: BuyerId; holdId: HoldId }
   | { type: 'release'; buyerId: BuyerId; holdId: HoldId }
@@ -196,7 +200,7 @@ export type Failure = {
 };
 
 export type Outcome =
-  | { ok: true; type: 'held'; hold: Hold }
+  | { ok: true; type: 'held'; hold: Hold; /** A retry of a request that already made this hold: nothing changed. */ replayed?: boolean }
   | { ok: true; type: 'extended'; hold: Hold }
   | { ok: true; type: 'released'; holdId: HoldId; seatIds: SeatId[] }
   | { ok: true; type: 'confirmed'; order: Order; replayed: boolean }

@@ -47,6 +47,7 @@ export interface HoldRow {
   created_at: number;
   expires_at: number;
   extensions: number;
+  request_id: string | null;
 }
 
 export interface OrderRow {
@@ -168,6 +169,8 @@ export interface LoopRows {
   validTickets: readonly TicketRow[];
   /** Newest ended holds first (the core remembers a bounded number of them). */
   endedHolds: readonly { id: string; buyer_id: string; status: Exclude<HoldEndReason, 'confirmed'> }[];
+  /** Newest first: client request ids of ended holds (any end, confirmed included). */
+  endedRequests: readonly { id: string; buyer_id: string; request_id: string }[];
   blockedSeatIds: readonly string[];
   /** Valid tickets admitted at the door. */
   checkIns: readonly { ticket_id: string; checked_in_at: number; checked_in_door: string | null; checked_in_by: string | null }[];
@@ -194,6 +197,7 @@ export function loopStateOf(event: EventRecord, rows: LoopRows, defaultHoldTtlMs
     createdAt: h.created_at,
     expiresAt: h.expires_at,
     extensions: h.extensions,
+    ...(h.request_id === null ? {} : { requestId: h.request_id }),
   }));
   const ticketsByOrder = new Map<string, Order['tickets']>();
   for (const t of rows.validTickets) {
@@ -229,6 +233,7 @@ export function loopStateOf(event: EventRecord, rows: LoopRows, defaultHoldTtlMs
       blockedSeatIds: [...rows.blockedSeatIds],
       // Handed over oldest first.
       endedHolds: [...rows.endedHolds].reverse().map((h) => ({ id: h.id, buyerId: h.buyer_id, reason: h.status })),
+      endedRequests: [...rows.endedRequests].reverse().map((h) => ({ holdId: h.id, buyerId: h.buyer_id, requestId: h.request_id })),
       checkIns: rows.checkIns.map((c) => ({ ticketId: c.ticket_id, at: c.checked_in_at, door: c.checked_in_door, actor: c.checked_in_by ?? 'admin' })),
       cancelledTickets: rows.cancelledTickets.map((t) => ({
         code: t.code,

@@ -39,6 +39,7 @@ import type {
   WriterOptions,
 } from './store';
 import { SqlWaitingRoomStore, type WaitingRoomStore } from './waitingRoomStore';
+import { SqlLeaseStore, type LeaseStore } from './leaseStore';
 
 export interface Statement {
   sql: string;
@@ -79,6 +80,15 @@ export abstract class SqlStore implements Store {
     all: (sql, ...params) => this.all(sql, ...params),
     atomically: (statements) => this.atomically(statements),
   });
+
+  private leaseStore: LeaseStore | null = null;
+  /** Leases and instances (made on first use: the dialect, which picks the clock, is a subclass field). */
+  get leases(): LeaseStore {
+    return (this.leaseStore ??= new SqlLeaseStore(
+      { all: (sql, ...params) => this.all(sql, ...params), atomically: (statements) => this.atomically(statements) },
+      this.dialect,
+    ));
+  }
 
   protected async one<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     return (await this.all<T>(sql, ...params))[0];
@@ -183,16 +193,20 @@ export abstract class SqlStore implements Store {
   async loadLoopState(eventId: string, defaultHoldTtlMs: number): Promise<LoopState | null> {
     const event = await this.getEvent(eventId);
     if (!event) return null;
-    const [seats, liveHolds, orders, validTickets, endedHolds, blocked, checkIns, cancelledTickets] = await Promise.all([
+    const [seats, liveHolds, orders, validTickets, endedHolds, endedRequests, blocked, checkIns, cancelledTickets] = await Promise.all([
       this.all<SeatRow>('SELECT id, section, row, number, category, price_cents, x, y, accessible, ga_area FROM seats WHERE event_id = ?', eventId),
       this.all<HoldRow>(
-        `SELECT id, buyer_id, seat_ids_json, created_at, expires_at, extensions FROM holds WHERE event_id = ? AND status = 'active'`,
+        `SELECT id, buyer_id, seat_ids_json, created_at, expires_at, extensions, request_id FROM holds WHERE event_id = ? AND status = 'active'`,
         eventId,
       ),
       this.all<OrderRow>('SELECT * FROM orders WHERE event_id = ?', eventId),
       this.all<TicketRow>(`SELECT id, order_id, seat_id, price_cents, code FROM tickets WHERE event_id = ? AND status = 'valid'`, eventId),
       this.all<{ id: string; buyer_id: string; status: 'released' | 'expired' | 'admin_released' }>(
         `SELECT id, buyer_id, status FROM holds WHERE event_id = ? AND status NOT IN ('active', 'confirmed') ORDER BY ended_at DESC LIMIT ${ENDED_HOLDS_REMEMBERED}`,
+        eventId,
+      ),
+      this.all<LoopRows['endedRequests'][number]>(
+        `SELECT id, buyer_id, request_id FROM holds WHERE event_id = ? AND request_id IS NOT NULL AND status <> 'active' ORDER BY ended_at DESC LIMIT ${ENDED_HOLDS_REMEMBERED}`,
         eventId,
       ),
       this.all<{ seat_id: string }>('SELECT seat_id FROM blocked_seats WHERE event_id = ?', eventId),
@@ -208,7 +222,7 @@ export abstract class SqlStore implements Store {
       ),
     ]);
     const blockedSeatIds = blocked.map((b) => b.seat_id);
-    return loopStateOf(event, { seats, liveHolds, orders, validTickets, endedHolds, blockedSeatIds, checkIns, cancelledTickets }, defaultHoldTtlMs);
+    return loopStateOf(event, { seats, liveHolds, orders, validTickets, endedHolds, endedRequests, blockedSeatIds, checkIns, cancelledTickets }, defaultHoldTtlMs);
   }
 
   // ---------- reads outside the loops ----------

@@ -10,6 +10,7 @@ import type { OutboxStore } from './outbox';
 import type { RestoredState, SeatSpec } from '../core/seatBook';
 import type { Effect, EventRules, SaleStatus, StageBox } from '../core/types';
 import type { WaitingRoomStore } from './waitingRoomStore';
+import type { LeaseStore } from './leaseStore';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -223,4 +224,6 @@ export interface Store extends OutboxStore {
   ordersOfEmail(email: string, limit: number): Promise<OrderOfEmail[]>;
   // ---------- waiting rooms (db/waitingRoomStore.ts) ----------
   readonly waitingRooms: WaitingRoomStore;
+  // ---------- fenced ownership of events, liveness of processes (db/leaseStore.ts) ----------
+  readonly leases: LeaseStore;
 }

@@ -3,6 +3,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { holdButton, holdPanel, openEvent, seatCheckbox, showRow } from './buyerPage';
+import { mapStatus } from './seatMapPage';
 
 async function newBuyer(browser: Browser, baseURL: string): Promise<Page> {
   const context = await browser.newContext({ baseURL });
@@ -63,7 +64,9 @@ test('a third buyer watches the seat free up when the winner’s hold expires', 
   await expect(seatCheckbox(watcher, seatId)).toHaveAttribute('data-status', 'available', { timeout: 20_000 });
   await expect(seatCheckbox(watcher, seatId)).toBeEnabled();
   await expect(holdPanel(winner)).toHaveCount(0, { timeout: 10_000 });
-  await expect(winner.getByText(/hold expired/i)).toBeVisible();
+  await expect(winner.getByRole('alert').filter({ hasText: /hold expired/i })).toBeVisible();
+  // The map's screen-reader status says so too.
+  await expect(mapStatus(winner)).toHaveText('Your hold expired: Studio row B seat 3 was released.');
 });
 
 test('a buyer holds two seats, checks out and sees tickets with QR codes', async ({ browser, baseURL }) => {

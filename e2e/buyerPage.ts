@@ -19,8 +19,9 @@ export function seatCheckbox(page: Page, seatId: string) {
   return page.locator(`input[type="checkbox"][data-seat-id="${seatId}"]`);
 }
 
+/** The selection panel's hold button (on a phone the sticky bar has one of the same name too). */
 export function holdButton(page: Page) {
-  return page.getByRole('button', { name: /^Hold \d+ seats?$/ });
+  return page.getByRole('region', { name: 'Your selection' }).getByRole('button', { name: /^Hold \d+ seats?$/ });
 }
 
 export function holdPanel(page: Page) {

@@ -32,6 +32,10 @@ export interface QueueUpdate {
   admitPerMinute: number;
   /** Admissions actually made in the last minute (lower than the rate while the shopper cap holds people back). */
   admittedLastMinute: number;
+  /** Whether the cap on active shoppers is what holds admissions back right now (then the measured rate is the honest one). */
+  shoppersAtCap: boolean;
+  /** How long an admitted buyer may shop (ms); checking out ends it early. */
+  shoppingWindowMs: number;
   opensAt: number | null;
   /** SHA-256 (hex) of the pre-queue shuffle's seed, published before opening. */
   seedCommitment: string;
@@ -74,18 +78,9 @@ export interface QueueAdmittedNotice {
   admission: string;
 }
 
-/** Client-side position from a queue number and the broadcast "now serving" counter. */
-export function positionOf(number: number, serving: number): number {
-  return Math.max(1, number - serving);
-}
-
-/** An honest estimate: position ÷ the rate admissions really run at (null when nobody is being admitted). */
-export function estimatedWaitMsOf(position: number, update: Pick<QueueUpdate, 'phase' | 'admitPerMinute' | 'admittedLastMinute' | 'activeShoppers'>, capped: boolean): number | null {
-  if (update.phase !== 'open' || update.admitPerMinute <= 0) return null;
-  // While the shopper cap holds admissions back, the measured rate is the honest one.
-  const rate = capped && update.admittedLastMinute > 0 ? Math.min(update.admitPerMinute, update.admittedLastMinute) : update.admitPerMinute;
-  return Math.ceil((position / rate) * 60_000);
-}
+// Position and estimate need no zod: they live in queueEstimate.ts (the event page loads
+// them without zod) and are part of this contract all the same.
+export { estimatedWaitMsOf, positionOf } from './queueEstimate';
 
 // ---------- the organizer's settings ----------
 

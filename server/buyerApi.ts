@@ -42,14 +42,17 @@ export class BuyerApi {
         seatIds: parsed.data.seatIds,
         gaRequests: parsed.data.ga,
         best: parsed.data.best,
+        requestId: parsed.data.requestId,
       });
-    const seats = parsed.data.seatIds.length + (parsed.data.ga ?? []).reduce((n, r) => n + r.quantity, 0);
+    // Best available counts what it asks for: the per-address limit must see it before the loop picks.
+    const seats = parsed.data.seatIds.length + (parsed.data.ga ?? []).reduce((n, r) => n + r.quantity, 0) + (parsed.data.best?.quantity ?? 0);
     const outcome = this.holdGuard
       ? await this.holdGuard.guard(runtime, buyerId, { seats, admission: parsed.data.admission, address }, hold)
       : await hold();
     if (!outcome.ok) return failureOf(outcome);
     if (outcome.type !== 'held') return fail('internal', 'Unexpected outcome.');
-    return { ok: true, hold: holdView(runtime.eventId, outcome.hold, runtime.view.rules.maxExtensions) };
+    const view = holdView(runtime.eventId, outcome.hold, runtime.view.rules.maxExtensions);
+    return outcome.replayed ? { ok: true, hold: view, replayed: true } : { ok: true, hold: view };
   }
 
   async extendHold(buyerId: string, input: unknown): Promise<HoldAck> {

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { EventSummary } from '../../lib/protocol';
-import { formatCount, formatEventDate, formatPriceRange } from '../../lib/client/format';
+import { formatEventDate, formatPriceRange, pluralize } from '../../lib/client/format';
 import { AvailabilityBar } from './AvailabilityBar';
 import styles from './EventList.module.css';
 
@@ -33,7 +33,7 @@ export function EventCard({ event }: { event: EventSummary }) {
         </div>
         <div>
           <dt>Capacity</dt>
-          <dd>{formatCount(event.capacity)} seats</dd>
+          <dd>{pluralize(event.capacity, 'seat')}</dd>
         </div>
       </dl>
 

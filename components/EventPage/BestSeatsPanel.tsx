@@ -4,7 +4,8 @@
 // seats; the server picks and holds them in one step. The hold then shows in
 // the usual hold panel (countdown, checkout, release), and the map zooms to it.
 import { useId, useMemo, useState } from 'react';
-import { MAX_SEATS_PER_REQUEST, type BestRequest, type HoldView } from '../../lib/protocol';
+import type { BestRequest, HoldView } from '../../lib/protocol';
+import { MAX_SEATS_PER_REQUEST } from '../../lib/wireFormat';
 import { errorText } from '../../lib/client/errorText';
 import { formatPrice, pluralize } from '../../lib/client/format';
 import type { SeatIndex } from '../../lib/client/seatIndex';

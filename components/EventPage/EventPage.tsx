@@ -12,17 +12,18 @@ import { Legend } from '../SeatMap/Legend';
 import { SeatMap } from '../SeatMap/SeatMap';
 import { BestSeatsPanel } from './BestSeatsPanel';
 import { EventHeader } from './EventHeader';
+import { EventPageSkeleton } from './EventPageSkeleton';
 import { GaPanel, gaQuantityInputId } from './GaPanel';
 import { HoldPanel } from './HoldPanel';
 import { MobileActionBar } from './MobileActionBar';
 import { NoticeBanner, type Notice } from './NoticeBanner';
-import { OrphanFix } from './OrphanFix';
+import { addStranded, freeStranded, OrphanFix } from './OrphanFix';
 import { seatMapHints } from './seatMapHints';
 import { SeatListPicker } from './SeatListPicker';
 import { SelectionPanel } from './SelectionPanel';
 import { useSeatSelection, type Notify } from './useSeatSelection';
-import { useWaitingRoom } from '../../lib/client/useWaitingRoom';
-import { ShoppingWindow } from '../WaitingRoom/ShoppingWindow';
+import { useWaitingRoom, type RoomGate } from '../../lib/client/useWaitingRoom';
+import { AdmissionNeeded, ShoppingWindow } from '../WaitingRoom/ShoppingWindow';
 import { WaitingRoom } from '../WaitingRoom/WaitingRoom';
 import styles from './EventPage.module.css';
 
@@ -32,21 +33,44 @@ const SALE_BLOCKED: Record<EventDetail['saleStatus'], string | null> = {
   closed: 'Sales for this event have closed.',
 };
 
+/** The page's single-column layout (EventPage.module.css): the map above the panels, the phone's sticky bar. */
+const ONE_COLUMN_QUERY = '(max-width: 980px)';
+
 /** The page-load availability request; `result` is set once it has settled. */
 interface EarlyAvailability {
   pending: Promise<Ack<StatusesSnapshot> | null>;
   result?: Ack<StatusesSnapshot> | null;
 }
 
+type ShopGate = Extract<RoomGate, { kind: 'shop' }>;
+
 /** The event page: the waiting room while the event has one and the buyer is not admitted, else the seat map. */
 export function EventPage({ eventId }: { eventId: string }) {
-  const { gate, rejoin } = useWaitingRoom(eventId);
-  if (gate.kind === 'loading') return <EventPageSkeleton />;
+  const { gate, rejoin, recheck } = useWaitingRoom(eventId);
+  /** Whether this page showed the queue: then admission is news, and the shopping window takes focus. */
+  const waited = useRef(false);
+  if (gate.kind === 'queue') waited.current = true;
   if (gate.kind === 'queue') return <WaitingRoom eventId={eventId} gate={gate} onRejoin={rejoin} />;
-  return <EventShop eventId={eventId} admission={gate.admission} admittedUntil={gate.admittedUntil} />;
+  // While the room is being checked the shop shows its skeleton: the very element it shows
+  // while the event loads, so the map frame the early script drew into it stays on screen.
+  return <EventShop eventId={eventId} gate={gate.kind === 'shop' ? gate : null} justAdmitted={waited.current} onJoinQueue={recheck} />;
 }
 
-function EventShop({ eventId, admission, admittedUntil }: { eventId: string; admission: string | null; admittedUntil: number | null }) {
+/** `gate` null: the waiting room is still being checked (the skeleton shows; nothing connects yet). */
+function EventShop({
+  eventId,
+  gate,
+  justAdmitted,
+  onJoinQueue,
+}: {
+  eventId: string;
+  gate: ShopGate | null;
+  justAdmitted: boolean;
+  /** Leaves the seat map for the event's waiting room. */
+  onJoinQueue(): void;
+}) {
+  const admission = gate?.admission ?? null;
+  const admittedUntil = gate?.admittedUntil ?? null;
   const router = useRouter();
   const [event, setEvent] = useState<EventDetail | null>(null);
   const [loadError, setLoadError] = useState<Fail['error'] | null>(null);
@@ -119,7 +143,11 @@ function EventShop({ eventId, admission, admittedUntil }: { eventId: string; adm
     setDetailsRevision((n) => n + 1);
   }, []);
 
-  const live = useEventLive(eventId, index, onHoldGone, onEventChanged, admission);
+  /** A new hold was refused for want of an admission (the room was switched on, or the window ended). */
+  const [notAdmitted, setNotAdmitted] = useState(false);
+  const onNotAdmitted = useCallback(() => setNotAdmitted(true), []);
+  // Live seats (and with them the page) only once the buyer may shop.
+  const live = useEventLive(eventId, gate ? index : null, onHoldGone, onEventChanged, admission, onNotAdmitted);
 
   // Draw the page-load snapshot at once rather than after the socket has connected and
   // joined (several round trips after the layout is ready). It is a real, versioned
@@ -147,12 +175,22 @@ function EventShop({ eventId, admission, admittedUntil }: { eventId: string; adm
   const maxSeats = event?.maxSeatsPerBuyer ?? 0;
   const selection = useSeatSelection(index, live, maxSeats, notify);
   const [focusHoldId, setFocusHoldId] = useState<string | null>(null);
+  const [checkoutRequest, setCheckoutRequest] = useState({ holdId: '', serial: 0 });
+  const requestCheckout = useCallback((holdId: string) => setCheckoutRequest((r) => ({ holdId, serial: r.serial + 1 })), []);
   /** The seats best available last held, while that hold lives: the map zooms to them. */
   const [bestSeatIds, setBestSeatIds] = useState<readonly string[] | null>(null);
+  /** A best-available hold on one column: the map, above the panels, is scrolled into view instead of the hold. */
+  const [mapRevealFor, setMapRevealFor] = useState<string | null>(null);
+  const mapAreaRef = useRef<HTMLElement>(null);
   const onBestHeld = useCallback((hold: HoldView) => {
     setFocusHoldId(hold.id);
     setBestSeatIds(hold.seatIds);
+    setMapRevealFor(window.matchMedia(ONE_COLUMN_QUERY).matches ? hold.id : null);
   }, []);
+  useEffect(() => {
+    // The result is shown on the map; the phone's sticky bar keeps the countdown and checkout in reach.
+    if (mapRevealFor) mapAreaRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }, [mapRevealFor]);
   const holdSelected = useCallback(async () => {
     const hold = await selection.holdSelected();
     if (hold) setFocusHoldId(hold.id);
@@ -186,18 +224,23 @@ function EventShop({ eventId, admission, admittedUntil }: { eventId: string; adm
   if (!event || !index || !live.store) return <EventPageSkeleton />;
 
   const saleBlocked = SALE_BLOCKED[event.saleStatus];
-  const blockedReason = saleBlocked ?? (live.connection === 'live' ? null : 'Reconnecting to live availability…');
-  const bestStillHeld = bestSeatIds !== null && live.holds.some((h) => h.seatIds[0] === bestSeatIds[0]);
-  const mapHints = seatMapHints(bestStillHeld ? bestSeatIds : null, selection.stranded);
+  const blockedReason =
+    saleBlocked ?? (notAdmitted ? 'Holding seats needs your turn in the queue.' : live.connection === 'live' ? null : 'Reconnecting to live availability…');
+  const mapHints = seatMapHints(bestSeatIds, live.holds, selection.stranded);
+  const strandedFree = freeStranded(live.store, selection.stranded);
 
   return (
     <div className="page">
       <EventHeader event={event} connection={live.connection} />
-      {admittedUntil !== null && <ShoppingWindow until={admittedUntil} />}
+      {notAdmitted ? (
+        <AdmissionNeeded wasAdmitted={admittedUntil !== null} onJoinQueue={onJoinQueue} />
+      ) : (
+        admittedUntil !== null && <ShoppingWindow until={admittedUntil} onQueueAgain={onJoinQueue} justAdmitted={justAdmitted} />
+      )}
       {saleBlocked && <p className={`notice notice--warning ${styles.saleNotice}`}>{saleBlocked}</p>}
 
       <div className={styles.layout}>
-        <section className={styles.mapArea} aria-label="Seat map">
+        <section ref={mapAreaRef} className={styles.mapArea} aria-label="Seat map">
           <SeatMap
             index={index}
             store={live.store}
@@ -205,6 +248,7 @@ function EventShop({ eventId, admission, admittedUntil }: { eventId: string; adm
             mineIds={selection.mineIds}
             onToggleSeat={selection.toggleSeat}
             onPickArea={pickArea}
+            holdChange={live.holdChange}
             {...mapHints}
           />
           {!live.synced && <p className={styles.mapLoading}>Loading live availability…</p>}
@@ -222,6 +266,8 @@ function EventShop({ eventId, admission, admittedUntil }: { eventId: string; adm
               notify={notify}
               onOrder={goToOrder}
               autoFocus={hold.id === focusHoldId}
+              scrollOnFocus={hold.id !== mapRevealFor}
+              checkoutRequest={hold.id === checkoutRequest.holdId ? checkoutRequest.serial : 0}
             />
           ))}
           {index.sections.length > 0 && (
@@ -285,21 +331,9 @@ function EventShop({ eventId, admission, admittedUntil }: { eventId: string; adm
         holding={selection.holding}
         blocked={blockedReason !== null}
         onHold={holdSelected}
+        onCheckout={requestCheckout}
+        stranded={strandedFree.length > 0 ? { seatIds: strandedFree, onAdd: () => addStranded(index, strandedFree, selection.toggleSeat, notify) } : null}
       />
-    </div>
-  );
-}
-
-function EventPageSkeleton() {
-  return (
-    <div className="page" aria-busy="true" aria-label="Loading event">
-      <div className="skeleton" style={{ height: 14, width: 90 }} />
-      <div className="skeleton" style={{ height: 32, width: '45%', marginTop: 16 }} />
-      <div className="skeleton" style={{ height: 16, width: '30%', marginTop: 12 }} />
-      <div className={styles.layout} style={{ marginTop: 28 }}>
-        <div className={`skeleton ${styles.mapArea}`} style={{ height: 480 }} />
-        <div className={`skeleton ${styles.sidebar}`} style={{ height: 240 }} />
-      </div>
     </div>
   );
 }

@@ -2,7 +2,8 @@
 // General admission: areas sold by quantity. The buyer says how many places;
 // the server picks which. Each "Add" becomes a hold of its own.
 import { useState, useSyncExternalStore } from 'react';
-import { MAX_SEATS_PER_REQUEST, type ApiError, type HoldView } from '../../lib/protocol';
+import type { ApiError, HoldView } from '../../lib/protocol';
+import { MAX_SEATS_PER_REQUEST } from '../../lib/wireFormat';
 import { errorText } from '../../lib/client/errorText';
 import { formatPrice, pluralize } from '../../lib/client/format';
 import type { GaAreaGroup, SeatIndex } from '../../lib/client/seatIndex';

@@ -1,15 +1,18 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { HoldView } from '../../lib/protocol';
 import { errorText } from '../../lib/client/errorText';
 import { formatPrice, pluralize } from '../../lib/client/format';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import type { EventLive } from '../../lib/client/useEventLive';
-import { CheckoutForm } from './CheckoutForm';
 import { HoldCountdown } from './HoldCountdown';
 import { SeatLines } from './SeatLines';
 import type { Notify } from './useSeatSelection';
 import styles from './EventPage.module.css';
+
+// The form validates with the contract's zod schema: loaded when a hold exists, not with the page.
+const loadCheckoutForm = () => import('./CheckoutForm');
+const CheckoutForm = lazy(() => loadCheckoutForm().then((m) => ({ default: m.CheckoutForm })));
 
 interface HoldPanelProps {
   index: SeatIndex;
@@ -19,17 +22,28 @@ interface HoldPanelProps {
   onOrder(orderId: string): void;
   /** Move focus here on mount (the buyer just created this hold). */
   autoFocus?: boolean;
+  /** With autoFocus: also scroll the panel into view (false: the page shows something else, e.g. the map). */
+  scrollOnFocus?: boolean;
+  /** Grows each time the buyer asks to check out this hold from elsewhere (the phone's bar). */
+  checkoutRequest?: number;
 }
 
-export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = false }: HoldPanelProps) {
+export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = false, scrollOnFocus = true, checkoutRequest = 0 }: HoldPanelProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => void loadCheckoutForm(), []);
   useEffect(() => {
     if (!autoFocus || !headingRef.current) return;
-    headingRef.current.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    if (scrollOnFocus) headingRef.current.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     headingRef.current.focus({ preventScroll: true });
   }, [autoFocus]);
   const [busy, setBusy] = useState<'extend' | 'release' | null>(null);
   const [checkingOut, setCheckingOut] = useState(false);
+  useEffect(() => {
+    if (checkoutRequest === 0 || !headingRef.current) return;
+    setCheckingOut(true);
+    headingRef.current.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    headingRef.current.focus({ preventScroll: true });
+  }, [checkoutRequest]);
   const [extended, setExtended] = useState(false);
   const totalCents = hold.seatIds.reduce((sum, id) => sum + (index.seats[index.indexById.get(id) ?? -1]?.priceCents ?? 0), 0);
   const totalText = formatPrice(totalCents, index.currency);
@@ -66,13 +80,15 @@ export function HoldPanel({ index, hold, live, notify, onOrder, autoFocus = fals
       </div>
 
       {checkingOut ? (
-        <CheckoutForm
-          holdId={hold.id}
-          totalText={totalText}
-          onConfirm={live.confirmHold}
-          onOrder={onOrder}
-          onCancel={() => setCheckingOut(false)}
-        />
+        <Suspense fallback={<p className={styles.help}>Loading checkout…</p>}>
+          <CheckoutForm
+            holdId={hold.id}
+            totalText={totalText}
+            onConfirm={live.confirmHold}
+            onOrder={onOrder}
+            onCancel={() => setCheckingOut(false)}
+          />
+        </Suspense>
       ) : (
         <div className={styles.holdActions}>
           <button type="button" className="button button--primary button--block" onClick={() => setCheckingOut(true)} disabled={busy !== null}>

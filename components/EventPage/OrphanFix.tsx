@@ -15,13 +15,23 @@ interface OrphanFixProps {
   notify: Notify;
 }
 
+/** The stranded seats still free to add (someone may have taken one meanwhile). */
+export function freeStranded(store: SeatStatusStore, stranded: readonly string[]): string[] {
+  return stranded.filter((id) => store.statusById(id) === 'available');
+}
+
+/** Adds the free stranded seats to the selection and says so (here and in the phone's bar). */
+export function addStranded(index: SeatIndex, free: readonly string[], onToggleSeat: (seatId: string) => string, notify: Notify): void {
+  for (const id of free) onToggleSeat(id);
+  notify('info', `Added ${seatList(index, free)} to your selection. Hold your seats when you’re ready.`);
+}
+
 export function OrphanFix({ index, store, stranded, onToggleSeat, notify }: OrphanFixProps) {
-  const free = stranded.filter((id) => store.statusById(id) === 'available');
+  const free = freeStranded(store, stranded);
   if (free.length === 0) return null;
   const which = seatList(index, free);
   const add = () => {
-    for (const id of free) onToggleSeat(id);
-    notify('info', `Added ${which} to your selection. Hold your seats when you’re ready.`);
+    addStranded(index, free, onToggleSeat, notify);
     // This panel goes away with the change; keep keyboard focus on the next step.
     document.querySelector<HTMLButtonElement>('section[aria-labelledby="selection-title"] .button--primary')?.focus();
   };

@@ -1,8 +1,11 @@
 'use client';
 import type { SeatIndex } from '../../lib/client/seatIndex';
-import { formatPrice, pluralize } from '../../lib/client/format';
+import { formatDurationWords, formatPrice, pluralize } from '../../lib/client/format';
 import { SeatLines } from './SeatLines';
 import styles from './EventPage.module.css';
+
+/** Seats listed before the rest collapse behind "Show N more seats". */
+const LINES_SHOWN = 5;
 
 interface SelectionPanelProps {
   index: SeatIndex;
@@ -33,12 +36,13 @@ export function SelectionPanel(props: SelectionPanelProps) {
       </div>
       {selected.length === 0 ? (
         <p className={styles.empty}>
-          Pick seats on the map or from the list. You can choose up to {pluralize(maxSeats - heldCount, 'seat')}
-          {heldCount > 0 ? ' more' : ''}.
+          {maxSeats - heldCount > 0
+            ? `Pick seats on the map or from the list. You can choose up to ${pluralize(maxSeats - heldCount, 'seat')}${heldCount > 0 ? ' more' : ''}.`
+            : 'You hold as many seats as this event allows.'}
         </p>
       ) : (
         <>
-          <SeatLines index={index} seatIds={selected} onRemove={onRemove} />
+          <SeatLines index={index} seatIds={selected} onRemove={onRemove} collapseAfter={LINES_SHOWN} />
           <div className={styles.totalRow}>
             <span>Total</span>
             <strong>{formatPrice(totalCents, index.currency)}</strong>
@@ -57,7 +61,7 @@ export function SelectionPanel(props: SelectionPanelProps) {
       <p id="hold-help" className={styles.help}>
         {blockedReason ??
           (selected.length > 0
-            ? `We’ll reserve ${selected.length === 1 ? 'it' : 'them'} for you for ${Math.round(index.event.holdTtlMs / 60000)} minutes while you check out.`
+            ? `We’ll reserve ${selected.length === 1 ? 'it' : 'them'} for you for ${formatDurationWords(index.event.holdTtlMs)} while you check out.`
             : remaining === 0
               ? 'You have reached the seat limit for this event.'
               : 'Seats are reserved for you once held; nobody else can take them.')}

@@ -42,3 +42,13 @@ export function orphanExplanation(index: SeatIndex, stranded: readonly string[])
     ? `We can’t leave a single seat empty on its own in a row, and your choice would leave ${which} alone. Add it to your selection, or choose seats that leave it a neighbour.`
     : `We can’t leave single seats empty on their own in a row, and your choice would leave ${which} alone. Add them to your selection, or choose seats that leave each one a neighbour.`;
 }
+
+/** The phone bar's words after an orphan refusal: short enough for one line each beside its button. */
+export function strandedBarText(index: SeatIndex, stranded: readonly string[]): { title: string; detail: string; action: string } {
+  const i = stranded.length === 1 ? index.indexById.get(stranded[0]) : undefined;
+  if (i === undefined) {
+    return { title: `${pluralize(stranded.length, 'seat')} would be alone`, detail: 'Add them, or choose again', action: `Add ${pluralize(stranded.length, 'seat')}` };
+  }
+  const seat = index.seats[i];
+  return { title: `Seat ${seat.number} would be alone`, detail: `${index.sectionName(i)}, row ${seat.row}`, action: `Add seat ${seat.number}` };
+}

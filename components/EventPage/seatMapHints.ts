@@ -1,17 +1,25 @@
-// The one place where the event page hands the seat map its best-available and
-// no-orphan hints. SeatMap takes `focusSeatIds` (zoom to fit these seats) and
-// `warnSeatIds` (mark these seats) from the seatmap branch on; the page spreads
-// this object into <SeatMap>, so before that branch is merged the props are
-// simply not read, and after it they are type-checked like any other prop.
+// What the event page asks the seat map to show besides the seats themselves:
+// where to look (the seats best available just held) and what to warn about (the
+// seat(s) an orphan_seat refusal names). SeatMap zooms to `focusSeatIds` and marks
+// `warnSeatIds` (bringing them into view when they are not).
+import type { HoldView } from '../../lib/protocol';
+
 export interface SeatMapHints {
-  /** The seats best available just held: the map zooms to fit them. */
-  focusSeatIds?: readonly string[];
-  /** The seat(s) an orphan refusal names: the map marks them. */
-  warnSeatIds?: readonly string[];
+  /** The seats best available just held, while the buyer still holds them: the map zooms to fit them. */
+  focusSeatIds: readonly string[];
+  /** The seat(s) the last refused hold would have stranded: the map marks them. */
+  warnSeatIds: readonly string[];
 }
 
 const NONE: readonly string[] = [];
 
-export function seatMapHints(focusSeatIds: readonly string[] | null, warnSeatIds: readonly string[] | null): SeatMapHints {
-  return { focusSeatIds: focusSeatIds ?? NONE, warnSeatIds: warnSeatIds ?? NONE };
+/**
+ * `bestSeatIds`: what the last best-available hold got (null: none yet). It stays the focus
+ * only while one of the buyer's holds still has every one of those seats; once released,
+ * expired or bought, the map is the buyer's to move again (and the same seats found again
+ * later count as a new focus).
+ */
+export function seatMapHints(bestSeatIds: readonly string[] | null, holds: readonly HoldView[], stranded: readonly string[]): SeatMapHints {
+  const stillHeld = bestSeatIds !== null && bestSeatIds.length > 0 && holds.some((h) => bestSeatIds.every((id) => h.seatIds.includes(id)));
+  return { focusSeatIds: stillHeld ? bestSeatIds : NONE, warnSeatIds: stranded.length > 0 ? stranded : NONE };
 }

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HoldView } from '../../lib/protocol';
 import { errorText } from '../../lib/client/errorText';
+import { pluralize } from '../../lib/client/format';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import { joinSeatLabels } from '../../lib/client/seatLabels';
 import type { EventLive } from '../../lib/client/useEventLive';
@@ -63,12 +64,12 @@ export function useSeatSelection(index: SeatIndex | null, live: EventLive, maxSe
       if (store.version < 0) return 'Seat availability is still loading.';
       if (store.status(i) !== 'available' || mineRef.current.has(seatId)) return `${label} is not available.`;
       if (current.length + mineRef.current.size >= maxSeats) {
-        const text = `You can choose up to ${maxSeats} seats for this event.`;
+        const text = `You can choose up to ${pluralize(maxSeats, 'seat')} for this event.`;
         notify('warning', text);
         return text;
       }
       setSelected([...current, seatId]);
-      return `Selected ${label}. ${current.length + 1} of ${maxSeats} seats selected.`;
+      return `Selected ${label}. ${current.length + 1} of ${pluralize(maxSeats, 'seat')} selected.`;
     },
     [store, index, maxSeats, notify, setSelected],
   );

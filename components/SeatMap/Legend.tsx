@@ -1,5 +1,6 @@
 // The map legend: every seat symbol with words, plus the price categories.
-import { formatPrice, type CategoryView } from '../../lib/protocol';
+import type { CategoryView } from '../../lib/protocol';
+import { formatPrice } from '../../lib/wireFormat';
 import { GLYPH_COLORS, type SeatVisual } from './seatGlyphs';
 import styles from './SeatMap.module.css';
 

@@ -1,15 +1,17 @@
 'use client';
 // The interactive seat map: a React shell around SeatMapRenderer.
 // React renders only the frame, controls and tooltip; seats live on canvas.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import type { SeatStatusStore } from '../../lib/client/seatStatusStore';
-import { gaAreaAccessibleName, seatAccessibleName, seatStatusText } from '../../lib/client/seatLabels';
-import { ARROW_DIRECTIONS, nextSeat, representative, seatNearest } from './keyboardNav';
+import { gaAreaAccessibleName, holdChangeSentence, seatAccessibleName, seatStatusText } from '../../lib/client/seatLabels';
+import type { HoldChange } from '../../lib/client/useEventLive';
+import { ARROW_DIRECTIONS, nextSeat, representative, startSeat } from './keyboardNav';
+import type { PointerKind } from './mapZoom';
 import { MapControls } from './MapControls';
-import { SeatMapRenderer } from './SeatMapRenderer';
 import { SeatTooltip } from './SeatTooltip';
 import { useMapGestures, type GestureHandlers } from './useMapGestures';
+import { useMapRenderer } from './useMapRenderer';
 import styles from './SeatMap.module.css';
 
 export interface SeatMapProps {
@@ -21,6 +23,16 @@ export interface SeatMapProps {
   onToggleSeat(seatId: string): string;
   /** A general-admission area was clicked or chosen with Enter; returns a sentence to announce. */
   onPickArea?(areaId: string): string;
+  /** When this changes to a non-empty list, the map moves (animated) to show all these seats. */
+  focusSeatIds?: readonly string[];
+  /**
+   * Seats drawn with a warning mark: a "!" sign and a dashed ring (e.g. a seat a hold would
+   * strand). When new warnings are off screen or too small to make out, the map moves to
+   * show them, with the selected seats of their sections.
+   */
+  warnSeatIds?: readonly string[];
+  /** The latest change to the buyer's holds: the map's live status says it. */
+  holdChange?: HoldChange | null;
 }
 
 interface TooltipTarget {
@@ -29,15 +41,23 @@ interface TooltipTarget {
   y: number;
 }
 
-export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPickArea }: SeatMapProps) {
+const NO_IDS: readonly string[] = [];
+
+export function SeatMap(props: SeatMapProps) {
+  const { index, store, selectedIds, mineIds, onToggleSeat, onPickArea, holdChange } = props;
+  const focusSeatIds = props.focusSeatIds ?? NO_IDS;
+  const warnSeatIds = props.warnSeatIds ?? NO_IDS;
   const containerRef = useRef<HTMLDivElement>(null);
   const stageRef = useRef<HTMLCanvasElement>(null);
   const seatsRef = useRef<HTMLCanvasElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
-  const rendererRef = useRef<SeatMapRenderer | null>(null);
   const [tooltip, setTooltip] = useState<TooltipTarget | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const focusRef = useRef(-1);
+  /** The pointer the buyer last used; decides how large seats must be to pick them. */
+  const pointerRef = useRef<PointerKind>('mouse');
+  /** Seats to show once the first statuses are drawn (focusSeatIds set before that). */
+  const pendingFocusRef = useRef<number[] | null>(null);
 
   const label = useCallback(
     (i: number) => {
@@ -48,76 +68,17 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
     [index, store, mineIds],
   );
 
-  // Create the renderer, keep it sized to the container, and apply live deltas. A layout
-  // effect: if statuses are already known, the seats are drawn before the page's first
-  // paint instead of one frame (and the browser's whole-page layout and paint) later.
-  useLayoutEffect(() => {
-    const container = containerRef.current!;
-    const seatsCanvas = seatsRef.current!;
-    const renderer = new SeatMapRenderer(
-      { stage: stageRef.current!, seats: seatsCanvas, overlay: overlayRef.current! },
-      index,
-      store,
-    );
-    rendererRef.current = renderer;
-    let firstDrawDone = false;
-    const draw = () => {
-      if (store.version < 0) return; // wait for the first availability snapshot
-      if (firstDrawDone) {
-        renderer.drawAll();
-        return;
-      }
-      firstDrawDone = true;
-      performance.mark('seatmap-first-draw-start');
-      renderer.drawAll();
-      performance.mark('seatmap-first-draw-end');
-      const ms = performance.measure('seatmap-first-draw', 'seatmap-first-draw-start', 'seatmap-first-draw-end').duration;
-      seatsCanvas.dataset.firstDrawMs = ms.toFixed(1);
-    };
-    const resize = () => {
-      const rect = container.getBoundingClientRect();
-      if (rect.width < 1 || rect.height < 1) return;
-      if (!renderer.resize(rect.width, rect.height, window.devicePixelRatio || 1)) return;
-      draw();
-      setTooltip(null);
-    };
-    const observer = new ResizeObserver(resize);
-    observer.observe(container);
-    // Moving the window to a screen with another pixel ratio does not resize anything.
-    let dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
-    const onDprChange = () => {
-      dprQuery.removeEventListener('change', onDprChange);
-      dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
-      dprQuery.addEventListener('change', onDprChange);
-      resize();
-    };
-    dprQuery.addEventListener('change', onDprChange);
-    // data-version appears only once a live snapshot has arrived.
-    const markVersion = () => {
-      if (store.version >= 0) seatsCanvas.dataset.version = String(store.version);
-      else delete seatsCanvas.dataset.version;
-    };
-    const unsubscribe = store.subscribe((changed) => {
-      markVersion();
-      if (changed && firstDrawDone) renderer.drawSeats(changed);
-      else draw();
-    });
-    markVersion();
-    resize();
-    return () => {
-      unsubscribe();
-      observer.disconnect();
-      dprQuery.removeEventListener('change', onDprChange);
-      renderer.dispose();
-      rendererRef.current = null;
-    };
-  }, [index, store]);
-
-  const selectedIndices = useMemo(() => toIndices(index, selectedIds), [index, selectedIds]);
-  const mineIndices = useMemo(() => toIndices(index, mineIds), [index, mineIds]);
-  useEffect(() => {
-    rendererRef.current?.setMarks(selectedIndices, mineIndices);
-  }, [selectedIndices, mineIndices]);
+  const { rendererRef, animatorRef } = useMapRenderer({
+    index,
+    store,
+    layers: { container: containerRef, stage: stageRef, seats: seatsRef, overlay: overlayRef },
+    pointerRef,
+    pendingFocusRef,
+    onViewMoving: () => setTooltip(null),
+    onViewSettled: () => {
+      if (focusRef.current >= 0 && document.activeElement === seatsRef.current) showTooltipAt(focusRef.current);
+    },
+  });
 
   const showTooltipAt = useCallback((i: number, x?: number, y?: number) => {
     const renderer = rendererRef.current;
@@ -125,6 +86,46 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
     const pos = renderer.seatScreenPosition(i);
     setTooltip({ seatIndex: i, x: x ?? pos.x, y: y ?? pos.y - pos.radiusPx });
   }, []);
+
+  const selectedIndices = useMemo(() => toIndices(index, selectedIds), [index, selectedIds]);
+  const mineIndices = useMemo(() => toIndices(index, mineIds), [index, mineIds]);
+  useEffect(() => {
+    rendererRef.current?.setMarks(selectedIndices, mineIndices);
+  }, [selectedIndices, mineIndices]);
+
+  // The keys stand for the lists' content: a new array with the same seats changes nothing
+  // (and, for focusSeatIds, does not move the view again).
+  const warnKey = warnSeatIds.join('\n');
+  useEffect(() => {
+    const renderer = rendererRef.current;
+    const warned = toIndices(index, warnSeatIds);
+    renderer?.setWarnings(warned);
+    // A warning nobody can see is none: bring the seats into view, large enough to pick.
+    if (!renderer || warned.length === 0 || store.version < 0 || renderer.showsSeats(warned, pointerRef.current)) return;
+    const sections = new Set(warned.map((i) => index.sectionOf[i]));
+    const chosen = selectedIndices.filter((i) => sections.has(index.sectionOf[i]));
+    const view = renderer.focusView([...warned, ...chosen]);
+    if (view) animatorRef.current?.animateTo(view);
+  }, [index, warnKey]);
+
+  const focusKey = focusSeatIds.join('\n');
+  useEffect(() => {
+    const indices = toIndices(index, focusSeatIds);
+    const renderer = rendererRef.current;
+    if (indices.length === 0 || !renderer) return;
+    if (store.version < 0) {
+      pendingFocusRef.current = indices;
+      return;
+    }
+    const view = renderer.focusView(indices);
+    if (view) animatorRef.current?.animateTo(view);
+  }, [index, store, focusKey]);
+
+  // One announcement per change (its serial), not per re-render.
+  const holdChangeSerial = holdChange?.serial;
+  useEffect(() => {
+    if (holdChange) setAnnouncement(holdChangeSentence(index, holdChange.kind, holdChange.hold, Date.now()));
+  }, [holdChangeSerial]);
 
   const toggle = useCallback(
     (i: number) => {
@@ -137,17 +138,45 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
     [index, label, onToggleSeat, onPickArea],
   );
 
-  const gestures = useRef<GestureHandlers>({ onHover: () => {}, onTap: () => {}, onViewChange: () => {} });
+  const gestures = useRef<GestureHandlers>({ onHover: () => {}, onTap: () => {}, onGestureStart: () => {}, onViewChange: () => {} });
   gestures.current = {
-    onHover(i) {
-      rendererRef.current?.setHover(i);
-      if (seatsRef.current) seatsRef.current.style.cursor = i >= 0 ? 'pointer' : '';
+    onHover(point) {
+      const renderer = rendererRef.current;
+      const seats = seatsRef.current;
+      if (!renderer || !seats) return;
+      const target = point ? renderer.tapTarget(point.x, point.y, 'mouse') : ({ kind: 'none' } as const);
+      const i = target.kind === 'seat' || target.kind === 'area' ? target.index : -1;
+      renderer.setHover(i);
+      seats.style.cursor = i >= 0 ? 'pointer' : target.kind === 'zoom' ? 'zoom-in' : '';
       showTooltipAt(i);
     },
-    onTap(i, pointerType) {
-      if (i < 0) return setTooltip(null);
-      setAnnouncement(toggle(i));
-      if (pointerType !== 'mouse') showTooltipAt(i);
+    onTap(x, y, pointer) {
+      const renderer = rendererRef.current;
+      if (!renderer) return;
+      pointerRef.current = pointer;
+      const target = renderer.tapTarget(x, y, pointer);
+      switch (target.kind) {
+        case 'seat':
+        case 'area':
+          setAnnouncement(toggle(target.index));
+          if (pointer === 'touch') showTooltipAt(target.index);
+          return;
+        case 'zoom':
+          setTooltip(null);
+          animatorRef.current?.animateTo(target.view);
+          setAnnouncement(`Zoomed in on ${target.section.name}. ${pointer === 'touch' ? 'Tap' : 'Click'} a seat to choose it.`);
+          return;
+        case 'none':
+          setTooltip(null);
+          return;
+        default: {
+          const _exhaustive: never = target;
+          throw new Error(`unknown tap target ${JSON.stringify(_exhaustive)}`);
+        }
+      }
+    },
+    onGestureStart() {
+      animatorRef.current?.cancel();
     },
     onViewChange() {
       setTooltip(null);
@@ -160,20 +189,20 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
     if (!renderer || i < 0) return;
     focusRef.current = i;
     renderer.setFocus(i);
-    if (renderer.revealSeat(i)) renderer.drawAll();
     setAnnouncement(label(i));
-    showTooltipAt(i);
+    // Too small to see on the overview: go to the seat's section first.
+    const sectionView = !index.gaAreaOf(i) && !renderer.seatsPickable('mouse') ? renderer.sectionViewFor(i, 'mouse') : null;
+    if (sectionView) return animatorRef.current?.animateTo(sectionView);
+    if (renderer.revealSeat(i)) renderer.drawAll();
+    if (!animatorRef.current?.running) showTooltipAt(i);
   };
 
+  /** Where the keyboard starts: the front row of the best section (see startSeat); else any seat or area. */
   const initialFocus = () => {
-    const renderer = rendererRef.current;
-    if (!renderer) return -1;
     if (focusRef.current >= 0) return focusRef.current;
-    const { widthPx, heightPx } = renderer.size;
-    const cx = renderer.view.toLayoutX(widthPx / 2);
-    const cy = renderer.view.toLayoutY(heightPx / 2);
-    const free = seatNearest(index, cx, cy, (i) => store.codes[i] === 0);
-    return representative(index, free >= 0 ? free : seatNearest(index, cx, cy, () => true));
+    const free = startSeat(index, (i) => store.codes[i] === 0 && !mineIds.has(index.seats[i].id));
+    const start = free >= 0 ? free : startSeat(index, () => true);
+    return start >= 0 ? start : representative(index, index.gaAreas[0]?.seatIndices[0] ?? -1);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
@@ -205,14 +234,14 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
   const zoom = (factor: number) => {
     const renderer = rendererRef.current;
     if (!renderer) return;
+    animatorRef.current?.cancel();
     const { widthPx, heightPx } = renderer.size;
     if (renderer.view.zoomAt(factor, widthPx / 2, heightPx / 2)) renderer.requestDraw();
     setTooltip(null);
   };
   const fit = () => {
-    rendererRef.current?.fit();
-    rendererRef.current?.requestDraw();
-    setTooltip(null);
+    const renderer = rendererRef.current;
+    if (renderer) animatorRef.current?.animateTo(renderer.fitView());
   };
 
   return (
@@ -224,7 +253,7 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
           className={`${styles.layer} ${styles.interactive}`}
           tabIndex={0}
           role="application"
-          aria-label={`Seat map for ${index.event.name}, ${index.count} seats. Use the arrow keys to move between seats, Enter or Space to select or deselect a seat, plus and minus to zoom, 0 to fit.`}
+          aria-label={`Seat map for ${index.event.name}, ${index.count} seats. Use the arrow keys to move between seats, starting in the front row nearest the stage; Enter or Space to select or deselect a seat, plus and minus to zoom, 0 to fit.`}
           data-seat-count={index.count}
           onKeyDown={onKeyDown}
           onFocus={(e) => {
@@ -241,17 +270,17 @@ export function SeatMap({ index, store, selectedIds, mineIds, onToggleSeat, onPi
         )}
         <MapControls onZoomIn={() => zoom(1.5)} onZoomOut={() => zoom(1 / 1.5)} onFit={fit} />
         <p className={styles.hint} aria-hidden="true">
-          Scroll or pinch to zoom · drag to move
+          Click a section to zoom in · scroll or pinch to zoom · drag to move
         </p>
       </div>
-      <div className="sr-only" aria-live="polite" aria-atomic="true">
+      <div className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="seat-map-status">
         {announcement}
       </div>
     </div>
   );
 }
 
-function toIndices(index: SeatIndex, ids: ReadonlySet<string>): number[] {
+function toIndices(index: SeatIndex, ids: Iterable<string>): number[] {
   const out: number[] = [];
   for (const id of ids) {
     const i = index.indexById.get(id);

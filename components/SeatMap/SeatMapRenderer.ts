@@ -1,34 +1,58 @@
-// Canvas renderer for the seat map, independent of React.
+// Canvas renderer for the seat map, independent of React (the early script,
+// earlyMap.ts, runs it before React has loaded).
 // Three stacked canvases: stage (bottom), seats, overlay (labels, hover and
-// focus rings). Live deltas repaint only the changed seats on the seats layer.
+// focus rings, warnings). Live deltas repaint only the changed seats.
 import type { SeatIndex } from '../../lib/client/seatIndex';
 import { STATUS_HELD, STATUS_SOLD, type SeatStatusStore } from '../../lib/client/seatStatusStore';
-import { drawAvailable, drawHeld, drawMine, drawSelected, drawSold, glyphBleedPx, isTiny, type SeatVisual } from './seatGlyphs';
 import { drawGaAreas, drawOverlay, drawStage } from './mapDecorations';
-import { SpatialGrid } from './SpatialGrid';
-import { exposedStrips, ViewTransform, type LayoutRect, type ScreenRect } from './ViewTransform';
+import { contentRectOf, MapGeometry, type TapTarget } from './mapGeometry';
+import { drawRowLabels, labelLevel } from './mapLabels';
+import type { PointerKind, Viewport } from './mapZoom';
+import type { Ctx2D, SeatVisual } from './seatGlyphs';
+import { paintSeats, repaintSeats, shiftSeatLayer, type SeatPaintResult, type SeatPaintScene } from './seatPainter';
+import { ViewTransform, type LayoutRect, type ViewState } from './ViewTransform';
+
+export type { TapTarget };
+
+export type LayerCanvas = HTMLCanvasElement;
+
+/** What an overlay draw put on screen: row letters, and warning marks on seats in view. */
+export interface OverlayPainted {
+  rowLabels: number;
+  warnMarks: number;
+}
 
 export interface MapLayers {
-  stage: HTMLCanvasElement;
-  seats: HTMLCanvasElement;
-  overlay: HTMLCanvasElement;
+  stage: LayerCanvas;
+  seats: LayerCanvas;
+  overlay: LayerCanvas;
 }
 
 const FIT_PADDING_PX = 20;
-const MAX_SEAT_RADIUS_PX = 18;
+const MAX_SEAT_RADIUS_PX = 24;
 /** Above this many changed seats a full repaint is cheaper than clipping. */
 const DELTA_LIMIT = 2500;
+
+function context2d(canvas: LayerCanvas): Ctx2D {
+  return canvas.getContext('2d')!;
+}
 
 export class SeatMapRenderer {
   readonly view = new ViewTransform();
   hoverIndex = -1;
   focusIndex = -1;
-  private readonly grid: SpatialGrid;
+  /** Called after every full draw with what it put on screen. */
+  onDrawn: ((painted: SeatPaintResult) => void) | null = null;
+  /** Called after every overlay draw (full draws, panning, hover, focus, warnings) with what it shows. */
+  onOverlayDrawn: ((overlay: OverlayPainted) => void) | null = null;
+  readonly geometry: MapGeometry;
   private readonly contentRect: LayoutRect;
   private readonly selected: Uint8Array;
   private readonly mine: Uint8Array;
-  /** 1 for places of general-admission areas: drawn as their area, not as seats. */
   private readonly ga: Uint8Array;
+  private readonly contexts: Record<keyof MapLayers, Ctx2D>;
+  private readonly scene: SeatPaintScene;
+  private warnIndices: number[] = [];
   private widthPx = 0;
   private heightPx = 0;
   private dpr = 1;
@@ -42,26 +66,29 @@ export class SeatMapRenderer {
     private readonly index: SeatIndex,
     private readonly store: SeatStatusStore,
   ) {
-    this.grid = new SpatialGrid(index.xs, index.ys, index.seatRadius * 5);
     this.selected = new Uint8Array(index.count);
     this.mine = new Uint8Array(index.count);
     this.ga = new Uint8Array(index.count);
-    const { bounds, stage } = index.event;
-    const r = index.seatRadius;
-    const rect = {
-      minX: Math.min(bounds.minX - r, stage.x),
-      minY: Math.min(bounds.minY - r, stage.y),
-      maxX: Math.max(bounds.maxX + r, stage.x + stage.width),
-      maxY: Math.max(bounds.maxY + r, stage.y + stage.height),
+    this.contexts = { stage: context2d(layers.stage), seats: context2d(layers.seats), overlay: context2d(layers.overlay) };
+    for (const { seatIndices } of index.gaAreas) for (const i of seatIndices) this.ga[i] = 1;
+    this.contentRect = contentRectOf(index);
+    this.geometry = new MapGeometry(index, this.view, this.ga);
+    const renderer = this;
+    this.scene = {
+      index,
+      view: this.view,
+      get widthPx() {
+        return renderer.widthPx;
+      },
+      get heightPx() {
+        return renderer.heightPx;
+      },
+      get dpr() {
+        return renderer.dpr;
+      },
+      visualOf: (i) => this.visualOf(i),
+      ga: this.ga,
     };
-    for (const { area, seatIndices } of index.gaAreas) {
-      for (const i of seatIndices) this.ga[i] = 1;
-      rect.minX = Math.min(rect.minX, area.x);
-      rect.minY = Math.min(rect.minY, area.y);
-      rect.maxX = Math.max(rect.maxX, area.x + area.width);
-      rect.maxY = Math.max(rect.maxY, area.y + area.height);
-    }
-    this.contentRect = rect;
   }
 
   get size(): { widthPx: number; heightPx: number } {
@@ -70,6 +97,11 @@ export class SeatMapRenderer {
 
   radiusPx(): number {
     return this.index.seatRadius * this.view.scale;
+  }
+
+  /** Whether seats are large enough to pick with this kind of pointer at the current zoom. */
+  seatsPickable(pointer: PointerKind): boolean {
+    return this.geometry.seatsPickable(pointer);
   }
 
   /** Returns true when the canvases were (re)sized and need a full draw. */
@@ -100,16 +132,51 @@ export class SeatMapRenderer {
     this.updateScaleLimits();
   }
 
-  private fitScale(): number {
+  /** The view fit() would give, without moving (to animate to it). */
+  fitView(): ViewState {
     const probe = new ViewTransform();
     probe.fit(this.contentRect, this.widthPx, this.heightPx, FIT_PADDING_PX);
-    return probe.scale;
+    return probe.state;
+  }
+
+  /** Jumps to a view (clamped to the zoom limits); the caller draws. */
+  setView(view: ViewState): void {
+    this.view.state = view;
   }
 
   private updateScaleLimits(): void {
-    const fitScale = this.fitScale();
+    const fitScale = this.fitView().scale;
     this.view.minScale = fitScale * 0.8;
     this.view.maxScale = Math.max(MAX_SEAT_RADIUS_PX / this.index.seatRadius, fitScale * 1.5);
+  }
+
+  /** The seat under the point (CSS px relative to the canvas), or -1. A GA area answers with its first place. */
+  hitTest(sx: number, sy: number): number {
+    return this.geometry.hitTest(sx, sy);
+  }
+
+  /** What a tap or click at (sx, sy) means now: pick a seat or area, or zoom into a section. */
+  tapTarget(sx: number, sy: number, pointer: PointerKind): TapTarget {
+    return this.geometry.tapTarget(sx, sy, pointer, this.viewport());
+  }
+
+  /** Where the view goes to show seat i well enough to pick it (keyboard focus on the overview). */
+  sectionViewFor(i: number, pointer: PointerKind): ViewState | null {
+    return this.geometry.sectionViewFor(i, pointer, this.viewport());
+  }
+
+  /** The view that shows all these seats (focusSeatIds); null for none. */
+  focusView(indices: readonly number[]): ViewState | null {
+    return this.geometry.focusView(indices, this.viewport());
+  }
+
+  /** Whether the view shows all these seats whole and large enough to pick with this pointer. */
+  showsSeats(indices: readonly number[], pointer: PointerKind): boolean {
+    return this.geometry.showsSeats(indices, pointer, this.viewport());
+  }
+
+  private viewport(): Viewport {
+    return { widthPx: this.widthPx, heightPx: this.heightPx, minScale: this.view.minScale, maxScale: this.view.maxScale };
   }
 
   visualOf(i: number): SeatVisual {
@@ -123,13 +190,14 @@ export class SeatMapRenderer {
   /** Paints every layer. Returns the time it took in milliseconds. */
   drawAll(): number {
     const started = performance.now();
-    cancelAnimationFrame(this.frame);
+    if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.drawBackground();
-    const ctx = this.context(this.layers.seats);
+    const ctx = this.context('seats');
     ctx.clearRect(0, 0, this.widthPx, this.heightPx);
-    this.paintSeats(ctx, null);
+    const painted = paintSeats(ctx, this.scene, null);
     this.drawOverlay();
+    this.onDrawn?.(painted);
     return performance.now() - started;
   }
 
@@ -143,24 +211,7 @@ export class SeatMapRenderer {
       this.drawAll();
       return;
     }
-    const ctx = this.context(this.layers.seats);
-    const r = this.radiusPx();
-    const clearR = r + glyphBleedPx(r);
-    const visible: number[] = [];
-    ctx.save();
-    ctx.beginPath();
-    for (const i of indices) {
-      const x = this.view.toScreenX(this.index.xs[i]);
-      const y = this.view.toScreenY(this.index.ys[i]);
-      if (x < -clearR || y < -clearR || x > this.widthPx + clearR || y > this.heightPx + clearR) continue;
-      visible.push(i);
-      ctx.moveTo(x + clearR, y);
-      ctx.arc(x, y, clearR, 0, Math.PI * 2);
-    }
-    ctx.clip();
-    ctx.clearRect(0, 0, this.widthPx, this.heightPx);
-    ctx.restore();
-    if (visible.length > 0) this.paintSeats(ctx, visible);
+    repaintSeats(this.context('seats'), this.scene, indices);
     if (indices.includes(this.hoverIndex) || indices.includes(this.focusIndex)) this.drawOverlay();
   }
 
@@ -180,6 +231,12 @@ export class SeatMapRenderer {
     apply(this.selected, selected);
     apply(this.mine, mine);
     this.drawSeats(changed);
+  }
+
+  /** Seats drawn with a warning mark (warnSeatIds). */
+  setWarnings(indices: readonly number[]): void {
+    this.warnIndices = [...indices];
+    this.drawOverlay();
   }
 
   setHover(i: number): void {
@@ -203,19 +260,6 @@ export class SeatMapRenderer {
     });
   }
 
-  /** The seat under the point (CSS px relative to the canvas), or -1. A GA area answers with its first place. */
-  hitTest(sx: number, sy: number): number {
-    const scale = this.view.scale;
-    const x = this.view.toLayoutX(sx);
-    const y = this.view.toLayoutY(sy);
-    for (const { area, seatIndices } of this.index.gaAreas) {
-      if (x >= area.x && x <= area.x + area.width && y >= area.y && y <= area.y + area.height) return seatIndices[0] ?? -1;
-    }
-    const reach = Math.max(this.index.seatRadius * 1.25, 8 / scale);
-    const hit = this.grid.nearest(x, y, reach);
-    return hit >= 0 && this.ga[hit] ? (this.index.gaAreaOf(hit)?.seatIndices[0] ?? -1) : hit;
-  }
-
   seatScreenPosition(i: number): { x: number; y: number; radiusPx: number } {
     const ga = this.index.gaAreaOf(i);
     if (ga) return { x: this.view.toScreenX(ga.area.x + ga.area.width / 2), y: this.view.toScreenY(ga.area.y), radiusPx: 0 };
@@ -233,12 +277,13 @@ export class SeatMapRenderer {
   }
 
   dispose(): void {
-    cancelAnimationFrame(this.frame);
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
   }
 
   /** The stage and the general-admission areas (with their live counts). */
   private drawBackground(): void {
-    const ctx = this.context(this.layers.stage);
+    const ctx = this.context('stage');
     ctx.clearRect(0, 0, this.widthPx, this.heightPx);
     drawStage(ctx, this.index.event.stage, this.view);
     if (this.index.gaAreas.length === 0) return;
@@ -250,14 +295,21 @@ export class SeatMapRenderer {
     drawGaAreas(ctx, this.index, areas, this.view);
   }
 
+  /** Section names, row letters (zoomed in), warnings, hover and focus rings. */
   private drawOverlay(): void {
-    const ctx = this.context(this.layers.overlay);
+    const ctx = this.context('overlay');
     ctx.clearRect(0, 0, this.widthPx, this.heightPx);
-    drawOverlay(ctx, this.index, this.view, this.hoverIndex, this.focusIndex);
+    const rowLabels =
+      labelLevel(this.radiusPx()) === 'none'
+        ? 0
+        : drawRowLabels(ctx, this.index, this.view, { x0: 0, y0: 0, x1: this.widthPx, y1: this.heightPx }, this.geometry.sectionBounds(), (x, y) => this.geometry.occupied(x, y));
+    const marks = { hoverIndex: this.hoverIndex, focusIndex: this.focusIndex, warnIndices: this.warnIndices, widthPx: this.widthPx, heightPx: this.heightPx };
+    const { warnMarks } = drawOverlay(ctx, this.index, this.view, marks);
+    this.onOverlayDrawn?.({ rowLabels, warnMarks });
   }
 
-  private context(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
-    const ctx = canvas.getContext('2d')!;
+  private context(layer: keyof MapLayers): Ctx2D {
+    const ctx = this.contexts[layer];
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     return ctx;
   }
@@ -281,73 +333,9 @@ export class SeatMapRenderer {
       this.requestDraw();
       return;
     }
-    const seats = this.layers.seats;
-    const ctx = seats.getContext('2d')!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.globalCompositeOperation = 'copy';
-    ctx.drawImage(seats, dxDevice, dyDevice);
-    ctx.globalCompositeOperation = 'source-over';
-    this.context(seats);
-    for (const strip of exposedStrips(dx, dy, this.widthPx, this.heightPx)) {
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(strip.x0, strip.y0, strip.x1 - strip.x0, strip.y1 - strip.y0);
-      ctx.clip();
-      ctx.clearRect(strip.x0, strip.y0, strip.x1 - strip.x0, strip.y1 - strip.y0);
-      this.paintSeats(ctx, null, strip);
-      ctx.restore();
-    }
+    this.context('seats');
+    shiftSeatLayer(this.contexts.seats, this.layers.seats, this.scene, dxDevice, dyDevice);
     this.drawBackground();
     this.drawOverlay();
-  }
-
-  /** Paints `only` (or every seat when null) that intersects `area` (default: the viewport), batched by style. */
-  private paintSeats(ctx: CanvasRenderingContext2D, only: readonly number[] | null, area?: ScreenRect): void {
-    const { xs, ys, categoryOf, categoryColors } = this.index;
-    const { scale, offsetX, offsetY } = this.view;
-    const r = this.radiusPx();
-    const byCategory: number[][] = categoryColors.map(() => []);
-    const selected: number[] = [];
-    const mine: number[] = [];
-    const held: number[] = [];
-    const sold: number[] = [];
-    const pad = r + glyphBleedPx(r);
-    const minX = (area?.x0 ?? 0) - pad;
-    const minY = (area?.y0 ?? 0) - pad;
-    const maxX = (area?.x1 ?? this.widthPx) + pad;
-    const maxY = (area?.y1 ?? this.heightPx) + pad;
-    const total = only ? only.length : this.index.count;
-    for (let k = 0; k < total; k++) {
-      const i = only ? only[k] : k;
-      if (this.ga[i]) continue;
-      const x = xs[i] * scale + offsetX;
-      if (x < minX || x > maxX) continue;
-      const y = ys[i] * scale + offsetY;
-      if (y < minY || y > maxY) continue;
-      let bucket: number[];
-      switch (this.visualOf(i)) {
-        case 'available':
-          bucket = byCategory[categoryOf[i]] ?? byCategory[0];
-          break;
-        case 'selected':
-          bucket = selected;
-          break;
-        case 'mine':
-          bucket = mine;
-          break;
-        case 'held':
-          bucket = held;
-          break;
-        default:
-          bucket = sold;
-      }
-      bucket.push(x, y);
-    }
-    const tiny = isTiny(r, this.dpr);
-    byCategory.forEach((points, c) => drawAvailable(ctx, points, r, tiny, categoryColors[c]));
-    drawSold(ctx, sold, r, tiny);
-    drawHeld(ctx, held, r, tiny);
-    drawSelected(ctx, selected, r, tiny);
-    drawMine(ctx, mine, r, tiny);
   }
 }

@@ -67,18 +67,49 @@ export function nextSeat(index: SeatIndex, from: number, direction: Direction): 
   return best;
 }
 
-/** A sensible first seat to focus: the available seat nearest the viewport centre. */
-export function seatNearest(index: SeatIndex, x: number, y: number, accept: (i: number) => boolean): number {
+/** Distance from (x, y) to the stage rectangle (0 on it), layout units. */
+function stageDistance(index: SeatIndex, x: number, y: number): number {
+  const { stage } = index.event;
+  const dx = Math.max(stage.x - x, 0, x - (stage.x + stage.width));
+  const dy = Math.max(stage.y - y, 0, y - (stage.y + stage.height));
+  return Math.hypot(dx, dy);
+}
+
+/**
+ * Where keyboard focus starts: in the best section, the one whose seats come closest
+ * to the stage (ties: the one more in line with the stage's middle), its front row
+ * (the row nearest the stage with a seat `accept` takes), at the accepted seat nearest
+ * that row's middle. Sections whose seats `accept` rejects altogether are passed over;
+ * -1 when it rejects every seat. General-admission areas are not seats and never
+ * start: arrows reach them.
+ */
+export function startSeat(index: SeatIndex, accept: (i: number) => boolean): number {
+  const { xs, ys } = index;
+  const stageMidX = index.event.stage.x + index.event.stage.width / 2;
   let best = -1;
-  let bestD2 = Infinity;
-  for (let j = 0; j < index.count; j++) {
-    if (!accept(j)) continue;
-    const dx = index.xs[j] - x;
-    const dy = index.ys[j] - y;
-    const d2 = dx * dx + dy * dy;
-    if (d2 < bestD2) {
-      bestD2 = d2;
-      best = j;
+  let bestKey = [Infinity, Infinity, Infinity];
+  for (const section of index.sections) {
+    for (const row of section.rows) {
+      const seats = row.seatIndices.filter((i) => !index.gaAreaOf(i));
+      const free = seats.filter(accept);
+      if (free.length === 0) continue;
+      // The row's distance: its nearest seat to the stage. Its middle: the centre of all its seats.
+      let rowDistance = Infinity;
+      let midX = 0;
+      let midY = 0;
+      for (const i of seats) {
+        rowDistance = Math.min(rowDistance, stageDistance(index, xs[i], ys[i]));
+        midX += xs[i] / seats.length;
+        midY += ys[i] / seats.length;
+      }
+      let seat = free[0];
+      for (const i of free) if (Math.hypot(xs[i] - midX, ys[i] - midY) < Math.hypot(xs[seat] - midX, ys[seat] - midY)) seat = i;
+      // Rounded so that rows at the same depth compare by how central they are, not by float noise.
+      const key = [Math.round(rowDistance * 1000) / 1000, Math.abs(midX - stageMidX), Math.hypot(xs[seat] - midX, ys[seat] - midY)];
+      if (key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
+        bestKey = key;
+        best = seat;
+      }
     }
   }
   return best;

@@ -1,17 +1,19 @@
-// Non-seat drawing: the stage, section labels, hover and keyboard-focus rings.
+// Non-seat drawing: the stage, section labels, hover and keyboard-focus rings,
+// and warning marks on seats.
 import type { EventDetail } from '../../lib/protocol';
 import type { GaAreaGroup, SeatIndex } from '../../lib/client/seatIndex';
+import type { Ctx2D } from './seatGlyphs';
 import type { ViewTransform } from './ViewTransform';
 
 const FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
-function roundedRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number): void {
+function roundedRect(ctx: Ctx2D, x: number, y: number, w: number, h: number, r: number): void {
   const radius = Math.max(0, Math.min(r, w / 2, h / 2));
   ctx.beginPath();
   ctx.roundRect(x, y, w, h, radius);
 }
 
-export function drawStage(ctx: CanvasRenderingContext2D, stage: EventDetail['stage'], view: ViewTransform): void {
+export function drawStage(ctx: Ctx2D, stage: EventDetail['stage'], view: ViewTransform): void {
   const x = view.toScreenX(stage.x);
   const y = view.toScreenY(stage.y);
   const w = stage.width * view.scale;
@@ -26,7 +28,9 @@ export function drawStage(ctx: CanvasRenderingContext2D, stage: EventDetail['sta
   ctx.fillStyle = '#f8fafc';
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText(stage.label, x + w / 2, y + h / 2);
+  // Zoomed in near the stage, most of it lies above the view: keep the word in its visible part.
+  const labelY = Math.min(y + h - fontPx * 0.9, Math.max(y + h / 2, fontPx * 1.2));
+  ctx.fillText(stage.label, x + w / 2, labelY);
   ctx.letterSpacing = '0px';
 }
 
@@ -37,7 +41,7 @@ export interface GaAreaState {
 }
 
 /** General-admission areas: a rounded rectangle with the name and live "N of M left". */
-export function drawGaAreas(ctx: CanvasRenderingContext2D, index: SeatIndex, areas: GaAreaState[], view: ViewTransform): void {
+export function drawGaAreas(ctx: Ctx2D, index: SeatIndex, areas: GaAreaState[], view: ViewTransform): void {
   for (const { area, left, mine } of areas) {
     const x = view.toScreenX(area.area.x);
     const y = view.toScreenY(area.area.y);
@@ -71,7 +75,7 @@ export function drawGaAreas(ctx: CanvasRenderingContext2D, index: SeatIndex, are
   }
 }
 
-function areaRing(ctx: CanvasRenderingContext2D, area: GaAreaGroup, view: ViewTransform, color: string, width: number): void {
+function areaRing(ctx: Ctx2D, area: GaAreaGroup, view: ViewTransform, color: string, width: number): void {
   const pad = 4;
   const w = area.area.width * view.scale;
   const h = area.area.height * view.scale;
@@ -81,7 +85,7 @@ function areaRing(ctx: CanvasRenderingContext2D, area: GaAreaGroup, view: ViewTr
   ctx.stroke();
 }
 
-function drawSectionLabels(ctx: CanvasRenderingContext2D, index: SeatIndex, view: ViewTransform): void {
+function drawSectionLabels(ctx: Ctx2D, index: SeatIndex, view: ViewTransform): void {
   const radiusPx = index.seatRadius * view.scale;
   const fontPx = Math.max(10, Math.min(15, radiusPx * 2.6));
   ctx.font = `600 ${fontPx}px ${FONT_STACK}`;
@@ -108,7 +112,7 @@ function drawSectionLabels(ctx: CanvasRenderingContext2D, index: SeatIndex, view
   }
 }
 
-function ring(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, color: string, width: number): void {
+function ring(ctx: Ctx2D, x: number, y: number, r: number, color: string, width: number): void {
   ctx.beginPath();
   ctx.arc(x, y, r, 0, Math.PI * 2);
   ctx.lineWidth = width;
@@ -116,14 +120,60 @@ function ring(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, co
   ctx.stroke();
 }
 
-export function drawOverlay(
-  ctx: CanvasRenderingContext2D,
-  index: SeatIndex,
-  view: ViewTransform,
-  hoverIndex: number,
-  focusIndex: number,
-): void {
+/**
+ * Marks seats the page warns about (e.g. one a hold would leave stranded): a dashed ring
+ * and a "!" in a triangle at the seat's upper right, large enough to see on the overview.
+ * Shape and sign, not colour alone, carry the meaning.
+ */
+function drawWarnMarks(ctx: Ctx2D, index: SeatIndex, view: ViewTransform, indices: readonly number[], width: number, height: number): number {
+  const r = Math.max(3, index.seatRadius * view.scale);
+  const side = Math.max(12, Math.min(20, r * 1.2));
+  let inView = 0;
+  for (const i of indices) {
+    const x = view.toScreenX(index.xs[i]);
+    const y = view.toScreenY(index.ys[i]);
+    if (x < -side * 2 || y < -side * 2 || x > width + side * 2 || y > height + side * 2) continue;
+    if (x >= 0 && y >= 0 && x <= width && y <= height) inView++;
+    ring(ctx, x, y, r + 3, 'rgba(255,255,255,0.95)', 4);
+    ctx.setLineDash([3, 2]);
+    ring(ctx, x, y, r + 3, '#b45309', 2);
+    ctx.setLineDash([]);
+    const cx = x + r * 0.75 + side * 0.2;
+    const cy = y - r * 0.75 - side * 0.2;
+    ctx.beginPath();
+    ctx.moveTo(cx, cy - side * 0.55);
+    ctx.lineTo(cx + side * 0.55, cy + side * 0.42);
+    ctx.lineTo(cx - side * 0.55, cy + side * 0.42);
+    ctx.closePath();
+    ctx.fillStyle = '#fbbf24';
+    ctx.fill();
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = '#111827';
+    ctx.stroke();
+    ctx.font = `800 ${(side * 0.62).toFixed(1)}px ${FONT_STACK}`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = '#111827';
+    ctx.fillText('!', cx, cy + side * 0.1);
+  }
+  return inView;
+}
+
+export interface OverlayMarks {
+  hoverIndex: number;
+  focusIndex: number;
+  warnIndices: readonly number[];
+  /** The view's size, CSS px (default: the canvas's size in its own pixels). */
+  widthPx?: number;
+  heightPx?: number;
+}
+
+/** Draws the overlay; returns how many warned seats are in view (their marks drawn). */
+export function drawOverlay(ctx: Ctx2D, index: SeatIndex, view: ViewTransform, marks: OverlayMarks): { warnMarks: number } {
+  const { hoverIndex, focusIndex } = marks;
   drawSectionLabels(ctx, index, view);
+  const warnMarks = drawWarnMarks(ctx, index, view, marks.warnIndices, marks.widthPx ?? ctx.canvas.width, marks.heightPx ?? ctx.canvas.height);
   const r = Math.max(4, index.seatRadius * view.scale);
   const hoverArea = hoverIndex >= 0 ? index.gaAreaOf(hoverIndex) : undefined;
   const focusArea = focusIndex >= 0 ? index.gaAreaOf(focusIndex) : undefined;
@@ -144,4 +194,5 @@ export function drawOverlay(
     ring(ctx, x, y, r + 4, '#ffffff', 6);
     ring(ctx, x, y, r + 4, '#1d4ed8', 3);
   }
+  return { warnMarks };
 }

@@ -7,6 +7,9 @@
 // Seats are drawn in batches (one path per style) so 20k seats cost a few fills.
 export type SeatVisual = 'available' | 'selected' | 'mine' | 'held' | 'sold';
 
+/** The context every map layer draws with. */
+export type Ctx2D = CanvasRenderingContext2D;
+
 export const GLYPH_COLORS = {
   ink: '#111827',
   selectedFill: '#ffffff',
@@ -34,7 +37,7 @@ export function glyphBleedPx(radiusPx: number): number {
   return Math.max(1.5, radiusPx * 0.2) + 1;
 }
 
-function circlesPath(ctx: CanvasRenderingContext2D, points: number[], r: number): void {
+function circlesPath(ctx: Ctx2D, points: number[], r: number): void {
   ctx.beginPath();
   for (let k = 0; k < points.length; k += 2) {
     ctx.moveTo(points[k] + r, points[k + 1]);
@@ -42,7 +45,7 @@ function circlesPath(ctx: CanvasRenderingContext2D, points: number[], r: number)
   }
 }
 
-function squares(ctx: CanvasRenderingContext2D, points: number[], r: number, color: string): void {
+function squares(ctx: Ctx2D, points: number[], r: number, color: string): void {
   const side = Math.max(1, r * 2);
   const half = side / 2;
   // One path and one fill: far cheaper than a fillRect call per seat.
@@ -52,7 +55,7 @@ function squares(ctx: CanvasRenderingContext2D, points: number[], r: number, col
   ctx.fill();
 }
 
-export function drawAvailable(ctx: CanvasRenderingContext2D, points: number[], r: number, tiny: boolean, color: string): void {
+export function drawAvailable(ctx: Ctx2D, points: number[], r: number, tiny: boolean, color: string): void {
   if (points.length === 0) return;
   if (tiny) return squares(ctx, points, r, color);
   circlesPath(ctx, points, r);
@@ -60,7 +63,7 @@ export function drawAvailable(ctx: CanvasRenderingContext2D, points: number[], r
   ctx.fill();
 }
 
-export function drawSelected(ctx: CanvasRenderingContext2D, points: number[], r: number, tiny: boolean): void {
+export function drawSelected(ctx: Ctx2D, points: number[], r: number, tiny: boolean): void {
   if (points.length === 0) return;
   if (tiny) return squares(ctx, points, r * 1.3, GLYPH_COLORS.ink);
   const ringWidth = Math.max(1.5, r * 0.28);
@@ -84,7 +87,7 @@ export function drawSelected(ctx: CanvasRenderingContext2D, points: number[], r:
   ctx.stroke();
 }
 
-export function drawMine(ctx: CanvasRenderingContext2D, points: number[], r: number, tiny: boolean): void {
+export function drawMine(ctx: Ctx2D, points: number[], r: number, tiny: boolean): void {
   if (points.length === 0) return;
   if (tiny) return squares(ctx, points, r * 1.3, GLYPH_COLORS.mineFill);
   circlesPath(ctx, points, r);
@@ -98,7 +101,7 @@ export function drawMine(ctx: CanvasRenderingContext2D, points: number[], r: num
   ctx.fill();
 }
 
-export function drawHeld(ctx: CanvasRenderingContext2D, points: number[], r: number, tiny: boolean): void {
+export function drawHeld(ctx: Ctx2D, points: number[], r: number, tiny: boolean): void {
   if (points.length === 0) return;
   if (tiny) return squares(ctx, points, r, GLYPH_COLORS.heldTiny);
   const lineWidth = Math.max(1, r * 0.18);
@@ -119,7 +122,7 @@ export function drawHeld(ctx: CanvasRenderingContext2D, points: number[], r: num
   ctx.stroke();
 }
 
-export function drawSold(ctx: CanvasRenderingContext2D, points: number[], r: number, tiny: boolean): void {
+export function drawSold(ctx: Ctx2D, points: number[], r: number, tiny: boolean): void {
   if (points.length === 0) return;
   if (tiny) return squares(ctx, points, r * 0.8, GLYPH_COLORS.soldTiny);
   const arm = r * 0.45;

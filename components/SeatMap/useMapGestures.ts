@@ -1,14 +1,19 @@
 'use client';
 // Mouse, touch and wheel input for the seat map canvas: drag to pan, wheel or
-// pinch to zoom, tap/click to pick, hover to inspect.
+// pinch to zoom, tap/click to pick (or zoom in, on the overview), hover to inspect.
 import { useEffect, type RefObject } from 'react';
+import { pointerKindOf, type PointerKind } from './mapZoom';
 import type { SeatMapRenderer } from './SeatMapRenderer';
 
 const DRAG_THRESHOLD_PX = 5;
 
 export interface GestureHandlers {
-  onHover(seatIndex: number, pointerType: string): void;
-  onTap(seatIndex: number, pointerType: string): void;
+  /** A mouse moved over (x, y), CSS px within the canvas; null when it left. */
+  onHover(point: { x: number; y: number } | null): void;
+  /** A tap or click at (x, y) that did not turn into a drag. */
+  onTap(x: number, y: number, pointer: PointerKind): void;
+  /** The buyer started moving the view (drag, pinch, wheel): stop any animation. */
+  onGestureStart(): void;
   onViewChange(): void;
 }
 
@@ -43,6 +48,7 @@ export function useMapGestures(
       canvas.setPointerCapture(e.pointerId);
       const p = local(e);
       pointers.set(e.pointerId, p);
+      handlersRef.current.onGestureStart();
       if (pointers.size === 1) {
         dragged = false;
         downAt = p;
@@ -58,7 +64,7 @@ export function useMapGestures(
       const p = local(e);
       const previous = pointers.get(e.pointerId);
       if (!previous) {
-        if (e.pointerType === 'mouse') handlersRef.current.onHover(renderer.hitTest(p.x, p.y), e.pointerType);
+        if (e.pointerType === 'mouse') handlersRef.current.onHover(p);
         return;
       }
       if (pointers.size === 2) {
@@ -83,24 +89,24 @@ export function useMapGestures(
       if (!pointers.has(e.pointerId)) return;
       pointers.delete(e.pointerId);
       if (canvas.hasPointerCapture(e.pointerId)) canvas.releasePointerCapture(e.pointerId);
-      const renderer = rendererRef.current;
       if (pointers.size === 0) {
         canvas.style.cursor = '';
-        if (!dragged && renderer && e.type === 'pointerup') {
+        if (!dragged && e.type === 'pointerup') {
           const p = local(e);
-          handlersRef.current.onTap(renderer.hitTest(p.x, p.y), e.pointerType);
+          handlersRef.current.onTap(p.x, p.y, pointerKindOf(e.pointerType));
         }
       }
     };
 
     const onPointerLeave = (e: PointerEvent) => {
-      if (e.pointerType === 'mouse' && pointers.size === 0) handlersRef.current.onHover(-1, e.pointerType);
+      if (e.pointerType === 'mouse' && pointers.size === 0) handlersRef.current.onHover(null);
     };
 
     const onWheel = (e: WheelEvent) => {
       const renderer = rendererRef.current;
       if (!renderer) return;
       e.preventDefault();
+      handlersRef.current.onGestureStart();
       const p = local(e);
       const deltaPx = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
       const factor = Math.exp(-Math.max(-300, Math.min(300, deltaPx)) * 0.0015);

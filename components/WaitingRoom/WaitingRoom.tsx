@@ -3,29 +3,16 @@
 // honest estimate, progress, and what happens next; live from the room's
 // "now serving" broadcasts. Screen readers hear the place when it changes
 // noticeably (not every second).
+import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import type { EventSummary } from '../../lib/protocol';
 import { getJson } from '../../lib/client/api';
 import { useServerNow } from '../../lib/client/useNow';
 import type { RoomGate } from '../../lib/client/useWaitingRoom';
+import { clockText, durationText, fmt, opensInText, progressOf, rateText, waitingText, waitText } from './queueText';
 import styles from './WaitingRoom.module.css';
 
 type QueueGate = Extract<RoomGate, { kind: 'queue' }>;
-
-const fmt = (n: number) => new Intl.NumberFormat('en-IE').format(n);
-
-export function waitText(ms: number | null): string {
-  if (ms === null) return 'No estimate while admission is on hold';
-  if (ms < 60_000) return 'Less than a minute';
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `About ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.floor(minutes / 60);
-  return `About ${hours} h ${minutes % 60} min`;
-}
-
-function clockText(at: number): string {
-  return new Intl.DateTimeFormat('en-IE', { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at);
-}
 
 export function WaitingRoom({ eventId, gate, onRejoin }: { eventId: string; gate: QueueGate; onRejoin(): void }) {
   const [eventName, setEventName] = useState<string | null>(null);
@@ -39,7 +26,7 @@ export function WaitingRoom({ eventId, gate, onRejoin }: { eventId: string; gate
   // Progress: how far the place has moved since this page first saw it.
   const firstPosition = useRef<number | null>(null);
   if (position !== null && (firstPosition.current === null || position > firstPosition.current)) firstPosition.current = position;
-  const progress = position !== null && firstPosition.current ? Math.max(0.02, 1 - (position - 1) / firstPosition.current) : 0;
+  const progress = progressOf(position, firstPosition.current);
 
   // What a screen reader hears: the place, when it has moved by a tenth (or reached the front).
   const [announced, setAnnounced] = useState('');
@@ -47,11 +34,33 @@ export function WaitingRoom({ eventId, gate, onRejoin }: { eventId: string; gate
     if (position === null) return;
     setAnnounced((previous) => {
       const last = Number(previous.match(/place (\d+)/)?.[1] ?? Infinity);
-      return position <= 3 || last - position >= Math.max(1, Math.ceil(last / 10)) ? `You are now at place ${position} in the queue.` : previous;
+      if (!(position <= 3 || last - position >= Math.max(1, Math.ceil(last / 10)))) return previous;
+      return position === 1 ? 'You are now at place 1 in the queue: you are next.' : `You are now at place ${position} in the queue.`;
     });
   }, [position]);
-
+  // ...and when the room as a whole changes: sold out, paused, moving again.
   const closed = phase === 'closed' || status.state === 'closed';
+  const roomNews = closed ? 'Sold out for now. Keep this page open: if seats come back, you keep your place.' : phase === 'paused' ? 'Admission is paused for a moment. You keep your place.' : null;
+  const lastNews = useRef<string | null>(null);
+  useEffect(() => {
+    if (roomNews === lastNews.current) return;
+    if (roomNews) setAnnounced(roomNews);
+    else if (lastNews.current) setAnnounced(position !== null ? `The queue is moving again. You are at place ${position}.` : 'The queue is moving again.');
+    lastNews.current = roomNews;
+  }, [roomNews, position]);
+
+  // The tab's title shows the place, for a buyer who waits in another tab.
+  useEffect(() => {
+    const title = document.title;
+    return () => {
+      document.title = title;
+    };
+  }, []);
+  useEffect(() => {
+    const base = eventName ? `Waiting room · ${eventName}` : 'Waiting room';
+    document.title = position !== null ? `Place ${fmt(position)} · ${base}` : base;
+  }, [position, eventName]);
+
   return (
     <div className="page">
       <main className={styles.room} aria-labelledby="wr-title" data-testid="waiting-room" data-phase={closed ? 'closed' : phase}>
@@ -65,6 +74,9 @@ export function WaitingRoom({ eventId, gate, onRejoin }: { eventId: string; gate
           <div className={styles.card} role="status">
             <p className={styles.lead}>Every seat is sold or in someone’s basket right now.</p>
             <p>Keep this page open: if seats come back (a basket that expires, a cancellation), the queue starts moving again and you keep your place.</p>
+            <p>
+              <Link href="/">See other events</Link>
+            </p>
           </div>
         ) : status.windowEnded ? (
           <div className={styles.card}>
@@ -76,10 +88,12 @@ export function WaitingRoom({ eventId, gate, onRejoin }: { eventId: string; gate
         ) : phase === 'pre_queue' || status.number === undefined ? (
           <div className={styles.card}>
             <p className={styles.lead} data-testid="pre-queue">
-              {room?.opensAt ? (
+              {phase !== 'pre_queue' ? (
+                'The sale is open: your place in the queue is on its way…'
+              ) : room?.opensAt ? (
                 <>
-                  The sale opens at <strong>{clockText(room.opensAt)}</strong>
-                  {room.opensAt > now && <> (in {waitText(room.opensAt - now).replace('About ', '').toLowerCase()})</>}.
+                  The sale opens at <strong>{clockText(room.opensAt, now)}</strong>
+                  {room.opensAt > now && <> ({opensInText(room.opensAt - now)})</>}.
                 </>
               ) : (
                 'The sale is opening.'
@@ -87,7 +101,7 @@ export function WaitingRoom({ eventId, gate, onRejoin }: { eventId: string; gate
             </p>
             <p>
               Everyone who is here before the sale opens gets a <strong>random place</strong> at opening, so arriving early, refreshing or opening more tabs
-              makes no difference. {room ? `${fmt(room.waiting)} people are waiting with you.` : ''}
+              makes no difference. {room ? waitingText(room.waiting) : ''}
             </p>
           </div>
         ) : (
@@ -126,8 +140,8 @@ export function WaitingRoom({ eventId, gate, onRejoin }: { eventId: string; gate
               <p className={styles.note}>The organizer has paused admission for a moment. You keep your place.</p>
             ) : room ? (
               <p className={styles.note}>
-                {fmt(room.admitPerMinute)} people are let in each minute
-                {room.admittedLastMinute < room.admitPerMinute && room.activeShoppers > 0 ? ` (fewer while the seat map is full: ${fmt(room.admittedLastMinute)} in the last minute)` : ''}. Now
+                {rateText(room.admitPerMinute)}
+                {room.shoppersAtCap && room.admittedLastMinute < room.admitPerMinute ? ` (fewer while the shop is full: ${fmt(room.admittedLastMinute)} in the last minute)` : ''}. Now
                 serving number {fmt(room.serving)}; yours is {fmt(status.number)}.
               </p>
             ) : null}
@@ -139,7 +153,10 @@ export function WaitingRoom({ eventId, gate, onRejoin }: { eventId: string; gate
             <h2 id="wr-next">What happens next</h2>
             <ol>
               <li>When it is your turn, this page opens the seat map by itself. Keep it open; refreshing keeps your place.</li>
-              <li>You then have a set time to choose seats and pay{room ? '' : ''}. Your place is for this browser: other tabs share it.</li>
+              <li>
+                You then have {room ? durationText(room.shoppingWindowMs) : 'a set time'} to choose seats and pay; checking out ends your turn. Your place is for this browser:
+                other tabs share it.
+              </li>
               <li>Each buyer may buy a limited number of tickets for this event.</li>
             </ol>
           </section>

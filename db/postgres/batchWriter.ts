@@ -9,7 +9,7 @@
 import type { GeneratedLayout } from '../../lib/venueLayout';
 import type { Effect } from '../../core/types';
 import { auditRowsOf, needsOrderedWrite, planBatch, type AuditEntry, type BatchPlan } from '../batchPlan';
-import type { BatchToWrite, BatchWriter, WriterOptions } from '../store';
+import { StoreFencedError, type BatchToWrite, type BatchWriter, type WriterOptions } from '../store';
 import { AUDIT_ID_BLOCK } from './schema';
 import type { Sql } from './connection';
 
@@ -17,6 +17,9 @@ import type postgres from 'postgres';
 
 type Tx = postgres.TransactionSql<{ bigint: number }>;
 type Query = postgres.PendingQuery<postgres.Row[]>;
+
+/** The SQLSTATE seatline_fence raises (db/migrations/postgres/0010_lease_triggers.sql). */
+const FENCED = 'SLF01';
 
 /** Audit ids come in blocks from audit_log_id_seq; one writer hands them out in order. */
 class AuditIds {
@@ -46,6 +49,7 @@ class AuditIds {
 
 export function createPostgresBatchWriter(sql: Sql, eventId: string, options: WriterOptions = {}): BatchWriter {
   const ids = new AuditIds(sql);
+  const fence = options.epoch;
   /** seat → newest audit row id, for the seat chains; loaded once, dropped after any failed write. */
   let heads: Map<string, number> | null = null;
 
@@ -154,12 +158,12 @@ export function createPostgresBatchWriter(sql: Sql, eventId: string, options: Wr
     if (plan.newHolds.length) {
       const h = plan.newHolds;
       q.push(
-        tx`INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, status, ended_at)
-           SELECT x.id, ${eventId}, x.buyer_id, x.seats, x.created_at, x.expires_at, x.extensions, x.status, x.ended_at
+        tx`INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, status, ended_at, request_id)
+           SELECT x.id, ${eventId}, x.buyer_id, x.seats, x.created_at, x.expires_at, x.extensions, x.status, x.ended_at, x.request_id
            FROM unnest(${h.map((i) => i.hold.id)}::text[], ${h.map((i) => i.hold.buyerId)}::text[], ${h.map((i) => JSON.stringify(i.hold.seatIds))}::text[],
                        ${h.map((i) => i.hold.createdAt)}::bigint[], ${h.map((i) => i.hold.expiresAt)}::bigint[], ${h.map((i) => i.hold.extensions)}::int[],
-                       ${h.map((i) => i.status)}::text[], ${h.map((i) => i.endedAt)}::bigint[])
-             AS x(id, buyer_id, seats, created_at, expires_at, extensions, status, ended_at)` as unknown as Query,
+                       ${h.map((i) => i.status)}::text[], ${h.map((i) => i.endedAt)}::bigint[], ${h.map((i) => i.hold.requestId ?? null)}::text[])
+             AS x(id, buyer_id, seats, created_at, expires_at, extensions, status, ended_at, request_id)` as unknown as Query,
       );
     }
     if (plan.newHeldSeats.length) {
@@ -285,6 +289,8 @@ export function createPostgresBatchWriter(sql: Sql, eventId: string, options: Wr
         // Not an async callback: postgres.js pipelines the queries only when it is handed the array itself.
         await sql.begin(((tx: Tx) => {
           const queries: Query[] = [];
+          // The fence comes first: FOR SHARE on the lease row orders this transaction against any takeover.
+          if (fence !== undefined) queries.push(tx`SELECT seatline_fence(${eventId}, ${fence}::bigint)` as unknown as Query);
           if (!needsOrderedWrite(batch.effects)) {
             const plan = planBatch(batch.effects);
             queries.push(...planStatements(tx, plan, batch.currency));
@@ -326,6 +332,7 @@ export function createPostgresBatchWriter(sql: Sql, eventId: string, options: Wr
         }) as unknown as (tx: Tx) => Promise<void>);
       } catch (error) {
         heads = null; // the chains may or may not have moved: read them again
+        if (fence !== undefined && (error as { code?: unknown }).code === FENCED) throw new StoreFencedError(eventId, fence);
         throw error;
       }
       for (const [seatId, id] of moved) cache.set(seatId, id);

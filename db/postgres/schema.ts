@@ -72,8 +72,14 @@ export const holds = pgTable(
       .notNull()
       .default('active'),
     endedAt: epochMs('ended_at'),
+    /** The client's id for the request that made the hold (hold:create requestId): a retry gets this hold back. */
+    requestId: text('request_id'),
   },
-  (t) => [index('holds_event_status').on(t.eventId, t.status)],
+  (t) => [
+    index('holds_event_status').on(t.eventId, t.status),
+    // One hold per buyer and request id; partial, so holds made without one cost no index insert.
+    uniqueIndex('holds_buyer_request').on(t.eventId, t.buyerId, t.requestId).where(sql`request_id IS NOT NULL`),
+  ],
 );
 
 /** One row per seat of a live hold. The primary key forbids two holds on one seat. */
@@ -303,5 +309,45 @@ export const waitingRoomEntries = pgTable(
     index('waiting_room_entries_unnumbered')
       .on(t.eventId, t.joinedAt)
       .where(sql`number IS NULL`),
+  ],
+);
+
+// ---------- fenced ownership (issue 11; see db/sqlite/schema.ts and docs/scaling.md) ----------
+// Every time below is the DATABASE's clock (db/leaseStore.ts), never a process's.
+
+export const instances = pgTable('instances', {
+  instanceId: text('instance_id').primaryKey(),
+  startedAt: epochMs('started_at').notNull(),
+  heartbeatAt: epochMs('heartbeat_at').notNull(),
+  expiresAt: epochMs('expires_at').notNull(),
+  metaJson: text('meta_json').notNull().default('{}'),
+});
+
+export const eventLeases = pgTable('event_leases', {
+  eventId: text('event_id')
+    .primaryKey()
+    .references(() => events.id, { onDelete: 'cascade' }),
+  ownerId: text('owner_id').notNull(),
+  epoch: bigint('epoch', { mode: 'number' }).notNull(),
+  acquiredAt: epochMs('acquired_at').notNull(),
+  renewedAt: epochMs('renewed_at').notNull(),
+  expiresAt: epochMs('expires_at').notNull(),
+  releasedAt: epochMs('released_at'),
+});
+
+export const leaseHistory = pgTable(
+  'lease_history',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    eventId: text('event_id').notNull(),
+    epoch: bigint('epoch', { mode: 'number' }).notNull(),
+    ownerId: text('owner_id').notNull(),
+    at: epochMs('at').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [
+    uniqueIndex('lease_history_grant')
+      .on(t.eventId, t.epoch)
+      .where(sql`reason <> 'released'`),
   ],
 );

@@ -7,6 +7,7 @@ import type { Effect } from '../../core/types';
 import { createAuditWriter } from './auditWriter';
 import { queuedEmailOf } from '../outbox';
 import { createOutboxQueue } from './outboxQueue';
+import { StoreFencedError } from '../store';
 
 export interface SqliteBatchWriter {
   /** Writes the effects and the event's new version atomically; throws (and rolls back) on failure. */
@@ -14,14 +15,20 @@ export interface SqliteBatchWriter {
 }
 
 export interface SqliteBatchWriterOptions {
+  /**
+   * The ownership epoch (distributed mode): every transaction first checks that the event's lease
+   * still carries it and otherwise rolls back with StoreFencedError. Inside BEGIN IMMEDIATE no other
+   * connection can change the lease until this transaction ends.
+   */
+  epoch?: number;
   /** Runs inside the transaction after all writes, before COMMIT (crash tests kill the process here). */
   beforeCommit?: () => void;
 }
 
 export function createBatchWriter(sqlite: Database.Database, options: SqliteBatchWriterOptions = {}): SqliteBatchWriter {
   const insertHold = sqlite.prepare(
-    `INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'active')`,
+    `INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, extensions, request_id, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')`,
   );
   // One statement per hold for its seats (a hold has 1–maxSeatsPerBuyer seats): fewer native calls per hold.
   const insertHeldSeatsBySize: Database.Statement[] = [];
@@ -106,7 +113,7 @@ export function createBatchWriter(sqlite: Database.Database, options: SqliteBatc
     switch (effect.kind) {
       case 'hold_created': {
         const h = effect.hold;
-        insertHold.run(h.id, eventId, h.buyerId, JSON.stringify(h.seatIds), h.createdAt, h.expiresAt, h.extensions);
+        insertHold.run(h.id, eventId, h.buyerId, JSON.stringify(h.seatIds), h.createdAt, h.expiresAt, h.extensions, h.requestId ?? null);
         insertHeldSeats(eventId, h.id, h.seatIds);
         for (const seatId of h.seatIds) {
           auditSeat(eventId, seatId, h.createdAt, 'held', h.id, null, h.buyerId, null);
@@ -222,7 +229,11 @@ export function createBatchWriter(sqlite: Database.Database, options: SqliteBatc
     }
   }
 
+  const leaseEpoch = sqlite.prepare(`SELECT epoch FROM event_leases WHERE event_id = ?`).pluck();
+
   const writeAll = sqlite.transaction((eventId: string, effects: readonly Effect[], version: number, currency: string) => {
+    const fence = options.epoch;
+    if (fence !== undefined && leaseEpoch.get(eventId) !== fence) throw new StoreFencedError(eventId, fence);
     for (const effect of effects) writeEffect(eventId, effect, currency);
     audit.flush();
     setVersion.run(version, eventId); // no-op once the event was deleted

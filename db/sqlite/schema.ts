@@ -68,9 +68,15 @@ export const holds = sqliteTable(
       .notNull()
       .default('active'),
     endedAt: integer('ended_at'),
+    /** The client's id for the request that made the hold (hold:create requestId): a retry gets this hold back. */
+    requestId: text('request_id'),
   },
   // No index on buyer_id: nothing reads holds by buyer, and it cost a random insert per hold.
-  (t) => [index('holds_event_status').on(t.eventId, t.status)],
+  (t) => [
+    index('holds_event_status').on(t.eventId, t.status),
+    // One hold per buyer and request id; partial, so holds made without one cost no index insert.
+    uniqueIndex('holds_buyer_request').on(t.eventId, t.buyerId, t.requestId).where(sql`request_id IS NOT NULL`),
+  ],
 );
 
 /** One row per seat of a live hold. The primary key forbids two holds on one seat. */
@@ -330,5 +336,60 @@ export const waitingRoomEntries = sqliteTable(
     index('waiting_room_entries_unnumbered')
       .on(t.eventId, t.joinedAt)
       .where(sql`number IS NULL`),
+  ],
+);
+
+// ---------- fenced ownership (issue 11; see docs/scaling.md) ----------
+// Every time below is the DATABASE's clock (db/leaseStore.ts), never a process's.
+
+/** The processes of a cluster and their liveness: a row per process, kept alive by its heartbeats. */
+export const instances = sqliteTable('instances', {
+  instanceId: text('instance_id').primaryKey(),
+  startedAt: integer('started_at').notNull(),
+  heartbeatAt: integer('heartbeat_at').notNull(),
+  /** Live while the database's clock is before this. */
+  expiresAt: integer('expires_at').notNull(),
+  /** What the process tells about itself (its URL, …), as JSON. */
+  metaJson: text('meta_json').notNull().default('{}'),
+});
+
+/**
+ * Who runs each event's loop: a lease with a fencing token. `epoch` grows with every grant
+ * (never with a renewal), and every batch of a loop commits only while the event's epoch is
+ * still the one its writer was opened with.
+ */
+export const eventLeases = sqliteTable('event_leases', {
+  eventId: text('event_id')
+    .primaryKey()
+    .references(() => events.id, { onDelete: 'cascade' }),
+  ownerId: text('owner_id').notNull(),
+  epoch: integer('epoch').notNull(),
+  acquiredAt: integer('acquired_at').notNull(),
+  renewedAt: integer('renewed_at').notNull(),
+  /** Free for anyone to acquire once the database's clock reaches this. */
+  expiresAt: integer('expires_at').notNull(),
+  /** Set by a graceful handoff (which also expires the lease at once); cleared by the next grant. */
+  releasedAt: integer('released_at'),
+});
+
+/**
+ * Append-only history of grants and releases, written by triggers on event_leases (so no code
+ * path can skip it). A grant's epoch is unique per event: no token is ever handed out twice.
+ */
+export const leaseHistory = sqliteTable(
+  'lease_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: text('event_id').notNull(),
+    epoch: integer('epoch').notNull(),
+    ownerId: text('owner_id').notNull(),
+    at: integer('at').notNull(),
+    /** acquired (first grant) | takeover (after expiry) | handoff (after a release) | reacquired (same owner) | released */
+    reason: text('reason').notNull(),
+  },
+  (t) => [
+    uniqueIndex('lease_history_grant')
+      .on(t.eventId, t.epoch)
+      .where(sql`reason <> 'released'`),
   ],
 );

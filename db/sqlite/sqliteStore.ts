@@ -50,7 +50,7 @@ export class SqliteStore extends SqlStore {
   }
 
   batchWriter(eventId: string, options: WriterOptions = {}): BatchWriter {
-    const writer = createBatchWriter(this.handle.sqlite, { beforeCommit: options.beforeCommit });
+    const writer = createBatchWriter(this.handle.sqlite, { epoch: options.epoch, beforeCommit: options.beforeCommit });
     return {
       write: async (batch) => writer.write(eventId, batch.effects, batch.version, batch.currency),
     };

@@ -1,6 +1,6 @@
 // Formatting for the organizer pages: numbers, money, times, durations and
 // the <input type="datetime-local"> round trip (browser-local time).
-import { formatPrice } from '../protocol';
+import { formatPrice } from '../wireFormat';
 
 export { formatPrice };
 

@@ -9,6 +9,7 @@ import type {
   OrderAck,
 } from '../protocol';
 import type { FindTicketsAck } from '../orderProtocol';
+import { parsedBody, takePreloadedResponse, type PreloadPart } from './preload';
 
 function networkFailure(message: string): Fail {
   return { ok: false, error: { code: 'internal', message } };
@@ -80,59 +81,19 @@ function noteServerDate(header: string | null): void {
   clockSkewMs = Math.abs(skew) > 3000 ? skew : 0;
 }
 
-// Early requests for the event page. The root layout puts a tiny inline script in
-// <head> (EVENT_PRELOAD_SCRIPT) that, on a full load of /events/:id, starts the
-// layout and availability requests while the HTML is still being parsed, instead of
-// after the JavaScript has loaded and hydrated (~0.5 s later on a slow machine). It
-// parses the bodies as they arrive and leaves the results on `window`, where the
-// event page picks them up once. It lives in the layout, not the page, because a
-// layout is rendered on the server only: React never client-renders the <script>
-// (it would not run) on client-side navigations, which fetch as before.
-
-const PRELOAD_KEY = '__seatlinePreload';
-
-/** One response as the inline script left it: body already parsed (null if it was not JSON). */
-interface PreloadedResponse {
-  status: number;
-  date: string | null;
-  body: unknown;
-}
-
-interface EventPreload {
-  eventId: string;
-  event?: Promise<PreloadedResponse>;
-  statuses?: Promise<PreloadedResponse>;
-}
-
-type PreloadWindow = Window & { [PRELOAD_KEY]?: EventPreload };
-
-/** Plain ES5 in a string: it runs before any bundle. Must match app/events/[id]. */
-export const EVENT_PRELOAD_SCRIPT = `(function(w){try{
-var m=/^\\/events\\/([^\\/]+)\\/?$/.exec(w.location.pathname);if(!m||!w.fetch)return;
-var id=decodeURIComponent(m[1]),base='/api/events/'+encodeURIComponent(id),h={accept:'application/json'};
-function get(name,path,init){var p=fetch(path,init).then(function(r){var d=r.headers.get('date');
-return r.json().then(function(b){performance.mark('seatline-preload-'+name);return{status:r.status,date:d,body:b}},function(){return{status:r.status,date:d,body:null}})});
-p.catch(function(){});return p}
-w.${PRELOAD_KEY}={eventId:id,event:get('event',base,{credentials:'same-origin',headers:h}),
-statuses:get('statuses',base+'/statuses',{credentials:'same-origin',cache:'no-store',headers:h})};
-}catch(e){}})(window);`;
-
 /**
- * Takes (once) a response the inline script preloaded for this event. Null when there is
- * none: a client-side navigation (the script only runs on a full page load), another
- * event, already taken, or the early request failed (the caller then fetches normally).
+ * Takes (once) a response the inline script preloaded for this event (see ./preload.ts).
+ * Null when there is none: a client-side navigation (the script only runs on a full page
+ * load), another event, already taken, or the early request failed (the caller then
+ * fetches normally).
  */
-async function takePreloaded<T>(eventId: string, part: 'event' | 'statuses'): Promise<Ack<T> | null> {
-  if (typeof window === 'undefined') return null;
-  const preload = (window as PreloadWindow)[PRELOAD_KEY];
-  const pending = preload?.eventId === eventId ? preload[part] : undefined;
-  if (!preload || !pending) return null;
-  // One use only: a later mount must not get statuses or details from page-load time.
-  delete preload[part];
+async function takePreloaded<T>(eventId: string, part: PreloadPart): Promise<Ack<T> | null> {
+  const pending = takePreloadedResponse(eventId, part);
+  if (!pending) return null;
   const res = await pending.catch(() => null);
-  if (!res) return null;
+  if (!res || res.status === 0) return null;
   noteServerDate(res.date);
-  return ackOf<T>(res.status, res.body);
+  return ackOf<T>(res.status, parsedBody(res));
 }
 
 export const api = {

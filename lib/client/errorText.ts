@@ -1,12 +1,13 @@
 // Buyer-facing sentences for API errors. The server's message is a fallback:
 // these read better in a shop and never leak internals.
 import type { ApiError } from '../protocol';
+import { pluralize } from './format';
 
 export function errorText(error: ApiError, context: { maxSeatsPerBuyer?: number } = {}): string {
   switch (error.code) {
     case 'limit_exceeded':
       return context.maxSeatsPerBuyer
-        ? `You can hold at most ${context.maxSeatsPerBuyer} seats for this event.`
+        ? `You can hold at most ${pluralize(context.maxSeatsPerBuyer, 'seat')} for this event.`
         : 'You have reached the seat limit for this event.';
     case 'sale_closed':
       return 'Sales for this event are not open right now.';

@@ -1,5 +1,5 @@
 // Display formatting shared by the buyer pages.
-import { formatPrice } from '../protocol';
+import { formatPrice } from '../wireFormat';
 
 export { formatPrice };
 
@@ -40,8 +40,28 @@ export function formatCount(n: number): string {
   return numberFormat.format(n);
 }
 
+/** "1 seat", "2 seats", "1,024 seats" */
 export function pluralize(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * A duration in words, as precise as it matters: "1 second", "45 seconds", "1 minute",
+ * "2 minutes 30 seconds", "10 minutes", "1 hour 5 minutes". Never "0 seconds".
+ */
+export function formatDurationWords(ms: number): string {
+  const totalSeconds = Math.max(1, Math.round(ms / 1000));
+  if (totalSeconds < 60) return pluralize(totalSeconds, 'second');
+  if (totalSeconds < 600) {
+    const seconds = totalSeconds % 60;
+    const minutes = pluralize(Math.floor(totalSeconds / 60), 'minute');
+    return seconds === 0 ? minutes : `${minutes} ${pluralize(seconds, 'second')}`;
+  }
+  const totalMinutes = Math.round(totalSeconds / 60);
+  if (totalMinutes < 60) return pluralize(totalMinutes, 'minute');
+  const minutes = totalMinutes % 60;
+  const hours = pluralize(Math.floor(totalMinutes / 60), 'hour');
+  return minutes === 0 ? hours : `${hours} ${pluralize(minutes, 'minute')}`;
 }
 
 /** A UUID even outside secure contexts (crypto.randomUUID needs https or localhost). */

@@ -1,7 +1,8 @@
 // A compact, index-based view of an event's static seat layout.
 // Seats are addressed by their position in EventDetail.seats (an integer index),
 // which lets the map and the status store use typed arrays instead of 20k objects.
-import { formatPrice, type EventDetail, type SeatLayout } from '../protocol';
+import type { EventDetail, SeatLayout } from '../protocol';
+import { formatPrice } from '../wireFormat';
 
 export interface RowGroup {
   name: string;
@@ -39,7 +40,16 @@ export class SeatIndex {
   readonly categoryOf: Uint16Array;
   readonly categoryColors: string[];
   readonly categoryNames: string[];
-  readonly indexById = new Map<string, number>();
+  /** Seat id → index. Built on first use: drawing needs none of it, and 22k string keys cost ~30 ms cold. */
+  get indexById(): ReadonlyMap<string, number> {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (let i = 0; i < this.count; i++) this.byId.set(this.seats[i].id, i);
+    }
+    return this.byId;
+  }
+
+  private byId: Map<string, number> | null = null;
   /** Seated sections only (GA areas are in `gaAreas`). */
   readonly sections: SectionGroup[];
   readonly gaAreas: GaAreaGroup[] = [];
@@ -117,7 +127,6 @@ export class SeatIndex {
       this.xs[i] = seat.x;
       this.ys[i] = seat.y;
       this.categoryOf[i] = categoryIndexById.get(seat.category) ?? 0;
-      this.indexById.set(seat.id, i);
       const ga = seat.gaArea ? gaById.get(seat.gaArea) : undefined;
       if (ga) {
         if (ga.seatIndices.length === 0) {

@@ -1,7 +1,7 @@
 // Live seat statuses for one event, kept outside React so a 20k-seat map can
 // apply deltas without re-rendering. React reads it via useSyncExternalStore
 // (subscribe + `revision`); the canvas subscribes to the changed indices.
-import { decodeSeatDelta, SEAT_STATUS_CODES, seatStatusesSchema, type SeatStatus } from '../protocol';
+import { decodeSeatDelta, SEAT_STATUS_CODES, SEAT_STATUSES_PATTERN, type SeatStatus } from '../wireFormat';
 import type { SeatIndex } from './seatIndex';
 
 export const STATUS_AVAILABLE = 0;
@@ -56,7 +56,7 @@ export class SeatStatusStore {
    * Returns false, changing nothing, if it does not fit this layout.
    */
   replaceStatuses(version: number, statuses: string): boolean {
-    if (statuses.length !== this.codes.length || !seatStatusesSchema.safeParse(statuses).success) return false;
+    if (statuses.length !== this.codes.length || !SEAT_STATUSES_PATTERN.test(statuses)) return false;
     for (let i = 0; i < statuses.length; i++) this.codes[i] = STORE_CODE[statuses.charCodeAt(i)];
     this.version = version;
     this.emit(null);

@@ -4,9 +4,10 @@
 // room's "now serving" broadcasts and computes its own position from them,
 // and hands the admission to the seat map once admitted.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
-import { estimatedWaitMsOf, positionOf, type QueueAck, type QueueStatus, type QueueUpdate } from '../waitingRoom';
+import { estimatedWaitMsOf, positionOf } from '../queueEstimate';
+import type { QueueAck, QueueStatus, QueueUpdate } from '../waitingRoom';
 import { getJson } from './api';
 
 export type RoomGate =
@@ -26,8 +27,10 @@ async function solvePow(eventId: string): Promise<string | null> {
   return btoa(JSON.stringify({ algorithm: c.algorithm, challenge: c.challenge, number: solution.number, salt: c.salt, signature: c.signature }));
 }
 
-export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): void } {
+export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): void; recheck(): void } {
   const [status, setStatus] = useState<QueueStatus | null>(null);
+  /** Bumped to read the room again from scratch (the shop learnt the room is on, or the window ended). */
+  const [generation, setGeneration] = useState(0);
   const [room, setRoom] = useState<QueueUpdate | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [working, setWorking] = useState<string | null>(null);
@@ -76,16 +79,22 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
       setStatus(res);
       if (res.room) setRoom(res.room);
       if (!res.roomEnabled || res.state === 'admitted') return;
-      const socket: QueueSocket = io({ withCredentials: true, forceNew: true, reconnectionDelayMax: 5000 });
-      socketRef.current = socket;
-      socket.on('connect', () => void join());
-      socket.on('queue:update', (update) => {
-        if (update.eventId !== eventId) return;
-        setRoom(update);
-      });
-      socket.on('queue:admitted', (notice) => {
-        if (notice.eventId !== eventId) return;
-        setStatus((s) => (s ? { ...s, state: 'admitted', admission: notice.admission, admittedUntil: notice.admittedUntil } : s));
+      // Loaded only for a buyer who has to queue: the event page itself connects after it has drawn.
+      return import('socket.io-client').then(({ io }) => {
+        if (disposed) return;
+        const socket: QueueSocket = io({ withCredentials: true, forceNew: true, reconnectionDelayMax: 5000 });
+        socketRef.current = socket;
+        socket.on('connect', () => void join());
+        socket.on('queue:update', (update) => {
+          if (update.eventId !== eventId) return;
+          setRoom(update);
+        });
+        socket.on('queue:admitted', (notice) => {
+          if (notice.eventId !== eventId) return;
+          setStatus((s) => (s ? { ...s, state: 'admitted', admission: notice.admission, admittedUntil: notice.admittedUntil } : s));
+        });
+      }, () => {
+        if (!disposed) setError('Could not load the live queue; reload the page to try again.');
       });
     });
     return () => {
@@ -94,7 +103,7 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
       socketRef.current?.disconnect();
       socketRef.current = null;
     };
-  }, [eventId, join]);
+  }, [eventId, join, generation]);
 
   // The shuffle gave us a number, or "now serving" passed ours (an admission notice lost in a
   // reconnect): ask again, after a random pause so a whole queue does not ask at once.
@@ -115,9 +124,14 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
   else if (status.state === 'admitted') gate = { kind: 'shop', admission: status.admission ?? null, admittedUntil: status.admittedUntil ?? null };
   else {
     const position = number !== undefined && room ? positionOf(number, room.serving) : null;
-    const capped = room ? room.activeShoppers > 0 && room.admittedLastMinute < room.admitPerMinute : false;
-    const estimatedWaitMs = position !== null && room ? estimatedWaitMsOf(position, room, capped) : null;
+    const estimatedWaitMs = position !== null && room ? estimatedWaitMsOf(position, room, room.shoppersAtCap) : null;
     gate = { kind: 'queue', status, room, position, estimatedWaitMs, error, working };
   }
-  return { gate, rejoin: () => void join() };
+  const recheck = useCallback(() => {
+    setStatus(null);
+    setRoom(null);
+    setError(null);
+    setGeneration((n) => n + 1);
+  }, []);
+  return { gate, rejoin: () => void join(), recheck };
 }

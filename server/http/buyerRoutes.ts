@@ -136,9 +136,12 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
     '/api/events/:id/holds',
     asBuyer(async ({ req, res, params }, buyerId) => {
       const body = await readJsonBody(req);
-      const input = typeof body === 'object' && body !== null ? { ...body, eventId: params.id } : body;
+      // An Idempotency-Key header is the HTTP way to say requestId (the body's wins if both are sent).
+      const key = req.headers['idempotency-key'];
+      const keyed = typeof key === 'string' ? { requestId: key } : {};
+      const input = typeof body === 'object' && body !== null ? { ...keyed, ...body, eventId: params.id } : body;
       const ack = await buyerApi.createHold(buyerId, input, deps.clientAddress?.(req));
-      sendAck(res, ack, ack.ok ? 201 : undefined);
+      sendAck(res, ack, ack.ok && !ack.replayed ? 201 : undefined);
     }),
   );
 

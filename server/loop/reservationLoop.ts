@@ -103,6 +103,15 @@ const LOOP_DEFAULTS = {
 };
 
 const storageFailure = (): Failure => ({ ok: false, code: 'storage_unavailable', message: 'Storage is unavailable; nothing changed. Retry shortly.' });
+/**
+ * A commit failed and the store cannot be read to learn whether it landed after all (the
+ * connection may have dropped around COMMIT): the same code, but no claim that nothing changed.
+ */
+const storageOutcomeUnknown = (): Failure => ({
+  ok: false,
+  code: 'storage_unavailable',
+  message: 'Storage became unavailable while saving this; it may or may not have been saved. Check, or retry (a retry with the same requestId or idempotency key is safe).',
+});
 
 export class ReservationLoop {
   readonly eventId: string;
@@ -363,8 +372,9 @@ export class ReservationLoop {
       state = await this.options.storage.load();
     } catch (loadError) {
       this.options.observer.onError?.('rebuild from storage failed; will retry', loadError);
-      const unanswered = reason === 'commit_failed' && failed ? [...failed.envelopes, ...dependents.envelopes] : dependents.envelopes;
-      this.reply(unanswered, unanswered.map(storageFailure));
+      // The failed batch may have landed; what was built on it cannot have (it was never written).
+      if (reason === 'commit_failed' && failed) this.reply(failed.envelopes, failed.envelopes.map(storageOutcomeUnknown));
+      this.reply(dependents.envelopes, dependents.envelopes.map(storageFailure));
       this.failQueued(storageFailure());
       if (this.phase === 'recovering') this.phase = 'down';
       this.scheduleRecovery();

@@ -59,7 +59,10 @@ export class WaitingRoomHoldGuard implements HoldGuard {
       await limit.cancel(runtime.eventId, key, facts.seats);
       throw error;
     }
-    if (outcome.ok && outcome.type === 'held') {
+    if (outcome.ok && outcome.type === 'held' && outcome.replayed) {
+      // A retry of a hold already made (and counted when it was): nothing new to count.
+      await limit.cancel(runtime.eventId, key, facts.seats);
+    } else if (outcome.ok && outcome.type === 'held') {
       // The loop may have picked a different count of GA places than asked: count what it holds.
       if (outcome.hold.seatIds.length !== facts.seats) await limit.cancel(runtime.eventId, key, facts.seats - outcome.hold.seatIds.length);
       await limit.attach(outcome.hold.id, runtime.eventId, key, outcome.hold.seatIds.length, outcome.hold.expiresAt);

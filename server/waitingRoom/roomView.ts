@@ -19,6 +19,8 @@ export function queueUpdateOf(room: WaitingRoomRecord, now: number): QueueUpdate
     activeShoppers: room.activeCount,
     admitPerMinute: room.admitPerMinute,
     admittedLastMinute: room.admittedLastMinute,
+    shoppersAtCap: cappedByShoppers(room),
+    shoppingWindowMs: room.shoppingWindowMs,
     opensAt: room.opensAt,
     seedCommitment: room.seedCommitment,
     // The seed is secret until the pre-queue has been numbered with it.

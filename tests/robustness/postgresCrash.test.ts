@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 interface Acked {
-  holds: Map<string, { seatIds: string[]; expiresAt: number; released?: boolean }>;
+  holds: Map<string, { seatIds: string[]; expiresAt: number; released?: boolean; releaseUnknown?: boolean }>;
   orders: Map<string, { holdId: string; seatIds: string[]; totalCents: number }>;
   codes: Record<string, number>;
 }
@@ -71,7 +71,11 @@ async function buyerLoop(socket: TestSocket, slice: string[], contended: string,
         unbought.shift();
         acked.holds.get(hold.id)!.released = true;
         if (hold.seatIds[0] !== contended) free.push(...hold.seatIds);
-      } else await sleep(20);
+      } else {
+        // A commit cut off around COMMIT while the database cannot be read says so: it may have landed.
+        if (released && !released.ok && /may or may not/.test(released.error.message)) acked.holds.get(hold.id)!.releaseUnknown = true;
+        await sleep(20);
+      }
       continue;
     }
     if (free.length === 0) {
@@ -147,7 +151,7 @@ describe('PostgreSQL crashes under load (pg_ctl stop -m immediate)', () => {
         expect(row, `acked hold ${id}`).toBeDefined();
         expect(JSON.parse(row!.seat_ids_json)).toEqual(hold.seatIds);
         if (hold.released) expect(row!.status, `released hold ${id}`).toBe('released');
-        else expect(['active', 'confirmed']).toContain(row!.status);
+        else expect(hold.releaseUnknown ? ['active', 'confirmed', 'released'] : ['active', 'confirmed'], `hold ${id}`).toContain(row!.status);
       }
       for (const [id, order] of acked.orders) {
         const row = await sql.get<{ hold_id: string; total_cents: number }>('SELECT hold_id, total_cents FROM orders WHERE id = ?', id);

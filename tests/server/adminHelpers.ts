@@ -204,7 +204,7 @@ export async function connectBuyerSocket(baseUrl: string, token?: string): Promi
   const session = token ? { token, buyerId: token.slice(0, token.lastIndexOf('.')) } : await newSession(baseUrl);
   const socket: BuyerSocket = connect(baseUrl, { auth: { token: session.token }, transports: ['websocket'], forceNew: true, reconnection: false });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('buyer socket did not connect')), 5000);
+    const timer = setTimeout(() => reject(new Error('buyer socket did not connect within 30 s')), 30_000); // generous: a loaded 2-core CI box
     socket.once('connect', () => {
       clearTimeout(timer);
       resolve();
@@ -220,7 +220,7 @@ export async function connectBuyerSocket(baseUrl: string, token?: string): Promi
 export async function connectAdmin(baseUrl: string, token: string): Promise<AdminSocket> {
   const socket: AdminSocket = connect(`${baseUrl}/admin`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('admin socket did not connect')), 5000);
+    const timer = setTimeout(() => reject(new Error('admin socket did not connect within 30 s')), 30_000);
     socket.once('connect', () => {
       clearTimeout(timer);
       resolve();

@@ -153,6 +153,16 @@ describe.each(storeKinds())('the Store on %s', (kind) => {
       await sql.run(`INSERT INTO blocked_seats (event_id, seat_id, reason, blocked_at) VALUES ('ev-2', 'S-A-3', NULL, 0)`);
     });
 
+    it('a second hold for one buyer\'s request id (partial unique index; holds without one are not limited)', async () => {
+      await sql.run(`INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, request_id) VALUES ('hr1', 'ev-2', 'b', '[]', 0, 1, 'req-1')`);
+      await expect(
+        sql.run(`INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, request_id) VALUES ('hr2', 'ev-2', 'b', '[]', 0, 1, 'req-1')`),
+      ).rejects.toThrow(/unique/i);
+      // Another buyer's same id, and holds without an id, are fine.
+      await sql.run(`INSERT INTO holds (id, event_id, buyer_id, seat_ids_json, created_at, expires_at, request_id) VALUES ('hr3', 'ev-2', 'c', '[]', 0, 1, 'req-1')`);
+      expect(await sql.all(`SELECT id FROM holds WHERE request_id = 'req-1' ORDER BY id`)).toEqual([{ id: 'hr1' }, { id: 'hr3' }]);
+    });
+
     it('a second valid ticket for a seat (partial unique index)', async () => {
       await expect(sql.run(`INSERT INTO tickets (id, order_id, event_id, seat_id, price_cents, code) VALUES ('tz2', 'oz', 'ev-2', 'S-A-1', 1000, 'cz2')`)).rejects.toThrow(
         /unique/i,

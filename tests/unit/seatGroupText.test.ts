@@ -1,6 +1,6 @@
 // The words the event page uses for a best-available result and an orphan refusal.
 import { describe, expect, it } from 'vitest';
-import { describeSeatGroup, orphanExplanation } from '../../components/EventPage/seatGroupText';
+import { describeSeatGroup, orphanExplanation, strandedBarText } from '../../components/EventPage/seatGroupText';
 import type { EventDetail } from '../../lib/protocol';
 import { SeatIndex } from '../../lib/client/seatIndex';
 import { generateLayout } from '../../lib/venueLayout';
@@ -50,5 +50,10 @@ describe('seat group words', () => {
   it('names the seat an orphan refusal would strand', () => {
     expect(orphanExplanation(i, ['S-A-1'])).toContain('your choice would leave Stalls row A seat 1 alone. Add it to your selection');
     expect(orphanExplanation(i, ['S-A-1', 'S-A-6'])).toContain('Stalls row A seat 1 and Stalls row A seat 6 alone. Add them');
+  });
+
+  it('the phone bar says it in two short lines and names its button after the seat', () => {
+    expect(strandedBarText(i, ['S-B-6'])).toEqual({ title: 'Seat 6 would be alone', detail: 'Stalls, row B', action: 'Add seat 6' });
+    expect(strandedBarText(i, ['S-A-1', 'S-A-6'])).toEqual({ title: '2 seats would be alone', detail: 'Add them, or choose again', action: 'Add 2 seats' });
   });
 });

@@ -59,7 +59,7 @@ describe.each(storeKinds())('admission ticker on %s', (kind) => {
     for (const b of early) await join(b);
     const t = ticker();
     await t.step();
-    expect(updates.at(-1)).toMatchObject({ phase: 'pre_queue', seed: null, waiting: 30 });
+    expect(updates.at(-1)).toMatchObject({ phase: 'pre_queue', seed: null, waiting: 30, shoppersAtCap: false });
     expect(admitted).toHaveLength(0);
     clock.now = T0 + 5000;
     await t.step(); // opens: the shuffle
@@ -91,6 +91,8 @@ describe.each(storeKinds())('admission ticker on %s', (kind) => {
       await t.step();
     }
     expect(admitted).toHaveLength(3);
+    // Buyers are told the cap is what holds them back (their estimate then uses the measured rate), and how long a turn lasts.
+    expect(updates.at(-1)).toMatchObject({ activeShoppers: 3, shoppersAtCap: true, shoppingWindowMs: 60_000 });
     await t.checkedOut([{ buyerId: admitted[0].buyerId, createdAt: clock.now }]);
     clock.now += 1000;
     await t.step();

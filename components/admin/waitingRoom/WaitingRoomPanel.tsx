@@ -2,7 +2,7 @@
 // The organizer's waiting room for one event (issue 12): the settings form,
 // and the live view (people waiting, admitted per minute, active shoppers,
 // time to drain, pause / resume, admissions and joins per minute).
-import { useCallback, useEffect, useState, type CSSProperties, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { adminRequest } from '../../../lib/client/adminApi';
 import { fmtClock, fmtDuration, fmtInt } from '../../../lib/client/adminFormat';
 import type { AdminWaitingRoomAck, AdminWaitingRoomView } from '../../../lib/waitingRoom';
@@ -11,19 +11,22 @@ import { Field } from '../ui/Field';
 import a from '../admin.module.css';
 import f from '../forms.module.css';
 import d from '../live/dashboard.module.css';
+import w from './waitingRoom.module.css';
 
 const enc = encodeURIComponent;
 const POLL_MS = 2000;
 
-/** datetime-local value in the browser's zone, and back. */
-const toLocal = (ms: number | null) => (ms === null ? '' : new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16));
+/** datetime-local value in the browser's zone, to the second (an on-sale opens at 10:00:00), and back. */
+const toLocal = (ms: number | null) => (ms === null ? '' : new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 19));
 const fromLocal = (v: string) => (v ? new Date(v).getTime() : null);
 
 function Tile({ label, value, sub, accent, testId }: { label: string; value: string; sub?: string; accent: string; testId: string }) {
   return (
     <div className={d.tile} style={{ '--accent': accent } as CSSProperties} data-testid={testId}>
       <div className={d.tileLabel}>{label}</div>
-      <div className={d.tileValue}>{value}</div>
+      <div className={d.tileValue} data-testid={`${testId}-value`}>
+        {value}
+      </div>
       {sub && <div className={d.tileSub}>{sub}</div>}
     </div>
   );
@@ -39,25 +42,50 @@ function AdmissionsChart({ room }: { room: AdminWaitingRoomView }) {
   const slot = (W - 40) / points.length;
   const y = (v: number) => 10 + (H - 30) * (1 - v / max);
   const line = points.map((p, k) => `${k ? 'L' : 'M'}${(40 + slot * (k + 0.5)).toFixed(1)},${y(p.joined).toFixed(1)}`).join('');
-  const total = points.reduce((n, p) => n + p.admitted, 0);
+  const admitted = points.reduce((n, p) => n + p.admitted, 0);
+  const joined = points.reduce((n, p) => n + p.joined, 0);
+  // Where the chart scrolls (a phone), it opens on its latest minutes.
+  const plot = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (plot.current) plot.current.scrollLeft = plot.current.scrollWidth;
+  }, []);
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxHeight: 180 }} role="img" aria-label={`Admitted per minute over the last 30 minutes: ${fmtInt(total)} in total; the line shows joins per minute`} data-testid="wr-chart">
-      {[0, 0.5, 1].map((t) => (
-        <g key={t}>
-          <line x1={40} x2={W} y1={y(max * t)} y2={y(max * t)} stroke={t === 0 ? '#cbd0d8' : '#eef0f3'} />
-          <text x={34} y={y(max * t)} textAnchor="end" dominantBaseline="middle" fontSize="10" fill="#5b6472">
-            {fmtInt(Math.round(max * t))}
-          </text>
-        </g>
-      ))}
-      {points.map((p, k) => {
-        const h = (H - 30) * (p.admitted / max);
-        return <rect key={p.minute} x={40 + slot * k + slot * 0.15} y={y(p.admitted)} width={slot * 0.7} height={h} rx={1.5} fill="#1e3a8a"><title>{`${fmtClock(p.minute)}: ${p.admitted} admitted, ${p.joined} joined`}</title></rect>;
-      })}
-      <path d={line} fill="none" stroke="#f59e0b" strokeWidth="1.5" />
-      <text x={W} y={H - 4} textAnchor="end" fontSize="10" fill="#5b6472">now</text>
-      <text x={40} y={H - 4} fontSize="10" fill="#5b6472">{fmtClock(points[0].minute)}</text>
-    </svg>
+    <figure className={w.chart}>
+      <figcaption className={w.legend}>
+        <span>Last 30 minutes</span>
+        <span>
+          <svg width="10" height="10" aria-hidden="true">
+            <rect width="10" height="10" rx="1.5" fill="#1e3a8a" />
+          </svg>
+          Admitted per minute
+        </span>
+        <span>
+          <svg width="16" height="10" aria-hidden="true">
+            <line x1="0" x2="16" y1="5" y2="5" stroke="#b45309" strokeWidth="2" />
+          </svg>
+          Joined per minute
+        </span>
+      </figcaption>
+      <div className={w.plot} ref={plot} role="region" aria-label="Admissions chart (scrolls sideways on a narrow screen)" tabIndex={0}>
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Admissions (bars) and joins (line) per minute over the last 30 minutes: ${fmtInt(admitted)} admitted and ${fmtInt(joined)} joined in all`} data-testid="wr-chart">
+          {[0, 0.5, 1].map((t) => (
+            <g key={t}>
+              <line x1={40} x2={W} y1={y(max * t)} y2={y(max * t)} stroke={t === 0 ? '#cbd0d8' : '#eef0f3'} />
+              <text x={34} y={y(max * t)} textAnchor="end" dominantBaseline="middle" fontSize="10" fill="#5b6472">
+                {fmtInt(Math.round(max * t))}
+              </text>
+            </g>
+          ))}
+          {points.map((p, k) => {
+            const h = (H - 30) * (p.admitted / max);
+            return <rect key={p.minute} x={40 + slot * k + slot * 0.15} y={y(p.admitted)} width={slot * 0.7} height={h} rx={1.5} fill="#1e3a8a"><title>{`${fmtClock(p.minute)}: ${p.admitted} admitted, ${p.joined} joined`}</title></rect>;
+          })}
+          <path d={line} fill="none" stroke="#b45309" strokeWidth="2" />
+          <text x={W} y={H - 4} textAnchor="end" fontSize="10" fill="#5b6472">now</text>
+          <text x={40} y={H - 4} fontSize="10" fill="#5b6472">{fmtClock(points[0].minute)}</text>
+        </svg>
+      </div>
+    </figure>
   );
 }
 
@@ -113,12 +141,13 @@ export function WaitingRoomPanel({ eventId }: { eventId: string }) {
     if (ui.report(res, paused ? 'Admission paused.' : 'Admission resumed.', 'Could not change admission')) setRoom((res as Extract<AdminWaitingRoomAck, { ok: true }>).room);
   };
 
+  const opened = room?.openedAt != null;
   const phaseText: Record<AdminWaitingRoomView['phase'], string> = { pre_queue: 'Pre-queue (before opening)', open: 'Admitting', paused: 'Paused', closed: 'Closed: sold out', off: 'Off' };
   return (
     <>
       {room && (
         <section className={a.panel} aria-labelledby="wr-live" style={{ marginBottom: 16 }}>
-          <div className={a.panelHead}>
+          <div className={`${a.panelHead} ${w.head}`}>
             <h2 id="wr-live">Waiting room: {phaseText[room.phase]}</h2>
             {room.enabled && room.phase !== 'off' && (
               <button type="button" className={`${a.btn} ${room.paused ? a.primary : ''}`} onClick={() => pause(!room.paused)} data-testid="wr-pause">
@@ -127,15 +156,15 @@ export function WaitingRoomPanel({ eventId }: { eventId: string }) {
             )}
           </div>
           <div className={a.panelBody}>
-            <div className={d.tiles} aria-label="Waiting room figures">
-              <Tile label="Waiting" value={fmtInt(room.waiting)} sub={`${fmtInt(room.preQueueCount)} in the pre-queue`} accent="#f59e0b" testId="wr-waiting" />
+            <div className={w.tiles} role="group" aria-label="Waiting room figures">
+              <Tile label="Waiting" value={fmtInt(room.waiting)} sub={room.openedAt === null ? 'all in the pre-queue' : `${fmtInt(room.preQueueCount)} shuffled at opening`} accent="#f59e0b" testId="wr-waiting" />
               <Tile label="Admitted / min" value={fmtInt(room.admittedLastMinute)} sub={`rate ${fmtInt(room.admitPerMinute)} / min`} accent="#1e3a8a" testId="wr-rate" />
               <Tile label="Active shoppers" value={fmtInt(room.activeShoppers)} sub={room.maxActiveShoppers === null ? 'No cap' : `cap ${fmtInt(room.maxActiveShoppers)}`} accent="#16a34a" testId="wr-active" />
-              <Tile label="Time to drain" value={room.estimatedDrainMs === null ? '—' : fmtDuration(room.estimatedDrainMs)} sub={`now serving #${fmtInt(room.serving)} of ${fmtInt(room.lastNumber)}`} accent="#7c3aed" testId="wr-drain" />
+              <Tile label="Time to drain" value={room.estimatedDrainMs === null ? '—' : fmtDuration(room.estimatedDrainMs)} sub={room.openedAt === null ? 'places are drawn at opening' : `now serving #${fmtInt(room.serving)} of ${fmtInt(room.lastNumber)}`} accent="#7c3aed" testId="wr-drain" />
               <Tile label="Admitted" value={fmtInt(room.admittedTotal)} sub={room.openedAt ? `opened ${fmtClock(room.openedAt)}` : 'not open yet'} accent="#0d9488" testId="wr-admitted" />
             </div>
             <AdmissionsChart room={room} />
-            <p className={a.muted} style={{ fontSize: 12, wordBreak: 'break-all' }}>
+            <p className={`${a.muted} ${w.seed}`}>
               Shuffle seed commitment <code>{room.seedCommitment}</code>
               {room.seed ? <> · seed <code>{room.seed}</code></> : ' · the seed is published at opening'}
             </p>
@@ -148,14 +177,22 @@ export function WaitingRoomPanel({ eventId }: { eventId: string }) {
         </div>
         <form className={a.panelBody} onSubmit={save} aria-label="Waiting room settings" noValidate>
           <div className={f.grid}>
-            <label className={f.field} style={{ flexDirection: 'row', alignItems: 'center', gap: 8 }}>
-              <input type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} />
-              <span>Waiting room on</span>
-            </label>
-            <label className={f.field} style={{ flexDirection: 'row', alignItems: 'center', gap: 8 }}>
-              <input type="checkbox" checked={form.powRequired} onChange={(e) => setForm({ ...form, powRequired: e.target.checked })} />
-              <span>Proof of work to join (slows bots, ~1 s for a person)</span>
-            </label>
+            <div className={f.field}>
+              <span className={f.label}>Queue</span>
+              <label className={f.check}>
+                <input type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} />
+                Waiting room on
+              </label>
+              <span className={f.hint}>Buyers queue before the seat map</span>
+            </div>
+            <div className={f.field}>
+              <span className={f.label}>Bots</span>
+              <label className={f.check}>
+                <input type="checkbox" checked={form.powRequired} onChange={(e) => setForm({ ...form, powRequired: e.target.checked })} />
+                Proof of work to join
+              </label>
+              <span className={f.hint}>Slows bots; about 1 s for a person</span>
+            </div>
             <Field label="Buyers admitted per minute" error={errors.admitPerMinute}>
               {(p) => <input {...p} className={f.input} inputMode="numeric" value={form.admitPerMinute} onChange={(e) => setForm({ ...form, admitPerMinute: e.target.value })} />}
             </Field>
@@ -165,8 +202,8 @@ export function WaitingRoomPanel({ eventId }: { eventId: string }) {
             <Field label="Shopping window (minutes)" hint="Ends early at checkout" error={errors.windowMinutes}>
               {(p) => <input {...p} className={f.input} inputMode="decimal" value={form.windowMinutes} onChange={(e) => setForm({ ...form, windowMinutes: e.target.value })} />}
             </Field>
-            <Field label="Opens at" hint="Earlier arrivals get a random place at this time; empty: open now">
-              {(p) => <input {...p} className={f.input} type="datetime-local" value={form.opensAt} onChange={(e) => setForm({ ...form, opensAt: e.target.value })} />}
+            <Field wide label="Opens at" hint={opened ? `Opened at ${fmtClock(room.openedAt!)}: the opening is fixed from then on` : 'Earlier arrivals get a random place at this time; empty: open now'}>
+              {(p) => <input {...p} className={f.input} type="datetime-local" step={1} value={opened ? toLocal(room.opensAt) : form.opensAt} disabled={opened} onChange={(e) => setForm({ ...form, opensAt: e.target.value })} />}
             </Field>
           </div>
           <div style={{ marginTop: 12 }}>

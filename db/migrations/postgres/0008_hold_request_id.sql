@@ -1,0 +1,2 @@
+ALTER TABLE "holds" ADD COLUMN "request_id" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "holds_buyer_request" ON "holds" USING btree ("event_id","buyer_id","request_id") WHERE request_id IS NOT NULL;
