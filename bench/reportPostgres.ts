@@ -4,6 +4,8 @@
 import { DESIGNS, type DesignName } from './baselines';
 import type { InProcessResult, RunCounts } from './inprocess';
 import type { BenchResults } from './report';
+import type { PgProfile } from './pgProfile';
+import { breakdown, dominant, fmtBreakdown, profileOf, profileSection, topStatements, walSentence, type WaitGroup } from './reportPgProfile';
 import { fmtRatio, inproc, loadSpread, ratio, table } from './report';
 import { fmtInt, fmtMs, fmtRange, summarize } from './stats';
 import { WORKLOADS, type WorkloadName } from './workloads';
@@ -104,19 +106,7 @@ export function postgresSections(r: BenchResults): string[] {
         ),
     );
   }
-  for (const p of ip.postgresProfiles ?? []) {
-    const commitMs = p.stats.meanCommitMs !== undefined ? p.stats.meanCommitMs * p.stats.commits : NaN;
-    parts.push(
-      `### PostgreSQL: where the time goes — ${p.design} · ${p.workload} (pg_stat_statements, one more run)\n\n` +
-        `${fmtInt(p.commands)} commands in ${fmtInt(p.wallMs)} ms (${fmtInt(p.perSec)} commands/s). PostgreSQL spent ${fmtInt(p.serverMs)} ms executing this database's statements` +
-        (Number.isFinite(commitMs) ? `; the loop waited ${fmtInt(commitMs)} ms for its ${fmtInt(p.stats.commits)} commits (${fmtMs(p.stats.meanCommitMs)} ms each, ${fmtInt(p.stats.meanBatch)} commands per tick).` : '.') +
-        ' Statement execution only: the WAL flush of COMMIT, the round trips and the client\'s own work are not in these figures.\n\n' +
-        table(
-          ['Statement (normalized)', 'calls', 'total ms', 'ms per call', 'rows', 'share'],
-          p.statements.map((st) => [`\`${st.query.slice(0, 160).replace(/\|/g, '\\|').replace(/`/g, "'")}\``, fmtInt(st.calls), fmtInt(st.totalMs), fmtMs(st.totalMs / Math.max(1, st.calls)), fmtInt(st.rows), `${fmtInt((100 * st.totalMs) / p.serverMs)} %`]),
-        ),
-    );
-  }
+  for (const p of ip.postgresProfiles ?? []) parts.push(profileSection(p));
   return parts;
 }
 
@@ -129,28 +119,6 @@ PostgreSQL (issue 10): a private PostgreSQL ${r.machine.postgres ?? ''} that the
 - **Reservation loop on PostgreSQL** — the same loop and design code as on SQLite, through \`PostgresStore\`: one writer per event, one transaction per tick written with a few set-based statements pipelined on one connection (\`db/postgres/batchWriter.ts\`), the next batch applied in memory while the previous commit is in flight, replies after commit.
 - **Transaction per request, \`SELECT … FOR UPDATE\`** — the design usually built on PostgreSQL: each request is its own transaction that locks the seat rows it touches (sorted, so requests cannot deadlock on seats), reads their holds and tickets, checks, writes the same rows the loop writes (holds, held seats, orders, tickets, the outbox email, the audit rows with their seat chains; \`bench/baselines/pgWrites.ts\`) and commits — one WAL flush per writing request; up to 10 run at once on the pool. A confirm or release locks the hold's seats, then the hold. Expired holds are ended by the request that meets them and by a 100 ms sweeper (\`FOR UPDATE SKIP LOCKED\`). It does not bump \`events.version\`: that is the loop's replication counter, and one row updated by every request would serialize all of them on its lock.
 - **Per-seat locks on PostgreSQL** — seat state in memory behind async per-seat mutexes (as on SQLite), each request's writes in its own PostgreSQL transaction; requests on different seats commit in parallel.`;
-}
-
-/** The profiled run of a design, if any. */
-function profileOf(r: BenchResults, design: DesignName) {
-  return r.inprocess?.postgresProfiles?.find((p) => p.design === design);
-}
-
-/** "the largest items: X (n %), Y (m %)" from a profile's statements, named by what they touch. */
-function topStatements(p: NonNullable<ReturnType<typeof profileOf>>, count: number): string {
-  const name = (q: string) => {
-    const m = /^(?:WITH .*?\)\s*)?(INSERT INTO|UPDATE|DELETE FROM|SELECT .*? FROM)\s+(\w+)/i.exec(q) ?? /(INSERT INTO|UPDATE|DELETE FROM)\s+(\w+)/i.exec(q);
-    if (!m) return q.slice(0, 40);
-    const verb = m[1].toUpperCase().startsWith('SELECT') ? (/FOR UPDATE/i.test(q) ? 'SELECT … FOR UPDATE on' : 'SELECT from') : m[1].toUpperCase();
-    return `${verb} ${m[2]}`;
-  };
-  const merged = new Map<string, number>();
-  for (const st of p.statements) merged.set(name(st.query), (merged.get(name(st.query)) ?? 0) + st.totalMs);
-  return [...merged]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count)
-    .map(([n, ms]) => `${n} ${fmtInt((100 * ms) / p.serverMs)} %`)
-    .join(', ');
 }
 
 export function postgresReading(r: BenchResults): string {
@@ -166,12 +134,8 @@ export function postgresReading(r: BenchResults): string {
     const b = medianRun(openLoop(r, 'pg-txn', w))!;
     return `${w} at ${fmtInt(a.offeredHoldsPerSec ?? NaN)} buyers/s: loop p50 ${fmtMs(a.latencyMs?.p50 ?? NaN)} / p99 ${fmtMs(a.latencyMs?.p99 ?? NaN)} ms, transaction per request p50 ${fmtMs(b.latencyMs?.p50 ?? NaN)} / p99 ${fmtMs(b.latencyMs?.p99 ?? NaN)} ms`;
   });
-  const txnWhere = txnProfile
-    ? ` Its profile (${txnProfile.workload}) says where a request's time goes: PostgreSQL was executing statements for ${fmtInt(txnProfile.serverMs)} ms of a ${fmtInt(txnProfile.wallMs)} ms run with up to ten transactions open — ${fmtInt((100 * txnProfile.serverMs) / (10 * txnProfile.wallMs))} % of the connections' time (largest: ${topStatements(txnProfile, 3)}; lock waits included). The rest is between statements: each request makes its round trips one after another, and each one has to get both processes onto a CPU, plus a WAL flush at COMMIT. So this design is bound by latency per round trip, and on a busy box (see Machine) that is what it loses most to.`
-    : '';
-  const loopWhere = loopProfile && loopProfile.stats.meanCommitMs !== undefined
-    ? ` In the loop's profile (${loopProfile.workload}) PostgreSQL executed statements for ${fmtInt(loopProfile.serverMs)} ms of the ${fmtInt(loopProfile.stats.meanCommitMs * loopProfile.stats.commits)} ms the loop waited for its ${fmtInt(loopProfile.stats.commits)} commits (${topStatements(loopProfile, 4)}): the inserts of held seats fire the integrity trigger's two look-ups per seat, and every seat change adds an audit row and moves its chain head.`
-    : '';
+  const txnWhere = txnProfile ? ` ${txnProfileReading(txnProfile)}` : '';
+  const loopWhere = loopProfile ? ` ${loopProfileReading(loopProfile)}` : '';
   return `**PostgreSQL.** The loop did ${fmtInt(med('pg-loop', 'uniform'))} commands/s uniform, ${fmtInt(med('pg-loop', 'hot'))} hot and ${fmtInt(med('pg-loop', 'mixed'))} mixed; transaction per request with row locks ${fmtInt(med('pg-txn', 'uniform'))}, ${fmtInt(med('pg-txn', 'hot'))} and ${fmtInt(med('pg-txn', 'mixed'))} — the loop is ${fmtRatio(ratio(r, 'pg-loop', 'pg-txn', 'uniform'))}, ${fmtRatio(ratio(r, 'pg-loop', 'pg-txn', 'hot'))} and ${fmtRatio(ratio(r, 'pg-loop', 'pg-txn', 'mixed'))} its throughput. A request of that design is its own transaction of several round trips (BEGIN, lock the seats, read their holds and tickets, the per-buyer count, the writes, COMMIT) with a WAL flush of its own, ten at a time on the pool; on the hot workload ${Number.isFinite(failedShare) ? `${fmtInt(100 * failedShare)} %` : 'most'} of its holds lose, and a losing request still pays its transaction.${txnWhere} The loop pays none of that per request: it decides in memory and writes a tick of up to 1,024 commands as one pipelined transaction (${loopRun?.stats.meanCommitMs !== undefined ? `${fmtMs(loopRun.stats.meanCommitMs)} ms per tick of ${fmtInt(loopRun.stats.meanBatch)} commands on average, uniform` : 'see the tick table'}).${loopWhere} Per-seat locks in memory with parallel PostgreSQL writes reached ${fmtInt(med('pg-locks', 'hot'))} commands/s hot (${fmtRatio(ratio(r, 'pg-locks', 'pg-txn', 'hot'))} the row-lock design): rejecting conflicts from memory saves the doomed transactions, but every winning request still commits alone. In an open loop at a rate all of them sustain: ${lines.join('; ') || 'not measured'}.${openLoopNote(r)} Against the loop on SQLite (FULL), the PostgreSQL loop's throughput is ${WORKLOADS.map((w) => `${fmtRatio(ratio(r, 'loop-full', 'pg-loop', w))} lower on ${w}`).join(', ')}.`;
 }
 
@@ -188,6 +152,27 @@ function openLoopNote(r: BenchResults): string {
   return ` Far from saturation a single command can be answered sooner without the loop — ${faster.join(', ')}: a command reaching the loop while a commit is in flight waits for that commit and then for its own (the price of one writer per event), while a lone request with a free connection commits alone at once. The loop's advantage is capacity and behaviour under contention, not the latency of an idle system.`;
 }
 
+/** Where the per-request design's time went, from its profiled run. */
+function txnProfileReading(p: PgProfile): string {
+  const b = breakdown(p);
+  if (!b) return `In its profiled run (${p.workload}) PostgreSQL executed statements for ${fmtInt(p.serverMs)} ms of ${fmtInt(p.wallMs)} ms (largest: ${topStatements(p, 3)}).`;
+  const bound: Record<WaitGroup, string> = {
+    client: "So it is bound by round trips: a request's statements go one after another, and between two of them the connection waits for the reply to reach Node, for Node to get a turn on a CPU and for the next statement to come back.",
+    wal: 'So it is bound by WAL flushes: every writing request waits for its COMMIT to reach the disk.',
+    lock: 'So it is bound by row-lock waits: requests for the same seats queue behind each other’s transactions.',
+    executing: `So it is bound by the server executing its statements (largest: ${topStatements(p, 3)}).`,
+    other: 'Most of its time went to waits other than the client, the WAL and row locks (see the profile table).',
+  };
+  return `Its profiled run (${p.workload}) says where a request's time goes: on average ${b.busyConnections.toFixed(1)} of the 10 connections were in a transaction, and their time went to ${fmtBreakdown(b)} (\`pg_stat_activity\` samples). ${walSentence(p)} ${bound[dominant(b)]}`;
+}
+
+/** Where the loop's commit time went, from its profiled run. */
+function loopProfileReading(p: PgProfile): string {
+  const waited = p.stats.meanCommitMs !== undefined ? `of the ${fmtInt(p.stats.meanCommitMs * p.stats.commits)} ms the loop waited for its ${fmtInt(p.stats.commits)} commits ` : '';
+  const b = breakdown(p);
+  return `In the loop's profiled run (${p.workload}) PostgreSQL executed statements for ${fmtInt(p.serverMs)} ms ${waited}(${topStatements(p, 4)}): the inserts of held seats fire the integrity trigger's two look-ups per seat, and every seat change adds an audit row and moves its chain head.${b ? ` Its writing connection's time went to ${fmtBreakdown(b)}. ${walSentence(p)}` : ''}`;
+}
+
 /** Why the PostgreSQL targets were missed (the figures are this run's). */
 export function explainPostgres(target: string, r: BenchResults): string {
   if (target.startsWith('PostgreSQL: loop within 2×')) {
@@ -198,11 +183,17 @@ export function explainPostgres(target: string, r: BenchResults): string {
     const pg = medianRun(inproc(r, 'pg-loop', worst[0]));
     const lite = medianRun(inproc(r, 'loop-full', worst[0]));
     const perCommand = (run: RunCounts | undefined) => (run ? (run.stats.meanCommitMs * 1000) / run.stats.meanBatch : NaN);
-    const p = profileOf(r, 'pg-loop');
-    return `Both loops run the same code and batch the same way, so the gap is the commit. On ${worst[0]}: ${fmtInt(perCommand(pg))} µs of commit per command on PostgreSQL against ${fmtInt(perCommand(lite))} µs on SQLite (a tick of ${fmtInt(pg?.stats.meanBatch ?? NaN)} commands: ${fmtMs(pg?.stats.meanCommitMs ?? NaN)} ms vs ${fmtMs(lite?.stats.meanCommitMs ?? NaN)} ms). Round trips are not it — a tick is BEGIN, one pipelined flight of statements, COMMIT — but the server executing them${p ? ` (profiled: ${topStatements(p, 3)} of its statement time)` : ''}, in another process that shares the ${r.machine.cpus} cores with the loop and the load, where SQLite runs inside the loop's own thread. The loop applies the next batch in memory while a commit is in flight, so its throughput is one tick per commit; making the commit cheaper (fewer rows per seat change, a lighter trigger) is what would close the gap.`;
+    const p = profileOf(r, 'pg-loop', worst[0]) ?? profileOf(r, 'pg-loop');
+    const b = p && breakdown(p);
+    const where = p && b
+      ? ` The profiled run of the loop on ${p.workload} says where a commit's time goes: the writing connection was ${fmtBreakdown(b)} (\`pg_stat_activity\` samples). Executing is the server running the tick's statements (largest: ${topStatements(p, 3)}), row by row with the integrity triggers; waiting for the client is the time between the tick's round trips (BEGIN, the pipelined statements, COMMIT, and the id block it reserves first) while the loop's own process encodes parameters and reads replies on the event loop it shares with the load, on ${r.machine.cpus} cores shared with PostgreSQL (postgres.js sends BEGIN and waits for it before the tick's statements are built and encoded, so that work counts as waiting inside the transaction). ${walSentence(p)}`
+      : '';
+    return `Both loops run the same code and batch the same way, so the gap is the commit. On ${worst[0]}: ${fmtInt(perCommand(pg))} µs of commit per command on PostgreSQL against ${fmtInt(perCommand(lite))} µs on SQLite (a tick of ${fmtInt(pg?.stats.meanBatch ?? NaN)} commands: ${fmtMs(pg?.stats.meanCommitMs ?? NaN)} ms vs ${fmtMs(lite?.stats.meanCommitMs ?? NaN)} ms; SQLite writes in the loop's own thread, PostgreSQL in another process reached over a socket).${where} The loop applies the next batch in memory while a commit is in flight, so its throughput is one tick per commit: what would close the gap is a cheaper commit (fewer rows per seat change, a lighter trigger) for the executing share, and fewer, larger flights for the waiting share.`;
   }
   if (target.startsWith('PostgreSQL: loop ≥ 10×')) {
-    return `On the hot workload most requests are refusals, which the per-request design answers with a short read-only transaction and the loop from memory; the loop's ceiling is its commit time per tick (see the tick table and the other PostgreSQL target).`;
+    const p = profileOf(r, 'pg-txn', 'hot');
+    const loop = medianRun(inproc(r, 'pg-loop', 'hot'));
+    return `On the hot workload most requests are refusals, which the per-request design answers with a short transaction that writes nothing (no WAL flush) and the loop from memory; the loop's ceiling is its commit time per tick (${loop?.stats.meanCommitMs !== undefined ? `${fmtMs(loop.stats.meanCommitMs)} ms for ${fmtInt(loop.stats.meanBatch)} commands here` : 'see the tick table'}).${p ? ` ${txnProfileReading(p)}` : ''}`;
   }
   return '';
 }
