@@ -21,6 +21,12 @@ function openLoop(r: BenchResults, design: DesignName, workload: WorkloadName): 
   return r.inprocess?.openLoop?.find((x) => x.design === design && x.workload === workload);
 }
 
+/** Median over the open-loop runs of one latency percentile (as the open-loop table shows it); NaN when not run. */
+function openLatency(r: BenchResults, design: DesignName, workload: WorkloadName, q: 'p50' | 'p99'): number {
+  const x = openLoop(r, design, workload);
+  return x ? summarize(x.runs.map((y) => y.latencyMs?.[q] ?? NaN)).median : NaN;
+}
+
 const ranOnPostgres = (r: BenchResults) => PG_DESIGNS.some((d) => r.inprocess?.results.some((x) => x.design === d));
 
 export function postgresSections(r: BenchResults): string[] {
@@ -130,9 +136,9 @@ export function postgresReading(r: BenchResults): string {
   const loopProfile = profileOf(r, 'pg-loop');
   const txnProfile = profileOf(r, 'pg-txn');
   const lines = WORKLOADS.filter((w) => openLoop(r, 'pg-loop', w) && openLoop(r, 'pg-txn', w)).map((w) => {
-    const a = medianRun(openLoop(r, 'pg-loop', w))!;
-    const b = medianRun(openLoop(r, 'pg-txn', w))!;
-    return `${w} at ${fmtInt(a.offeredHoldsPerSec ?? NaN)} buyers/s: loop p50 ${fmtMs(a.latencyMs?.p50 ?? NaN)} / p99 ${fmtMs(a.latencyMs?.p99 ?? NaN)} ms, transaction per request p50 ${fmtMs(b.latencyMs?.p50 ?? NaN)} / p99 ${fmtMs(b.latencyMs?.p99 ?? NaN)} ms`;
+    const offered = medianRun(openLoop(r, 'pg-loop', w))?.offeredHoldsPerSec ?? NaN;
+    const p = (d: DesignName, q: 'p50' | 'p99') => fmtMs(openLatency(r, d, w, q));
+    return `${w} at ${fmtInt(offered)} buyers/s: loop p50 ${p('pg-loop', 'p50')} / p99 ${p('pg-loop', 'p99')} ms, transaction per request p50 ${p('pg-txn', 'p50')} / p99 ${p('pg-txn', 'p99')} ms`;
   });
   const txnWhere = txnProfile ? ` ${txnProfileReading(txnProfile)}` : '';
   const loopWhere = loopProfile ? ` ${loopProfileReading(loopProfile)}` : '';
@@ -142,10 +148,10 @@ export function postgresReading(r: BenchResults): string {
 /** Where a per-request design answered faster than the loop at the open-loop rate: why. */
 function openLoopNote(r: BenchResults): string {
   const faster = WORKLOADS.flatMap((w) => {
-    const loop = medianRun(openLoop(r, 'pg-loop', w))?.latencyMs?.p50;
+    const loop = openLatency(r, 'pg-loop', w, 'p50');
     return PG_DESIGNS.filter((d) => d !== 'pg-loop').flatMap((d) => {
-      const other = medianRun(openLoop(r, d, w))?.latencyMs?.p50;
-      return loop !== undefined && other !== undefined && other < loop ? [`${d} on ${w} (p50 ${fmtMs(other)} vs ${fmtMs(loop)} ms)`] : [];
+      const other = openLatency(r, d, w, 'p50');
+      return other < loop ? [`${d} on ${w} (p50 ${fmtMs(other)} vs ${fmtMs(loop)} ms)`] : [];
     });
   });
   if (faster.length === 0) return '';
@@ -186,7 +192,7 @@ export function explainPostgres(target: string, r: BenchResults): string {
     const p = profileOf(r, 'pg-loop', worst[0]) ?? profileOf(r, 'pg-loop');
     const b = p && breakdown(p);
     const where = p && b
-      ? ` The profiled run of the loop on ${p.workload} says where a commit's time goes: the writing connection was ${fmtBreakdown(b)} (\`pg_stat_activity\` samples). Executing is the server running the tick's statements (largest: ${topStatements(p, 3)}), row by row with the integrity triggers; waiting for the client is the time between the tick's round trips (BEGIN, the pipelined statements, COMMIT, and the id block it reserves first) while the loop's own process encodes parameters and reads replies on the event loop it shares with the load, on ${r.machine.cpus} cores shared with PostgreSQL (postgres.js sends BEGIN and waits for it before the tick's statements are built and encoded, so that work counts as waiting inside the transaction). ${walSentence(p)}`
+      ? ` The profiled run of the loop on ${p.workload} says where a commit's time goes: the writing connection was ${fmtBreakdown(b)} (\`pg_stat_activity\` samples). Executing is the server running the tick's statements: \`pg_stat_statements\` counts ${fmtInt(p.serverMs)} ms of statement execution${p.stats.meanCommitMs !== undefined ? ` against the ${fmtInt(p.stats.meanCommitMs * p.stats.commits)} ms the loop waited for its ${fmtInt(p.stats.commits)} commits` : ''} (largest: ${topStatements(p, 3)}; the held-seat inserts fire the integrity trigger's look-ups per seat, and every seat change adds an audit row and moves its chain head), and the rest of "executing" is parsing and binding the tick's array parameters, planning, and waiting for a CPU (the samples cannot tell a running backend from a runnable one, and the load average during the run is in Machine); waiting for the client is the time between the tick's round trips (BEGIN, the pipelined statements, COMMIT, and the id block it reserves first) while the loop's own process encodes parameters and reads replies on the event loop it shares with the load, on ${r.machine.cpus} cores shared with PostgreSQL (postgres.js sends BEGIN and waits for it before the tick's statements are built and encoded, so that work counts as waiting inside the transaction). ${walSentence(p)}`
       : '';
     return `Both loops run the same code and batch the same way, so the gap is the commit. On ${worst[0]}: ${fmtInt(perCommand(pg))} µs of commit per command on PostgreSQL against ${fmtInt(perCommand(lite))} µs on SQLite (a tick of ${fmtInt(pg?.stats.meanBatch ?? NaN)} commands: ${fmtMs(pg?.stats.meanCommitMs ?? NaN)} ms vs ${fmtMs(lite?.stats.meanCommitMs ?? NaN)} ms; SQLite writes in the loop's own thread, PostgreSQL in another process reached over a socket).${where} The loop applies the next batch in memory while a commit is in flight, so its throughput is one tick per commit: what would close the gap is a cheaper commit (fewer rows per seat change, a lighter trigger) for the executing share, and fewer, larger flights for the waiting share.`;
   }
