@@ -183,6 +183,7 @@ const LEASE_COLUMNS = 'event_id, owner_id, epoch, acquired_at, renewed_at, expir
 export class SqlLeaseStore implements LeaseStore {
   private readonly sql: {
     heartbeat: string;
+    endStale: string | null;
     purge: string;
     live: string;
     recent: string;
@@ -234,6 +235,15 @@ export class SqlLeaseStore implements LeaseStore {
       leasesOf: `SELECT ${withRemaining} FROM event_leases WHERE owner_id = ? ORDER BY event_id`,
       all: `SELECT ${withRemaining} FROM event_leases ORDER BY event_id`,
       now: `SELECT ${now} AS now`,
+      // PostgreSQL only: the open transactions of an expired lease's owner that began before it
+      // expired (its connections carry its name: db/openStore.ts), ended.
+      endStale:
+        dialect === 'postgres'
+          ? `SELECT count(pg_terminate_backend(a.pid))::int AS ended
+             FROM event_leases l JOIN pg_stat_activity a ON a.application_name = 'seatline:' || l.owner_id
+             WHERE l.event_id = ? AND l.expires_at <= ${now} AND a.datname = current_database() AND a.pid <> pg_backend_pid()
+               AND a.xact_start IS NOT NULL AND a.xact_start < to_timestamp(l.expires_at / 1000.0)`
+          : null,
     };
     this.renewManySql = (count) =>
       `UPDATE event_leases SET renewed_at = ${now}, expires_at = ${now} + CAST(? AS BIGINT)
@@ -263,7 +273,19 @@ export class SqlLeaseStore implements LeaseStore {
   }
 
   async acquire(eventId: string, instanceId: string, ttlMs: number): Promise<AcquireResult> {
-    const [granted] = await this.db.all<LeaseRow>(this.sql.acquire, instanceId, positiveMs(ttlMs), eventId);
+    let granted: LeaseRow | undefined;
+    try {
+      [granted] = await this.db.all<LeaseRow>(this.sql.acquire, instanceId, positiveMs(ttlMs), eventId);
+    } catch (error) {
+      // The lease row is locked: a batch transaction of its owner holds the fence's FOR SHARE. A
+      // live owner's lock lasts milliseconds; one held past the lease's expiry belongs to a frozen
+      // process (SIGSTOP, a long pause, a half-sent pipeline that no server timeout ends), and
+      // would block every takeover until it woke. Ending that transaction is safe: it has not
+      // committed, so it rolls back, and its owner no longer holds the lease. The next attempt wins.
+      if (!isLockTimeout(error) || !this.sql.endStale) throw error;
+      const [row] = await this.db.all<{ ended: number }>(this.sql.endStale, eventId);
+      throw new Error(`the lease of ${eventId} is locked by its expired owner's transaction; ended ${row?.ended ?? 0} stale transaction(s)`, { cause: error });
+    }
     if (granted) return { acquired: true, lease: leaseOf(granted) };
     const [holder] = await this.db.all<LeaseRow>(this.sql.lease, eventId);
     return { acquired: false, holder: holder ? leaseOf(holder) : null };
@@ -330,4 +352,9 @@ function wholeMs(ms: number): number {
 function positiveMs(ms: number): number {
   if (!Number.isSafeInteger(ms) || ms <= 0) throw new RangeError(`a lease or heartbeat TTL must be a positive whole number of ms, not ${ms}`);
   return ms;
+}
+
+/** PostgreSQL's lock_not_available (lock_timeout elapsed). */
+function isLockTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '55P03';
 }

@@ -40,6 +40,7 @@ import type {
 } from './store';
 import { SqlWaitingRoomStore, type WaitingRoomStore } from './waitingRoomStore';
 import { SqlLeaseStore, type LeaseStore } from './leaseStore';
+import type { SqlRunner } from './waitingRoomStore';
 
 export interface Statement {
   sql: string;
@@ -84,10 +85,12 @@ export abstract class SqlStore implements Store {
   private leaseStore: LeaseStore | null = null;
   /** Leases and instances (made on first use: the dialect, which picks the clock, is a subclass field). */
   get leases(): LeaseStore {
-    return (this.leaseStore ??= new SqlLeaseStore(
-      { all: (sql, ...params) => this.all(sql, ...params), atomically: (statements) => this.atomically(statements) },
-      this.dialect,
-    ));
+    return (this.leaseStore ??= new SqlLeaseStore(this.leaseRunner(), this.dialect));
+  }
+
+  /** Where lease statements run (PostgreSQL: a pool of their own). */
+  protected leaseRunner(): SqlRunner {
+    return { all: (sql, ...params) => this.all(sql, ...params), atomically: (statements) => this.atomically(statements) };
   }
 
   protected async one<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {

@@ -18,6 +18,8 @@ export interface PostgresOptions {
   max?: number;
   /** Shown in pg_stat_activity (default 'seatline'; the distributed mode adds the instance id). */
   applicationName?: string;
+  /** A statement waiting longer than this for a lock fails (SQLSTATE 55P03) instead of waiting on. */
+  lockTimeoutMs?: number;
 }
 
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 2_000;
@@ -33,7 +35,11 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Sql
     // A transaction left open by a process that froze mid-commit (SIGSTOP, a long GC pause) would hold
     // the lease row's FOR SHARE lock and block the takeover (docs/scaling.md, "The fence statement"):
     // PostgreSQL ends it after this long. A live loop sends COMMIT within milliseconds of its results.
-    connection: { application_name: (options.applicationName ?? 'seatline').slice(0, 63), idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS },
+    connection: {
+      application_name: (options.applicationName ?? 'seatline').slice(0, 63),
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
+    },
   }) as unknown as Sql;
 }
 

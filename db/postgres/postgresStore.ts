@@ -9,23 +9,49 @@ import { SqlStore, type Statement } from '../sqlStore';
 import { createPostgresBatchWriter } from './batchWriter';
 import { connectPostgres, migratePostgres, redactedUrl, type PostgresOptions, type Sql } from './connection';
 
+const LEASE_LOCK_TIMEOUT_MS = 1_000;
+
 export class PostgresStore extends SqlStore {
   readonly dialect = 'postgres' as const;
   readonly location: string;
 
-  private constructor(readonly sql: Sql, url: string) {
+  private constructor(
+    readonly sql: Sql,
+    url: string,
+    private readonly options: PostgresOptions,
+  ) {
     super();
     this.location = redactedUrl(url);
+    this.url = url;
   }
+
+  private readonly url: string;
+  private leasePool: Sql | null = null;
 
   /** Connects, applies any pending migrations, and returns the store. */
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
     await migratePostgres(url);
-    return new PostgresStore(connectPostgres(url, options), url);
+    return new PostgresStore(connectPostgres(url, options), url, options);
+  }
+
+  /**
+   * Leases and heartbeats run on a small pool of their own, with a lock timeout: ownership must
+   * neither wait behind the loops' commits for a connection nor pile up connections behind a lock
+   * a frozen owner holds (see SqlLeaseStore.acquire).
+   */
+  protected leaseRunner() {
+    this.leasePool ??= connectPostgres(this.url, { max: 3, applicationName: this.options.applicationName, lockTimeoutMs: LEASE_LOCK_TIMEOUT_MS });
+    const pool = this.leasePool;
+    return {
+      all: async <T>(query: string, ...params: unknown[]) => [...(await pool.unsafe(dollarParams(query), params as never[], { prepare: true }))] as T[],
+      atomically: async (statements: readonly Statement[]) => {
+        await pool.begin((tx) => statements.map(({ sql, params }) => tx.unsafe(dollarParams(sql), params as never[], { prepare: true })));
+      },
+    };
   }
 
   async close(): Promise<void> {
-    await this.sql.end({ timeout: 5 });
+    await Promise.all([this.sql.end({ timeout: 5 }), this.leasePool?.end({ timeout: 5 })]);
   }
 
   protected async all<T>(query: string, ...params: unknown[]): Promise<T[]> {

@@ -112,7 +112,7 @@ describe('flood: 20,000 hold attempts at once', () => {
   });
 
   it(`answers busy fast, keeps the mailbox bounded, serves confirms/releases first, and recovers (${ATTEMPTS} attempts)`, { timeout: 120_000 * SCALE }, async () => {
-    const loop = server.registry.get(EVENT)!.loop;
+    const loop = server.registry.get(EVENT)!.loop!;
 
     // Watch the mailbox from the inside: every offer and take, in order (test-only instrumentation).
     type Env = { command: { type: string }; __seq?: number };

@@ -208,7 +208,7 @@ describe('disk full (SQLITE_FULL via max_page_count)', () => {
 
     const before = storageSnapshot(s.dbPath);
     const mapBefore = await availability(app.url);
-    const versionBefore = app.registry.get(EVENT)!.loop.version;
+    const versionBefore = app.registry.get(EVENT)!.loop!.version;
 
     // HTTP: 503 with Retry-After and the code; Socket.IO: the ack's code. Quickly, not after a hang.
     const t0 = performance.now();
@@ -228,7 +228,7 @@ describe('disk full (SQLITE_FULL via max_page_count)', () => {
     await readsStillServed(app.url, payer.token, payer.socket, payHoldId, 'demo-arena');
     expect(storageSnapshot(s.dbPath)).toEqual(before);
     expect(await availability(app.url)).toEqual(mapBefore);
-    expect(app.registry.get(EVENT)!.loop.version).toBe(versionBefore);
+    expect(app.registry.get(EVENT)!.loop!.version).toBe(versionBefore);
 
     // The first hold falls due while the disk is full: its expiry cannot be stored, so it is retried —
     // paced (storageRetryMs = 250 ms), not in a hot loop — and meanwhile the seats stay held everywhere.

@@ -6,13 +6,13 @@
 // exactly one wins; and a batch writer holding an old epoch can never commit.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SqlLeaseStore, type LeaseRecord, type LeaseStore } from '../../db/leaseStore';
-import type { PostgresStore } from '../../db/postgres/postgresStore';
+import { PostgresStore } from '../../db/postgres/postgresStore';
 import { dollarParams } from '../../db/postgres/placeholders';
 import { StoreFencedError, type BatchToWrite, type Store } from '../../db/store';
 import type { Effect } from '../../core/types';
 import { generateLayout } from '../../lib/venueLayout';
 import { sqlOf, type SqlRunner } from '../support/sql';
-import { openSharedTestStores, openTestStore, storeKinds } from '../support/stores';
+import { freshPostgresDatabase, openSharedTestStores, openTestStore, storeKinds } from '../support/stores';
 import { waitUntil } from '../support/waitUntil';
 
 const T0 = 1_700_000_000_000;
@@ -349,5 +349,48 @@ describe.runIf(storeKinds().includes('postgres'))('the fence orders takeovers an
     expect(await versionOf(sql, 'order-2')).toBe(0);
     expect(await holdExists(sql, 'h-stale')).toBe(false);
     expect(Number((await sql.get<{ n: number }>(`SELECT count(*) AS n FROM audit_log WHERE event_id = 'order-2' AND seat_id IS NOT NULL`))!.n)).toBe(0);
+  });
+});
+
+// A process frozen inside a batch transaction (SIGSTOP, a pause, a half-sent pipeline) holds the fence's
+// FOR SHARE lock on the lease row; no server timeout ends a transaction stuck mid-message. The takeover
+// must not wait for it to wake: the lease statements run with a lock timeout, and a timed-out acquire
+// ends the expired owner's transactions that began before its lease expired (they roll back).
+describe.runIf(storeKinds().includes('postgres'))('a frozen owner cannot block a takeover on PostgreSQL', () => {
+  it('the first attempt times out on the lock and ends the frozen transaction; the next wins; the frozen batch never commits', async () => {
+    const database = await freshPostgresDatabase('migrated');
+    const a = await PostgresStore.open(database.url, { applicationName: 'seatline:A' });
+    const b = await PostgresStore.open(database.url, { applicationName: 'seatline:B' });
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    try {
+      await addEvent(a, 'frozen-1');
+      const granted = await a.leases.acquire('frozen-1', 'A', 300);
+      const epochA = (granted as { lease: LeaseRecord }).lease.epoch;
+      let enterTransaction!: () => void;
+      const inTransaction = new Promise<void>((resolve) => (enterTransaction = resolve));
+      const beforeCommit = (() => {
+        enterTransaction();
+        return gate;
+      }) as () => void;
+      const write = a.batchWriter('frozen-1', { epoch: epochA, beforeCommit }).write(holdBatch('frozen-1', 'h-frozen', 'S-A-1', 1));
+      const settled = write.then(
+        () => 'committed',
+        () => 'failed',
+      );
+      await inTransaction;
+      // The lease expires (300 ms) while the transaction stays open.
+      await waitUntil(async () => ((await b.leases.allLeases()).find((l) => l.eventId === 'frozen-1')?.expiresInMs ?? 1) <= 0, 'the lease to expire');
+      await expect(b.leases.acquire('frozen-1', 'B', LONG)).rejects.toThrow(/ended 1 stale/);
+      expect(await settled).toBe('failed');
+      expect(await b.leases.acquire('frozen-1', 'B', LONG)).toMatchObject({ acquired: true, lease: { ownerId: 'B', epoch: epochA + 1 } });
+      expect(await holdExists(sqlOf(b), 'h-frozen')).toBe(false);
+      expect(await versionOf(sqlOf(b), 'frozen-1')).toBe(0);
+    } finally {
+      openGate();
+      await a.close();
+      await b.close();
+      await database.drop();
+    }
   });
 });
