@@ -170,7 +170,7 @@ function onServerDied(slot: ServerSlot, child: Child, how: string): void {
   for (const line of child.lastLines().slice(-6)) console.log(`    ${line.slice(0, 300)}`);
   const alive = slots.filter((s) => s.child?.running).length;
   if (!options.restart) {
-    say(`  not restarted (run with --restart for that). ${alive} of ${slots.length} processes are running; nginx sends new requests to them.`);
+    say(`  not restarted (run with --restart for that). ${alive} of ${slots.length} processes are running${alive > 0 ? '; nginx sends new requests to them' : ''}.`);
     if (alive === 0) {
       say('no server process is left: stopping the cluster.');
       void shutdown(1);
