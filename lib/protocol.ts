@@ -456,8 +456,18 @@ export interface EventChangedNotice {
   change: 'details' | 'layout' | 'deleted';
 }
 
+/**
+ * The server re-read the event's state (distributed mode: it missed changes, or took the event
+ * over): a viewer whose version is below `version` takes a fresh snapshot (event:join).
+ */
+export interface SeatsResyncNotice {
+  eventId: string;
+  version: number;
+}
+
 export interface ServerToClientEvents {
   'seats:update': (update: SeatsUpdate) => void;
+  'seats:resync': (notice: SeatsResyncNotice) => void;
   'event:changed': (notice: EventChangedNotice) => void;
   'hold:expired': (notice: HoldExpiredNotice) => void;
   'hold:released': (notice: HoldReleasedNotice) => void;

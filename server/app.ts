@@ -43,6 +43,8 @@ import { attachSocketGateway, eventRoom, type BuyerServer } from './socketGatewa
 import { handshakeFactsOf, handshakeGuard } from './socketHandshake';
 import { trimSocketRequests } from './socketRequests';
 import { createWaitingRoom } from './waitingRoom/waitingRoom';
+import { ClusterNode } from './cluster/clusterNode';
+import type { LiveFigures } from './admin/eventStats';
 
 export interface AppOptions {
   /** Serve the Next.js pages too (false in server tests: API + Socket.IO only). */
@@ -65,6 +67,8 @@ export interface RunningApp {
   httpServer: HttpServer;
   io: BuyerServer;
   registry: EventRegistry;
+  /** The distributed mode's membership (null in the embedded mode). */
+  cluster: ClusterNode | null;
   store: Store;
   metrics: Metrics;
   logger: Logger;
@@ -103,10 +107,14 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     faultKillInCommit: config.faultKillInCommit,
     metrics,
     logger,
+    mode: config.cluster ? 'distributed' : 'embedded',
   });
+  // The distributed mode (REDIS_URL with a PostgreSQL store): docs/scaling.md.
+  const cluster = config.cluster ? new ClusterNode({ config: config.cluster, store, registry, logger }) : null;
+  const socketAdapter = cluster ? await cluster.connect() : null;
   if (config.faultKillInCommit !== undefined) logger.warn({ at: config.faultKillInCommit }, 'FAULT_KILL_IN_COMMIT is set: this process will kill itself mid-commit');
   await registry.startAll();
-  const rateLimitStores = options.rateLimitStores ?? memoryRateLimitStores(clock);
+  const rateLimitStores = options.rateLimitStores ?? cluster?.rateLimitStores ?? memoryRateLimitStores(clock);
   const waitingRoom = await createWaitingRoom({
     store,
     registry,
@@ -149,10 +157,14 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   const router = new Router();
   const clientAddress = (req: IncomingMessage) => clientInfo.address(req);
   const sessionAllowance = (req: IncomingMessage) => waitingRoom.sessionAllowance(clientAddress(req));
-  registerBuyerRoutes(router, { registry, buyerApi, sessions, secureCookies, clientAddress, sessionAllowance });
+  registerBuyerRoutes(router, { registry, buyerApi, sessions, secureCookies, clientAddress, sessionAllowance, health: () => cluster?.health() ?? {} });
   registerOrderRoutes(router, { registry, sessions, store, access: orderAccess, findTickets, clientInfo });
   // Assigned once Socket.IO exists (below); routes only call it per request.
-  let viewersOf: (eventId: string) => number = () => 0;
+  let localViewers: (eventId: string) => number = () => 0;
+  const figures: LiveFigures = cluster?.figures() ?? {
+    viewersOf: (eventId) => localViewers(eventId),
+    mailboxDepthOf: (eventId) => registry.get(eventId)?.loop?.mailboxDepth ?? 0,
+  };
   registerAdminRoutes(router, {
     auth: adminAuth,
     sessions,
@@ -160,7 +172,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     store,
     maxSeatsPerBuyer: config.maxSeatsPerBuyer,
     defaultHoldTtlMs: config.holdTtlMs,
-    viewersOf: (eventId) => viewersOf(eventId),
+    figures,
     clock,
     clientAddress: (req) => clientInfo.address(req),
     secureCookies,
@@ -237,6 +249,14 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     // more memory than the small frames here save. (Polling responses keep engine.io's default
     // httpCompression: it holds no per-connection state, only per response.)
     perMessageDeflate: false,
+    ...(socketAdapter
+      ? {
+          adapter: socketAdapter,
+          // A client that reconnects (to any process) within this time gets its rooms back and the
+          // room messages it missed; seat maps re-join for a snapshot either way.
+          connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false },
+        }
+      : {}),
   });
   trimSocketRequests(io, (req) => handshakeFactsOf(req, clientInfo, originPolicy));
   // Before each namespace's own authentication: origin, then the address's rate limit.
@@ -246,8 +266,8 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   announceOrderChanges(io, registry);
   revoked = (orderId) => announceAccessRevoked(io, orderId);
   const detachWaitingRoom = waitingRoom.attach({ io, router, sessions, auth: adminAuth, clientAddress });
-  viewersOf = (eventId) => io.of('/').adapter.rooms.get(eventRoom(eventId))?.size ?? 0;
-  const stopAdminGateway = attachAdminGateway(io as never, { auth: adminAuth, registry, viewersOf, logger });
+  localViewers = (eventId) => io.of('/').adapter.rooms.get(eventRoom(eventId))?.size ?? 0;
+  const stopAdminGateway = attachAdminGateway(io as never, { auth: adminAuth, registry, figures, logger });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -256,6 +276,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   publicUrl ||= `http://localhost:${port}`;
+  cluster?.start({ channel: io, localViewers, localSockets: () => io.of('/').sockets.size }, config.publicOrigin ?? url);
   logger.info({ url, publicUrl, store: store.dialect, database: store.location }, 'seatline listening');
   // Also sends whatever was queued and not sent before a restart.
   mail.start();
@@ -267,6 +288,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     httpServer,
     io,
     registry,
+    cluster,
     store,
     metrics,
     logger,
@@ -277,12 +299,15 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     async close() {
       if (closed) return;
       closed = true;
+      // First: hand this process's events to the others (their loops stop after the batch in flight).
+      await cluster?.close();
       await registry.stopAll();
       detachWaitingRoom();
       await findTickets.settled();
       await mail.stop();
       stopAdminGateway();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      cluster?.disconnectAdapter();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await store.close();
     },

@@ -1,6 +1,9 @@
 // Server configuration from the environment, validated once at start.
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { INSTANCE_ID_PATTERN } from './cluster/messages';
 import { parseTrustProxy, type TrustProxy } from './http/clientInfo';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -113,6 +116,20 @@ const envSchema = z.object({
     .default('0')
     .transform((v) => v === '1'),
   NODE_ENV: z.string().default('development'),
+  /** redis://… with a postgres DATABASE_URL turns on the distributed mode (docs/scaling.md). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL')
+    .optional(),
+  /** This process's name in the cluster (default: host name, pid and a random suffix). */
+  INSTANCE_ID: z
+    .string()
+    .regex(INSTANCE_ID_PATTERN, 'INSTANCE_ID may use letters, digits, _ . : - (at most 128)')
+    .optional(),
+  /** How long an event's owner may go without renewing before another process takes the event over. */
+  LEASE_TTL_MS: positiveInt.min(1_000).max(60_000).default(3_000),
+  /** A command routed to another process's loop answers `unavailable` after this long without a reply. */
+  ROUTE_TIMEOUT_MS: positiveInt.min(100).max(60_000).default(3_000),
 });
 
 export type ServerConfig = {
@@ -149,7 +166,16 @@ export type ServerConfig = {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   checkInvariants: boolean;
   dev: boolean;
+  /** Set in the distributed mode (DATABASE_URL=postgres://… and REDIS_URL); null in the embedded mode. */
+  cluster: ClusterConfig | null;
 };
+
+export interface ClusterConfig {
+  redisUrl: string;
+  instanceId: string;
+  leaseTtlMs: number;
+  routeTimeoutMs: number;
+}
 
 export interface MailConfig {
   /** Unset: the embedded default, every email is written to outboxDir as an .eml file. */
@@ -171,6 +197,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     throw new Error(`Invalid configuration:\n${lines}`);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new Error('Invalid configuration:\n  REDIS_URL: the distributed mode needs a shared store too: set DATABASE_URL=postgres://… (or unset REDIS_URL for one process on SQLite)');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -213,6 +242,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     logLevel: e.LOG_LEVEL,
     checkInvariants: e.CHECK_INVARIANTS,
     dev: e.NODE_ENV !== 'production',
+    cluster: e.REDIS_URL
+      ? { redisUrl: e.REDIS_URL, instanceId: e.INSTANCE_ID ?? defaultInstanceId(), leaseTtlMs: e.LEASE_TTL_MS, routeTimeoutMs: e.ROUTE_TIMEOUT_MS }
+      : null,
   };
 }
 
@@ -236,4 +268,10 @@ function bareOriginOf(entry: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Unique per process start: a restarted process is a new instance (its old leases expire or are taken over). */
+function defaultInstanceId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 60) || 'host';
+  return `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }

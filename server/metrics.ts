@@ -47,6 +47,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly fencedCommits = new Counter({
+    name: 'seatline_fenced_commits_total',
+    help: 'Batch commits refused by the ownership fence (another process owned the event by then)',
+    registers: [this.registry],
+  });
+  readonly ownershipChanges = new Counter({
+    name: 'seatline_ownership_changes_total',
+    help: 'Events this process started or stopped owning (distributed mode)',
+    labelNames: ['change'],
+    registers: [this.registry],
+  });
+
   constructor(withProcessMetrics = true) {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'seatline_' });
   }

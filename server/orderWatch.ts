@@ -37,7 +37,8 @@ export function announceOrderChanges(io: BuyerServer, registry: EventRegistry): 
     for (const cancelled of notice.ticketsCancelled) changed.add(cancelled.orderId);
     for (const orderId of changed) {
       const notice: OrderUpdatedNotice = { orderId, change: 'tickets_cancelled' };
-      io.to(orderRoom(orderId)).emit('order:updated', notice);
+      // Every process applies every notice: each tells its own sockets.
+      io.local.to(orderRoom(orderId)).emit('order:updated', notice);
     }
   });
 }

@@ -1,6 +1,7 @@
 // Socket.IO adapter: authenticates the buyer, validates every payload (via
 // BuyerApi), joins event rooms, and fans out each committed batch as one
 // versioned seats:update per event room.
+import type { InterServerEvents } from './cluster/noticeBus';
 import type { Server, Socket } from 'socket.io';
 import {
   encodeSeatDelta,
@@ -32,8 +33,8 @@ export interface SocketData {
   /** Orders this connection watches by access key (not as their buyer): dropped when the key is revoked. */
   keyWatchedOrders?: string[];
 }
-export type BuyerServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type BuyerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type BuyerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type BuyerSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export const eventRoom = (eventId: string) => `event:${eventId}`;
 export const buyerRoom = (buyerId: string) => `buyer:${buyerId}`;
@@ -139,24 +140,35 @@ export function attachSocketGateway(io: BuyerServer, deps: GatewayDeps): void {
 
   /** The last version each event's viewers were sent: a version without seat changes is folded into the next update. */
   const broadcastVersions = new Map<string, number>();
+  // Every process tells its own sockets (io.local), from its own view of the event: in the
+  // distributed mode every process applies every notice, so a broadcast through the adapter
+  // would reach each socket once per process. Snapshot and deltas then come from one version line.
+  const local = io.local;
   registry.onCommitted((runtime, notice) => {
     const eventId = runtime.eventId;
-    if (notice.eventChange) io.to(eventRoom(eventId)).emit('event:changed', { eventId, change: notice.eventChange });
+    if (notice.eventChange) local.to(eventRoom(eventId)).emit('event:changed', { eventId, change: notice.eventChange });
     if (notice.eventChange === 'deleted') broadcastVersions.delete(eventId);
     else if (notice.eventChange === 'layout') broadcastVersions.set(eventId, notice.version);
     else if (notice.seats.length > 0) {
       // One frame per committed version that changed seats, no timer: under load the loop's batches
       // already bound frames per viewer (see docs/benchmarks.md, "Fan-out"); a timer only adds delay.
       const fromVersion = (broadcastVersions.get(eventId) ?? notice.version - 1) + 1;
-      io.to(eventRoom(eventId)).emit('seats:update', seatsUpdateOf(runtime, fromVersion, notice));
+      local.to(eventRoom(eventId)).emit('seats:update', seatsUpdateOf(runtime, fromVersion, notice));
       broadcastVersions.set(eventId, notice.version);
     }
     for (const ended of notice.holdsEnded) {
       if (!isNoticeToHolder(ended.reason)) continue;
       const holdNotice = { holdId: ended.id, eventId, seatIds: ended.seatIds };
-      if (ended.reason === 'expired') io.to(buyerRoom(ended.buyerId)).emit('hold:expired', holdNotice);
-      else io.to(buyerRoom(ended.buyerId)).emit('hold:released', { ...holdNotice, reason: ended.reason });
+      if (ended.reason === 'expired') local.to(buyerRoom(ended.buyerId)).emit('hold:expired', holdNotice);
+      else local.to(buyerRoom(ended.buyerId)).emit('hold:released', { ...holdNotice, reason: ended.reason });
     }
+  });
+  // This process re-read the event (a replica that missed notices, or a loop that took over here):
+  // deltas continue from its version, and viewers below it take a fresh snapshot now.
+  registry.onResynced((runtime) => {
+    const version = runtime.view.version;
+    broadcastVersions.set(runtime.eventId, version);
+    local.to(eventRoom(runtime.eventId)).emit('seats:resync', { eventId: runtime.eventId, version });
   });
 }
 

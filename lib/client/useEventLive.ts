@@ -185,6 +185,10 @@ export function useEventLive(
       s.on('disconnect', () => setConnection('reconnecting'));
       s.on('connect_error', () => setConnection('reconnecting'));
       s.on('seats:update', onUpdate);
+      // The server's view of the event was re-read: a snapshot if we are behind it.
+      s.on('seats:resync', (n) => {
+        if (n.eventId === eventId && store && !resyncing && store.version < n.version) join();
+      });
       s.on('hold:expired', (n) => n.eventId === eventId && dropHold(n.holdId, 'expired'));
       s.on('hold:released', (n) => n.eventId === eventId && dropHold(n.holdId, n.reason));
       // An organizer edited the event (sale status, layout) or deleted it.

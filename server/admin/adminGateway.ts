@@ -13,24 +13,25 @@ import type { EventRegistry, EventRuntime } from '../eventRegistry';
 import type { Logger } from '../logger';
 import { guardedMiddleware, handshakeError } from '../socketHandshake';
 import { ADMIN_COOKIE, type AdminAuth } from './adminAuth';
+import type { LiveFigures } from './eventStats';
 
 const PUSH_INTERVAL_MS = 1000;
 const watchRoom = (eventId: string) => `watch:${eventId}`;
 
-export function adminStatsOf(runtime: EventRuntime, viewers: number): AdminEventStats {
+export function adminStatsOf(runtime: EventRuntime, figures: LiveFigures): AdminEventStats {
   return runtime.stats.snapshot({
     view: runtime.view,
     categories: runtime.detail.categories,
     seatById: runtime.seatById,
-    viewers,
-    mailboxDepth: runtime.loop.mailboxDepth,
+    viewers: figures.viewersOf(runtime.eventId),
+    mailboxDepth: figures.mailboxDepthOf(runtime.eventId),
   });
 }
 
 export interface AdminGatewayDeps {
   auth: AdminAuth;
   registry: EventRegistry;
-  viewersOf(eventId: string): number;
+  figures: LiveFigures;
   logger: Logger;
 }
 
@@ -87,7 +88,7 @@ export function attachAdminGateway(io: Server, deps: AdminGatewayDeps): () => vo
         const runtime = registry.get(parsed.data.eventId);
         if (!runtime) return ack(fail('not_found', 'No such event.') as never);
         void socket.join(watchRoom(runtime.eventId));
-        ack({ ok: true, stats: adminStatsOf(runtime, deps.viewersOf(runtime.eventId)) });
+        ack({ ok: true, stats: adminStatsOf(runtime, deps.figures) });
       });
     });
     socket.on('admin:unwatch', (payload, ack) => {
@@ -107,7 +108,8 @@ export function attachAdminGateway(io: Server, deps: AdminGatewayDeps): () => vo
       const watchers = admin.adapter.rooms.get(watchRoom(runtime.eventId))?.size ?? 0;
       if (watchers === 0) continue;
       try {
-        admin.to(watchRoom(runtime.eventId)).emit('admin:stats', adminStatsOf(runtime, deps.viewersOf(runtime.eventId)));
+        // Every process pushes to its own watchers (local: through the adapter, each would get one per process).
+        admin.local.to(watchRoom(runtime.eventId)).emit('admin:stats', adminStatsOf(runtime, deps.figures));
       } catch (error) {
         deps.logger.error({ err: error, eventId: runtime.eventId }, 'admin stats failed');
       }

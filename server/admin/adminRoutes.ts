@@ -24,6 +24,7 @@ import { BodyError, readJsonBody, sendAck, sendJson, type RequestContext, type R
 import { DEVICE_COOKIE, type AdminAuth } from './adminAuth';
 import { adminGuard } from './adminGuard';
 import { adminStatsOf } from './adminGateway';
+import type { LiveFigures } from './eventStats';
 import { checkInTicket } from './checkIn';
 import { ordersCsv } from './ordersCsv';
 
@@ -35,7 +36,7 @@ export interface AdminRouteDeps {
   maxSeatsPerBuyer: number;
   /** The server's HOLD_TTL_MS: what a cleared per-event hold TTL falls back to. */
   defaultHoldTtlMs: number;
-  viewersOf(eventId: string): number;
+  figures: LiveFigures;
   clock: () => number;
   /** The client's address, for the login throttle (see ClientInfo). */
   clientAddress(req: IncomingMessage): string;
@@ -116,7 +117,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
         preventOrphanSeats: r.view.rules.preventOrphanSeats,
         holdTtlOverride: records.get(r.eventId)?.holdTtlMs ?? null,
         counts: r.view.publicCounts(),
-        viewers: deps.viewersOf(r.eventId),
+        viewers: deps.figures.viewersOf(r.eventId),
       }));
       sendAck(ctx.res, { ok: true, events });
     }),
@@ -254,7 +255,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): void 
     asAdmin(null, (ctx) => {
       const runtime = runtimeOr404(ctx);
       if (!runtime) return;
-      sendAck(ctx.res, { ok: true, stats: adminStatsOf(runtime, deps.viewersOf(runtime.eventId)) });
+      sendAck(ctx.res, { ok: true, stats: adminStatsOf(runtime, deps.figures) });
     }),
   );
 

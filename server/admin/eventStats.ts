@@ -176,3 +176,9 @@ export class EventStats {
 function emptyBucket(): MinuteBucket {
   return { created: 0, expired: 0, confirmed: 0, released: 0, ticketsSold: 0, revenueCents: 0 };
 }
+
+/** The figures that are not in an event's view: this process's in the embedded mode, the cluster's in the distributed mode (server/cluster/clusterNode.ts). */
+export interface LiveFigures {
+  viewersOf(eventId: string): number;
+  mailboxDepthOf(eventId: string): number;
+}

@@ -11,9 +11,10 @@
 // of its last successful grant or renewal + TTL − stepDownMarginMs, by the
 // process's monotonic clock, checked by a timer and on every read. Renewals
 // run on their own cadence, so a long round of acquisitions cannot starve them.
-import type { LeaseStore } from '../../db/leaseStore';
+import type { LeaseStore, LiveInstance } from '../../db/leaseStore';
 import type { Timers } from '../loop/reservationLoop';
 import type { LoseReason, OwnedEvent, OwnershipCallbacks, OwnershipOptions } from './ownershipTypes';
+import type { OwnerDirectory, OwnerRef } from './routing';
 import { planOwnership, type HeldLease, type SeenLease } from './ownershipPlan';
 import { RendezvousCache } from './rendezvous';
 
@@ -24,7 +25,7 @@ const defaultTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-export class OwnershipManager {
+export class OwnershipManager implements OwnerDirectory {
   readonly instanceId: string;
   readonly leaseTtlMs: number;
   readonly checkIntervalMs: number;
@@ -39,7 +40,10 @@ export class OwnershipManager {
   private readonly store: LeaseStore;
   private readonly owner: OwnershipCallbacks;
   private readonly eventIds: () => Promise<readonly string[]>;
-  private readonly meta: Record<string, unknown>;
+  private readonly meta: () => Record<string, unknown>;
+  /** Other owners' leases as last read: ownerId, epoch, and until when (our clock) the read says it is live. */
+  private readonly othersLeases = new Map<string, { ownerId: string; epoch: number; liveUntil: number }>();
+  private instancesSeen: LiveInstance[] = [];
 
   private readonly held = new Map<string, HeldLease>();
   private readonly assignment = new RendezvousCache();
@@ -61,7 +65,8 @@ export class OwnershipManager {
     this.store = options.store;
     this.instanceId = options.instanceId;
     this.owner = options.owner;
-    this.meta = options.meta ?? {};
+    const meta = options.meta ?? {};
+    this.meta = typeof meta === 'function' ? meta : () => meta;
     this.leaseTtlMs = options.leaseTtlMs ?? 3000;
     this.checkIntervalMs = options.checkIntervalMs ?? 500;
     this.heartbeatMs = options.heartbeatMs ?? 1000;
@@ -99,6 +104,35 @@ export class OwnershipManager {
   epochOf(eventId: string): number | null {
     const lease = this.held.get(eventId);
     return lease && lease.deadline > this.clock() ? lease.epoch : null;
+  }
+
+  /**
+   * Who runs the event's loop as far as this process knows: itself while it holds the lease,
+   * else the owner of the lease as last read (every check, checkIntervalMs) while that lease
+   * was live by the read; null while nobody is known to own it (free, expired, moving).
+   */
+  ownerOf(eventId: string): OwnerRef | null {
+    const epoch = this.epochOf(eventId);
+    if (epoch !== null) return { instanceId: this.instanceId, epoch };
+    const seen = this.othersLeases.get(eventId);
+    return seen && seen.liveUntil > this.clock() ? { instanceId: seen.ownerId, epoch: seen.epoch } : null;
+  }
+
+  /**
+   * Another process says it owns the event at `epoch` (its announcement after it acquired it):
+   * believed until the next read of the leases says otherwise, or one TTL. Only a routing hint:
+   * a command sent to a process that is not the owner at that epoch is refused by it.
+   */
+  noteOwner(eventId: string, instanceId: string, epoch: number): void {
+    if (instanceId === this.instanceId) return;
+    const known = this.othersLeases.get(eventId);
+    if (known && known.epoch > epoch) return;
+    this.othersLeases.set(eventId, { ownerId: instanceId, epoch, liveUntil: this.clock() + this.leaseTtlMs - this.stepDownMarginMs });
+  }
+
+  /** The live instances as last seen, with what they told in their heartbeats. */
+  instances(): readonly LiveInstance[] {
+    return this.instancesSeen;
   }
 
   /** The live instances as last seen (ids). */
@@ -149,7 +183,21 @@ export class OwnershipManager {
 
   private async check(): Promise<void> {
     const live = await this.refreshLiveness();
+    const readAt = this.clock();
     const seen = await this.attempt('read the leases', () => this.store.allLeases());
+    if (seen) {
+      const read = new Map<string, { ownerId: string; epoch: number; liveUntil: number }>();
+      for (const lease of seen) {
+        if (lease.ownerId === this.instanceId || lease.releasedAt !== null || lease.expiresInMs <= 0) continue;
+        read.set(lease.eventId, { ownerId: lease.ownerId, epoch: lease.epoch, liveUntil: readAt + lease.expiresInMs });
+      }
+      // An owner announced after this read began (noteOwner) is newer than what the read saw.
+      for (const [eventId, hint] of this.othersLeases) {
+        if (hint.epoch > (read.get(eventId)?.epoch ?? seen.find((l) => l.eventId === eventId)?.epoch ?? 0)) read.set(eventId, hint);
+      }
+      this.othersLeases.clear();
+      for (const [eventId, entry] of read) this.othersLeases.set(eventId, entry);
+    }
     const eventIds = await this.attempt('list the events', () => this.eventIds());
     if (!seen || !eventIds || !this.planning) return;
     const leases = new Map<string, SeenLease>(seen.map((l) => [l.eventId, l]));
@@ -184,6 +232,7 @@ export class OwnershipManager {
       instances = await this.attempt('read the live instances', () => this.store.liveInstances());
     }
     if (!instances) return null;
+    this.instancesSeen = instances;
     this.live = instances.map((i) => i.instanceId);
     // Others count us only while our row lives: take nothing new when it may have lapsed.
     const selfLive =
@@ -192,7 +241,7 @@ export class OwnershipManager {
   }
 
   private metaWithOwned(): Record<string, unknown> {
-    return { ...this.meta, ownedEvents: this.held.size };
+    return { ...this.meta(), ownedEventCount: this.held.size };
   }
 
   private async acquireAll(eventIds: readonly string[]): Promise<void> {

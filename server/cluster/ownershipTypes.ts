@@ -30,8 +30,8 @@ export interface OwnershipOptions {
   store: LeaseStore;
   instanceId: string;
   owner: OwnershipCallbacks;
-  /** Told to the other processes with each heartbeat (its URL, …). */
-  meta?: Record<string, unknown>;
+  /** Told to the other processes with each heartbeat (its URL, owned events, viewers, …); read at each heartbeat. */
+  meta?: Record<string, unknown> | (() => Record<string, unknown>);
   /** The events there are to own (default: every event in the store). */
   eventIds?: () => Promise<readonly string[]>;
   heartbeatMs?: number;

@@ -18,6 +18,8 @@ export interface BuyerRouteDeps {
   clientAddress?(req: IncomingMessage): string;
   /** Per-address limit on new sessions: 0 when allowed, else ms to wait (absent: unlimited). */
   sessionAllowance?(req: IncomingMessage): Promise<number>;
+  /** Extra fields of /api/health (the distributed mode: instanceId, ownedEvents). */
+  health?(): Record<string, unknown>;
 }
 
 function summaryOf(runtime: EventRuntime): EventSummary {
@@ -53,7 +55,8 @@ export function registerBuyerRoutes(router: Router, deps: BuyerRouteDeps): void 
     }
   };
 
-  router.add('GET', '/api/health', ({ res }) => sendJson(res, 200, JSON.stringify({ status: 'ok' })));
+  // In the distributed mode also which process answered and the events whose loops it runs.
+  router.add('GET', '/api/health', ({ res }) => sendJson(res, 200, JSON.stringify({ status: 'ok', ...(deps.health?.() ?? {}) })));
 
   router.add('POST', '/api/session', async ({ req, res }) => {
     const waitMs = (await deps.sessionAllowance?.(req)) ?? 0;

@@ -474,6 +474,7 @@ function emptyBatch(): OpenBatch {
   return { envelopes: [], outcomes: [], goodEffects: -1 };
 }
 
-function unavailable(): Failure & { retryAfterMs: number } {
+/** The answer to a command for an event whose loop is not here (stopped, moving to another process). */
+export function unavailable(): Failure & { retryAfterMs: number } {
   return { ok: false, code: 'unavailable', message: 'This event is moving to another server; retry shortly.', retryAfterMs: UNAVAILABLE_RETRY_MS };
 }

@@ -157,6 +157,19 @@ describe.runIf(storeKinds().includes('postgres'))('ownership managers on one Pos
     await waitUntil(() => settledOn(['m1', 'm2', 'm3']), 'the three managers to settle');
     for (const id of ['m1', 'm2', 'm3']) expect(managers.get(id)!.manager.ownedEvents().length).toBeGreaterThan(0);
     expect(managers.get('m1')!.manager.liveInstances()).toEqual(['m1', 'm2', 'm3']);
+    // Every manager's directory names the same owner and epoch for every event (after the next read of the leases).
+    await waitUntil(
+      () =>
+        EVENTS.every((eventId) => {
+          const owner = ownerOf(eventId, ['m1', 'm2', 'm3'])!;
+          const epoch = managers.get(owner)!.manager.epochOf(eventId);
+          return ['m1', 'm2', 'm3'].every((id) => {
+            const seen = managers.get(id)!.manager.ownerOf(eventId);
+            return seen?.instanceId === owner && seen.epoch === epoch;
+          });
+        }),
+      'every manager to know every owner',
+    );
   });
 
   it('a manager that joins takes its share; only events it now wins move, each handed off gracefully', async () => {

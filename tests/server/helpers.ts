@@ -207,6 +207,12 @@ export class SeatMapViewer {
       for (const change of changes) this.seats[change.seatId] = change.status;
       this.version = update.version;
     });
+    // The server re-read the event (distributed mode): behind its version, take a snapshot.
+    socket.on('seats:resync', (notice) => {
+      if (notice.eventId !== eventId || notice.version <= this.version) return;
+      this.gaps++;
+      void this.join();
+    });
   }
 
   async join(): Promise<void> {
@@ -368,6 +374,8 @@ export interface ChildServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** What the child wrote on stderr so far (for failure messages). */
   stderr(): string;
+  /** The last 200 kB the child wrote on stdout (its log, when LOG_LEVEL is not silent). */
+  stdout(): string;
   /** SIGKILL (kill -9) and wait for the exit. Safe to call twice. */
   kill(): Promise<void>;
 }
@@ -396,6 +404,7 @@ export async function startChildServer(env: Record<string, string>, timeoutMs = 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
@@ -417,15 +426,26 @@ export async function startChildServer(env: Record<string, string>, timeoutMs = 
     const info = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`child server did not start within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
       let buffered = '';
+      let found = false;
       child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout = (stdout + chunk).slice(-200_000);
+        if (found) return;
         buffered += chunk;
-        const newline = buffered.indexOf('\n');
-        if (newline < 0) return;
-        clearTimeout(timer);
-        try {
-          resolve(JSON.parse(buffered.slice(0, newline)) as { url: string; pid: number });
-        } catch (error) {
-          reject(new Error(`child server printed ${buffered.slice(0, newline)}: ${String(error)}`));
+        // Log lines (a LOG_LEVEL other than silent) may come first: the start line is the one without a level.
+        for (let newline = buffered.indexOf('\n'); newline >= 0 && !found; newline = buffered.indexOf('\n')) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          let parsed: { url?: string; pid?: number; level?: unknown };
+          try {
+            parsed = JSON.parse(line) as typeof parsed;
+          } catch (error) {
+            clearTimeout(timer);
+            return reject(new Error(`child server printed ${line}: ${String(error)}`));
+          }
+          if (parsed.level !== undefined) continue;
+          found = true;
+          clearTimeout(timer);
+          resolve(parsed as { url: string; pid: number });
         }
       });
       void exited.then(({ code, signal }) => {
@@ -434,7 +454,7 @@ export async function startChildServer(env: Record<string, string>, timeoutMs = 
       });
     });
     if (info.pid !== child.pid) throw new Error(`child server reports pid ${info.pid}, spawned ${child.pid}`);
-    return { url: info.url, pid: info.pid, child, exited, stderr: () => stderr, kill };
+    return { url: info.url, pid: info.pid, child, exited, stderr: () => stderr, stdout: () => stdout, kill };
   } catch (error) {
     await kill();
     throw error;
