@@ -276,7 +276,7 @@ async function printSummary(front: string): Promise<void> {
   const healths = await Promise.all(slots.map((slot) => getJson(`http://127.0.0.1:${slot.port}/api/health`)));
   const distributed = healths.every((h) => typeof h?.instanceId === 'string');
   const rows = slots.map((slot, i) => {
-    const owned = Array.isArray(healths[i]?.ownedEvents) ? `${(healths[i]!.ownedEvents as unknown[]).length} events now` : '–';
+    const owned = Array.isArray(healths[i]?.ownedEvents) ? `owns ${(healths[i]!.ownedEvents as unknown[]).join(', ') || 'nothing'} now` : '–';
     return `    ${slot.name.padEnd(8)} ${slot.instanceId.padEnd(16)} 127.0.0.1:${String(slot.port).padEnd(6)} pid ${String(slot.child?.pid).padEnd(8)} ${owned}`;
   });
   const lines = [
