@@ -120,7 +120,10 @@ function redacted(url: string): string {
 }
 
 const adminPassword = process.env.ADMIN_PASSWORD || randomSecret(18);
-const sessionSecret = process.env.SESSION_SECRET || randomSecret(32);
+// Given DATABASE_URL and no SESSION_SECRET, the secret stored in that database is used (shared by
+// every process, and buyers' sessions survive a restart of the cluster); with a PostgreSQL of our
+// own, one generated for this run (decided in main()).
+let sessionSecret = process.env.SESSION_SECRET || undefined;
 let databaseUrl = process.env.DATABASE_URL ?? '';
 let redisUrl = process.env.REDIS_URL ?? '';
 
@@ -231,6 +234,7 @@ async function main(): Promise<void> {
     say('starting PostgreSQL in a temp directory…');
     postgres = await startPostgres();
     databaseUrl = await postgres.createDatabase('seatline');
+    sessionSecret ??= randomSecret(32);
   }
   if (!redisUrl) {
     say('starting Redis…');
@@ -292,7 +296,9 @@ async function printSummary(front: string): Promise<void> {
     ...(postgres ? [`  emails      ${join(work, 'outbox')} (.eml files)`] : []),
     '',
     `  organizer   ${site}/admin  password: ${adminPassword}${process.env.ADMIN_PASSWORD ? ' (ADMIN_PASSWORD)' : ' (generated for this run)'}`,
-    `  sessions    SESSION_SECRET ${process.env.SESSION_SECRET ? 'given' : `generated: ${sessionSecret}`} (the same for every process)`,
+    `  sessions    ${
+      process.env.SESSION_SECRET ? 'SESSION_SECRET given' : sessionSecret ? `SESSION_SECRET generated: ${sessionSecret}` : 'the session secret stored in the database'
+    } (the same for every process)`,
     `  health      curl ${front}/api/health   (answered by whichever process nginx picks)`,
     '',
     distributed

@@ -102,7 +102,11 @@ export interface ProcessEnvInput {
   databaseUrl: string;
   redisUrl: string;
   adminPassword: string;
-  sessionSecret: string;
+  /**
+   * Undefined: the processes share the one stored in the database (the first process creates
+   * it, alone, before the others start), which outlives this run.
+   */
+  sessionSecret?: string;
   /** nginx's listen address and port: the site's public origin when PUBLIC_URL is not given. */
   listen: { host: string; port: number };
   /** Where emails go when MAIL_OUTBOX_DIR is not given (undefined: the server's default). */
@@ -125,7 +129,6 @@ export function processEnv(input: ProcessEnvInput): Env {
     DATABASE_URL: input.databaseUrl,
     REDIS_URL: input.redisUrl,
     ADMIN_PASSWORD: input.adminPassword,
-    SESSION_SECRET: input.sessionSecret,
     // Exactly one trusted hop, nginx, which appends the client's address to X-Forwarded-For
     // (a client-sent X-Forwarded-For stays to the left of it, untrusted). Given one, it wins:
     // another proxy in front of nginx means another hop.
@@ -135,6 +138,8 @@ export function processEnv(input: ProcessEnvInput): Env {
     SEED_DEMO: input.index === 1 ? (base.SEED_DEMO ?? '1') : '0',
   };
   delete env.CLUSTER_PROCESSES;
+  if (input.sessionSecret) env.SESSION_SECRET = input.sessionSecret;
+  else delete env.SESSION_SECRET;
   if (input.outboxDir && !base.MAIL_OUTBOX_DIR) env.MAIL_OUTBOX_DIR = input.outboxDir;
   // Links in emails should point at nginx, not at this process's own port. On loopback the site
   // is http://localhost:PORT, and http://127.0.0.1:PORT is the same site for the origin checks.

@@ -120,10 +120,17 @@ describe('processEnv', () => {
       HOLD_TTL_MS: '60000',
     });
     expect(env.CLUSTER_PROCESSES).toBeUndefined();
+    expect(env.SESSION_SECRET).toBe('s'.repeat(32));
     // The server accepts it as a whole.
     const config = configFromEnv(env as NodeJS.ProcessEnv);
     expect(config.dev).toBe(false);
     expect(config.trustProxy).toEqual({ kind: 'hops', hops: 1 });
+  });
+
+  it('without a session secret of its own, no process inherits one: they share the database\'s', () => {
+    const env = processEnv(envInput({ sessionSecret: undefined, base: { SESSION_SECRET: '' } }));
+    expect('SESSION_SECRET' in env).toBe(false);
+    expect(configFromEnv(env as NodeJS.ProcessEnv).sessionSecret).toBeUndefined();
   });
 
   it('only the first process seeds the demo (and only if SEED_DEMO allows it)', () => {
