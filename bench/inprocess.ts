@@ -222,6 +222,8 @@ export interface InProcessResult {
   workload: WorkloadName;
   perSec: Summary;
   runs: RunCounts[];
+  /** The box's 1-minute load average when this design × workload started and ended (set by run.ts). */
+  loadAvg?: { start: number; end: number };
 }
 
 async function oneRun(spec: InProcessSpec, workload: Workload, runIndex: number): Promise<RunCounts> {

@@ -72,6 +72,8 @@ export interface QueueLoadResult {
   seeded: number;
   /** Server heap growth per waiting member after both storms (after GC), bytes. */
   heapPerMemberBytes: number;
+  /** The same over the whole queue, once the seeded members were in (absent from older results). */
+  heapPerWaitingBytes?: number;
   fanout: QueueFanoutLevel[];
   admitPerMinute: number;
   stepMs: number;
@@ -157,10 +159,14 @@ export async function runQueueLoad(opts: QueueLoadOptions): Promise<QueueLoadRes
       const seeded = await cluster.server.request<{ ms: number }>({ type: 'seed-queue', eventId: EVENT, count: opts.seeded }, 600_000);
       opts.log(`  ${opts.seeded} more put in the queue through the store in ${(seeded.ms / 1000).toFixed(1)} s`);
     }
+    // Let one admission step count the longer queue, then: heap per member of the whole queue.
+    await new Promise((resolve) => setTimeout(resolve, 2 * stepMs));
+    const afterSeed = await memory();
+    const heapPerWaitingBytes = (afterSeed.heapUsed - before.heapUsed) / (opts.preQueue + opts.arrivals + opts.seeded);
 
     const fanout: QueueFanoutLevel[] = [];
     let connected = 0;
-    let heapBefore = afterStorms.heapUsed;
+    let heapBefore = afterSeed.heapUsed;
     let waiting = 0;
     for (const sockets of opts.socketLevels) {
       if (sockets + 500 > opts.fdLimit) {
@@ -213,7 +219,7 @@ export async function runQueueLoad(opts: QueueLoadOptions): Promise<QueueLoadRes
       opts.log(`  ${sockets} queue sockets (${waiting} waiting): ${Math.round(level.framesPerSec.median)} queue:update frames/s, lag p99 ${level.lagP99.median.toFixed(0)} ms`);
       fanout.push(level);
     }
-    return { storms, openingMs, waiting, seeded: opts.seeded, heapPerMemberBytes, fanout, admitPerMinute: opts.admitPerMinute, stepMs };
+    return { storms, openingMs, waiting, seeded: opts.seeded, heapPerMemberBytes, heapPerWaitingBytes, fanout, admitPerMinute: opts.admitPerMinute, stepMs };
   } finally {
     await cluster.stop();
   }

@@ -97,7 +97,8 @@ export function sections(r: BenchResults): string[] {
         Object.entries(r.inprocess.skipped)
           .filter(([d]) => !(d in DESIGNS) || DESIGNS[d as DesignName].kind !== 'postgres')
           .map(([d, why]) => `\n\n${d}: skipped — ${why}`)
-          .join(''),
+          .join('') +
+        loadSpread(r.inprocess.results.filter((x) => designs.includes(x.design))),
     );
     const base = designs.filter((d) => !d.startsWith('loop') && !d.startsWith('core'));
     parts.push(
@@ -330,6 +331,13 @@ ${reading(r)}
 `;
 }
 
+/** The spread of the load average over a table's design × workload runs (when recorded). */
+export function loadSpread(results: InProcessResult[]): string {
+  const starts = results.map((x) => x.loadAvg?.start).filter((v): v is number => v !== undefined);
+  if (starts.length === 0) return '';
+  return `\n\nThe 1-minute load average when each design × workload started ranged from ${Math.min(...starts).toFixed(1)} to ${Math.max(...starts).toFixed(1)} (see Machine): rows measured at very different loads compare less well than their ratios suggest.`;
+}
+
 /** How busy the shared box was during each section, and a warning when it was oversubscribed. */
 function loadText(r: BenchResults): string {
   const load = r.load;
@@ -340,7 +348,7 @@ function loadText(r: BenchResults): string {
   const list = entries.map(([name, l]) => `${name} ${l.min.toFixed(1)}–${l.max.toFixed(1)} (mean ${l.mean.toFixed(1)})`).join(', ');
   const warning =
     worst > 1.5 * cpus
-      ? ` **This box was shared and oversubscribed during the run**: other work (type-checks, builds and browser tests of other branches) kept the load average up to ${(worst / cpus).toFixed(0)}× the ${cpus} cores, and this run ran at \`nice -n 10\` beneath it. Read absolute figures as what the bench got of the machine, not what the machine can do; ratios measured within one section (the same load, back to back) are the fairer reading, and comparisons with runs made on a quiet box mostly measure the load.`
+      ? ` **This box was shared and oversubscribed during the run**: other work on the same box kept the load average up to ${(worst / cpus).toFixed(0)}× the ${cpus} cores, and this run ran at \`nice -n 10\` beneath it. Read absolute figures as what the bench got of the machine, not what the machine can do; ratios measured within one section (the same load, back to back) are the fairer reading, and comparisons with runs made on a quiet box mostly measure the load.`
       : '';
   return `1-minute load average during each section (min–max, sampled every 5 s): ${list}.${warning}\n\n`;
 }
@@ -351,9 +359,16 @@ function beforeAfter(r: BenchResults): string {
   if (!before || before.startedAt === r.startedAt) return '';
   const rows = comparisonRows(before, r);
   if (!rows.length) return '';
+  const loads = Object.values(r.load ?? {}).map((l) => l.mean);
+  const busiest = loads.length ? Math.max(...loads) : r.machine.loadAvgAtStart[0];
+  const oversubscribed = busiest > 1.5 * r.machine.cpus && busiest > 2 * before.machine.loadAvgAtStart[0];
   return `## Before/after the profiled fixes
 
-"Before" is the full run of ${before.startedAt.slice(0, 16).replace('T', ' ')} UTC on this machine (kept in \`bench/baseline/\`), made before the fixes listed under "Profiling" (load average at its start ${before.machine.loadAvgAtStart.join(' / ')}); "after" is this run. Both share the machine's noise, so read changes under about 1.2× as noise. The baselines use the project's batch writer, so the write-path fixes made them faster too: a loop ÷ baseline ratio compares designs within one run, not across runs.
+"Before" is the full run of ${before.startedAt.slice(0, 16).replace('T', ' ')} UTC on this machine (kept in \`bench/baseline/\`), made before the fixes listed under "Profiling" (load average at its start ${before.machine.loadAvgAtStart.join(' / ')}); "after" is this run. Both share the machine's noise, so read changes under about 1.2× as noise.${
+    oversubscribed
+      ? ` **Not this time:** this run's box carried a load average of up to ${busiest.toFixed(0)} against ${before.machine.loadAvgAtStart[0]} for the "before" run, so the "after" column measures mostly how little of the machine this run got; the comparison only means something between runs on equally quiet boxes.`
+      : ''
+  } The baselines use the project's batch writer, so the write-path fixes made them faster too: a loop ÷ baseline ratio compares designs within one run, not across runs.
 
 ${table(['Figure', 'before', 'after', ''], rows)}
 

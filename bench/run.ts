@@ -83,11 +83,15 @@ const MIXED_MAX_COMMANDS = smoke ? 3_000 : 60_000;
 
 /** One design × workload: in this process for smoke runs, else in a child of its own. */
 async function runSpec(spec: InProcessSpec): Promise<InProcessResult> {
-  if (smoke) return runInProcess(spec);
-  // One process per design × workload: no shared heap, JIT state or page cache of another design.
-  const child = forkTs(join(benchDir, 'inprocess.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 8192 });
-  const message = await child.next<{ type: string; result: InProcessResult }>('result', 600_000).finally(() => child.stop());
-  return message.result;
+  const start = loadavg()[0];
+  let result: InProcessResult;
+  if (smoke) result = await runInProcess(spec);
+  else {
+    // One process per design × workload: no shared heap, JIT state or page cache of another design.
+    const child = forkTs(join(benchDir, 'inprocess.ts'), [JSON.stringify(spec)], { maxOldSpaceMb: 8192 });
+    result = (await child.next<{ type: string; result: InProcessResult }>('result', 600_000).finally(() => child.stop())).result;
+  }
+  return { ...result, loadAvg: { start, end: loadavg()[0] } };
 }
 
 interface Services {
@@ -148,12 +152,15 @@ async function inProcessSection(services: Services) {
       log(`  ${workload.padEnd(8)} ${done.design.padEnd(15)} open loop ${holdsPerSec} holds/s: p50 ${p?.p50.toFixed(1)} ms, p99 ${p?.p99.toFixed(1)} ms`);
     }
   }
-  // Where PostgreSQL's time goes: one more run of the loop (uniform) and of the row-lock design (hot), with pg_stat_statements on.
+  // Where PostgreSQL's time goes: one more run of the loop on every workload and of the row-lock design on hot,
+  // with pg_stat_statements, pg_stat_activity samples and WAL timing on (bench/pgProfile.ts).
   const postgresProfiles: PgProfile[] = [];
-  const profiled: [DesignName, WorkloadName][] = smoke ? [['pg-loop', 'mixed']] : [['pg-loop', 'uniform'], ['pg-txn', 'hot']];
+  const profiled: [DesignName, WorkloadName][] = smoke
+    ? [['pg-loop', 'mixed'], ['pg-txn', 'mixed']]
+    : [['pg-txn', 'hot'], ['pg-loop', 'uniform'], ['pg-loop', 'hot'], ['pg-loop', 'mixed']];
   for (const [design, workload] of profiled) {
     if (!services.postgresUrl || !results.some((r) => r.design === design && r.workload === workload)) continue;
-    const spec: PgProfileSpec = { postgresUrl: services.postgresUrl, design, workload, clients: sz.clients, maxCommands: sz.maxCommands, maxMs: sz.maxMs };
+    const spec: PgProfileSpec = { postgresUrl: services.postgresUrl, design, workload, clients: sz.clients, maxCommands: workload === 'mixed' ? MIXED_MAX_COMMANDS : sz.maxCommands, maxMs: sz.maxMs };
     let profile: PgProfile;
     if (smoke) profile = await profilePostgres(spec);
     else {

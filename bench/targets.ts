@@ -50,11 +50,11 @@ export function targets(r: BenchResults): Target[] {
     measured: Number.isFinite(pgHot) ? `${fmtRatio(pgHot)} (${s(inproc(r, 'pg-loop', 'hot')?.perSec)} vs ${s(inproc(r, 'pg-txn', 'hot')?.perSec)} commands/s)` : 'not run',
     met: Number.isFinite(pgHot) ? pgHot >= 10 : null,
   });
-  const pgVsSqlite = ratio(r, 'loop-full', 'pg-loop', 'uniform');
+  const pgVsSqlite = (['uniform', 'hot', 'mixed'] as const).map((w) => [w, ratio(r, 'loop-full', 'pg-loop', w)] as const).filter(([, x]) => Number.isFinite(x));
   out.push({
-    target: 'PostgreSQL: loop within 2× of the loop on SQLite (FULL)',
-    measured: Number.isFinite(pgVsSqlite) ? `SQLite ${fmtRatio(pgVsSqlite)} the PostgreSQL loop (uniform; hot ${fmtRatio(ratio(r, 'loop-full', 'pg-loop', 'hot'))}, mixed ${fmtRatio(ratio(r, 'loop-full', 'pg-loop', 'mixed'))})` : 'not run',
-    met: Number.isFinite(pgVsSqlite) ? pgVsSqlite <= 2 : null,
+    target: 'PostgreSQL: loop within 2× of the loop on SQLite (FULL), every workload',
+    measured: pgVsSqlite.length ? `SQLite ÷ PostgreSQL: ${pgVsSqlite.map(([w, x]) => `${w} ${fmtRatio(x)}`).join(', ')}` : 'not run',
+    met: pgVsSqlite.length ? pgVsSqlite.every(([, x]) => x <= 2) : null,
   });
   const fan = r.fanout?.find((l) => l.viewers === 10_000 && !l.skipped);
   out.push({

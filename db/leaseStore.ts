@@ -71,6 +71,11 @@ export interface LeaseStore {
   heartbeat(instanceId: string, ttlMs: number, meta?: Record<string, unknown>): Promise<LiveInstance[]>;
   /** The instances whose last heartbeat has not expired, by id. */
   liveInstances(): Promise<LiveInstance[]>;
+  /**
+   * The live instances and those dead for at most `withinMs` (the console's view of failovers),
+   * by id; a dead one has `expiresInMs` ≤ 0. Rows dead for an hour are purged by heartbeats.
+   */
+  recentInstances(withinMs: number): Promise<LiveInstance[]>;
   /** A graceful exit: the instance is no longer live (its leases are released one by one, or expire). */
   leave(instanceId: string): Promise<void>;
   /**
@@ -93,6 +98,8 @@ export interface LeaseStore {
   allLeases(): Promise<LeaseRecord[]>;
   /** An event's grants and releases, newest first. */
   history(eventId: string, limit: number): Promise<LeaseHistoryEntry[]>;
+  /** The latest grants and releases of every event, newest first. */
+  recentHistory(limit: number): Promise<LeaseHistoryEntry[]>;
   /** The database's clock (epoch ms), the only clock leases are judged by. */
   databaseTimeMs(): Promise<number>;
   /** Every event there is to own (ids only: cheap enough to read every few hundred ms). */
@@ -161,6 +168,16 @@ const instanceOf = (r: InstanceRow): LiveInstance => ({
   meta: metaOf(r.meta_json),
 });
 
+interface HistoryRow {
+  event_id: string;
+  epoch: number;
+  owner_id: string;
+  at: number;
+  reason: LeaseHistoryReason;
+}
+
+const historyOf = (r: HistoryRow): LeaseHistoryEntry => ({ eventId: r.event_id, epoch: Number(r.epoch), ownerId: r.owner_id, at: Number(r.at), reason: r.reason });
+
 const LEASE_COLUMNS = 'event_id, owner_id, epoch, acquired_at, renewed_at, expires_at, released_at';
 
 export class SqlLeaseStore implements LeaseStore {
@@ -168,6 +185,7 @@ export class SqlLeaseStore implements LeaseStore {
     heartbeat: string;
     purge: string;
     live: string;
+    recent: string;
     leave: string;
     acquire: string;
     lease: string;
@@ -192,6 +210,8 @@ export class SqlLeaseStore implements LeaseStore {
       purge: `DELETE FROM instances WHERE expires_at < ${now} - CAST(? AS BIGINT)`,
       live: `SELECT instance_id, started_at, heartbeat_at, meta_json, expires_at - ${now} AS expires_in_ms
              FROM instances WHERE expires_at > ${now} ORDER BY instance_id`,
+      recent: `SELECT instance_id, started_at, heartbeat_at, meta_json, expires_at - ${now} AS expires_in_ms
+               FROM instances WHERE expires_at > ${now} - CAST(? AS BIGINT) ORDER BY instance_id`,
       leave: `DELETE FROM instances WHERE instance_id = ?`,
       // The SELECT proposes a first grant (epoch one past any the event ever had, even if its lease
       // row was deleted); an existing row is only taken over while free, expired, released or ours.
@@ -234,6 +254,10 @@ export class SqlLeaseStore implements LeaseStore {
     return (await this.db.all<InstanceRow>(this.sql.live)).map(instanceOf);
   }
 
+  async recentInstances(withinMs: number): Promise<LiveInstance[]> {
+    return (await this.db.all<InstanceRow>(this.sql.recent, wholeMs(withinMs))).map(instanceOf);
+  }
+
   async leave(instanceId: string): Promise<void> {
     await this.db.all(this.sql.leave, instanceId);
   }
@@ -274,12 +298,18 @@ export class SqlLeaseStore implements LeaseStore {
   }
 
   async history(eventId: string, limit: number): Promise<LeaseHistoryEntry[]> {
-    const rows = await this.db.all<{ event_id: string; epoch: number; owner_id: string; at: number; reason: LeaseHistoryReason }>(
+    const rows = await this.db.all<HistoryRow>(
       'SELECT event_id, epoch, owner_id, at, reason FROM lease_history WHERE event_id = ? ORDER BY id DESC LIMIT ?',
       eventId,
       Math.max(0, Math.floor(limit)),
     );
-    return rows.map((r) => ({ eventId: r.event_id, epoch: Number(r.epoch), ownerId: r.owner_id, at: Number(r.at), reason: r.reason }));
+    return rows.map(historyOf);
+  }
+
+  async recentHistory(limit: number): Promise<LeaseHistoryEntry[]> {
+    // The primary key is the order of insertion (the triggers' order), so this reads the index backwards.
+    const rows = await this.db.all<HistoryRow>('SELECT event_id, epoch, owner_id, at, reason FROM lease_history ORDER BY id DESC LIMIT ?', Math.max(0, Math.floor(limit)));
+    return rows.map(historyOf);
   }
 
   async eventIds(): Promise<string[]> {
@@ -290,6 +320,11 @@ export class SqlLeaseStore implements LeaseStore {
     const [row] = await this.db.all<{ now: number }>(this.sql.now);
     return Number(row.now);
   }
+}
+
+function wholeMs(ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`a time window must be a whole number of ms ≥ 0, not ${ms}`);
+  return ms;
 }
 
 function positiveMs(ms: number): number {

@@ -10,12 +10,14 @@ export interface StoreConfig {
   databasePath: string;
   synchronous: Synchronous;
   busyTimeoutMs: number;
+  /** PostgreSQL: this process's name on its connections (pg_stat_activity.application_name). */
+  applicationName?: string;
 }
 
 export async function openStore(config: StoreConfig): Promise<Store> {
   if (config.databaseUrl) {
     const { PostgresStore } = await import('./postgres/postgresStore');
-    return PostgresStore.open(config.databaseUrl);
+    return PostgresStore.open(config.databaseUrl, { applicationName: config.applicationName });
   }
   return SqliteStore.open(config.databasePath, { synchronous: config.synchronous, busyTimeoutMs: config.busyTimeoutMs });
 }

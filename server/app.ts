@@ -28,6 +28,8 @@ import { bearerToken, secretsEqual } from './http/secrets';
 import { API_CSP, setBaseSecurityHeaders } from './http/securityHeaders';
 import { registerOrderRoutes } from './http/orderRoutes';
 import { registerOrderAccessRoutes } from './admin/orderAccessRoutes';
+import { registerClusterRoutes } from './admin/clusterRoutes';
+import { embeddedClusterStatus, eventNamesOf, storedClusterStatus } from './admin/clusterStatus';
 import { createAfterPurchase } from './afterPurchase';
 import type { FindTickets } from './findTickets';
 import type { OutboxSender } from './mail/outboxSender';
@@ -89,7 +91,7 @@ const newSecret = () => randomBytes(32).toString('base64url');
 export async function startApp(config: ServerConfig, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? Date.now;
-  const store = await openStore(config);
+  const store = await openStore({ ...config, applicationName: config.cluster ? `seatline:${config.cluster.instanceId}` : undefined });
   if (config.seedDemo && (await seedDemoIfEmpty(store, clock(), config.maxSeatsPerBuyer))) {
     logger.info('seeded the demo events (demo-theatre, demo-arena)');
   }
@@ -187,6 +189,15 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     clock,
     queued: () => mail.nudge(),
     revoked: (orderId) => revoked(orderId),
+  });
+  // The console's cluster view (distributed mode: storedClusterStatus over store.leases instead).
+  registerClusterRoutes(router, {
+    auth: adminAuth,
+    sessions,
+    logger,
+    clusterStatus: cluster
+      ? storedClusterStatus({ leases: store.leases, instanceId: cluster.instanceId, eventNames: () => eventNamesOf(registry), mailboxCapacity: config.mailboxCapacity })
+      : embeddedClusterStatus({ registry, viewersOf: (eventId) => localViewers(eventId), sockets: () => io.engine.clientsCount, url: () => publicUrl, clock, mailboxCapacity: config.mailboxCapacity }),
   });
   router.add('GET', '/metrics', async ({ req, res }) => {
     const authorized = config.metricsToken

@@ -10,28 +10,20 @@
 // the owners' notices (applyRemote) and re-read from the store on a gap
 // (resync). Reads are served from whichever view the runtime has; commands
 // go to the local loop or through the router to the owner.
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import type { EventDetail, SeatLayout } from '../lib/protocol';
 import type { Store } from '../db/store';
 import { EventStats } from './admin/eventStats';
 import type { CommitNotice } from './events/commitNotice';
 import { CommittedView } from './events/committedView';
 import type { Logger } from './logger';
-import { ReservationLoop, unavailable, type Timers } from './loop/reservationLoop';
+import { unavailable, type ReservationLoop, type Timers } from './loop/reservationLoop';
+import { startEventLoop } from './events/loopFactory';
 import type { Metrics } from './metrics';
 import type { Command, Effect, IdSource, Outcome } from '../core/types';
-import { SeatFeed, layoutKeyOf, sortSeatsInLayoutOrder } from './seatFeed';
+import { SeatFeed } from './seatFeed';
+import { loadEventDetailParts, type EventDetailParts } from './events/eventDetail';
 
-export interface EventRuntime {
+export interface EventRuntime extends EventDetailParts {
   eventId: string;
-  detail: EventDetail;
-  /** The layout response body, serialized once, and its ETag. */
-  detailJson: string;
-  /** The same body gzipped once (the arena's layout is ~2.8 MB raw, ~10× smaller gzipped). */
-  detailGzip: Buffer;
-  detailEtag: string;
-  seatById: Map<string, SeatLayout>;
   /** The event as of its last commit. */
   view: CommittedView;
   /** Live statuses in layout order: the cached join snapshot and the seat indices of deltas. */
@@ -159,35 +151,13 @@ export class EventRegistry {
 
   /** Starts the event's loop from the store, fenced by `epoch` (0: the embedded mode, no fence). */
   private startLoop(eventId: string, epoch: number): Promise<ReservationLoop> {
-    const { store, metrics, logger, clock } = this.options;
-    const log = logger.child({ eventId });
-    const writer = store.batchWriter(eventId, { beforeCommit: this.beforeCommit, ...(epoch > 0 ? { epoch } : {}) });
-    return ReservationLoop.start({
-      eventId,
-      epoch,
-      storage: { load: () => this.loadState(eventId), write: (batch) => writer.write(batch) },
-      ids: this.options.ids,
-      clock,
-      timers: this.options.timers,
-      mailboxCapacity: this.options.mailboxCapacity,
-      maxBatchSize: this.options.maxBatchSize,
-      checkInvariants: this.options.checkInvariants,
-      observer: {
-        onCommand: (type, outcome, latencyMs) => {
-          metrics.observeCommand(type, outcome, latencyMs);
-          this.runtimes.get(eventId)?.stats.recordLatency(latencyMs);
-        },
-        onTick: ({ batchSize, commitMs, depth }) => {
-          metrics.batchSize.observe(batchSize);
-          if (commitMs > 0) metrics.commitDuration.observe(commitMs / 1000);
-          metrics.mailboxDepth.set({ event: eventId }, depth);
-        },
-        onCommitted: (notice, effects) => this.committed(eventId, notice, effects),
-        onError: (message, error) => log.error({ err: error }, message),
-        onFenced: () => {
-          metrics.fencedCommits.inc();
-          for (const listener of this.fencedListeners) listener(eventId, epoch);
-        },
+    return startEventLoop(this.options, eventId, epoch, {
+      beforeCommit: this.beforeCommit,
+      load: () => this.loadState(eventId),
+      onLatency: (latencyMs) => this.runtimes.get(eventId)?.stats.recordLatency(latencyMs),
+      onCommitted: (notice, effects) => this.committed(eventId, notice, effects),
+      onFenced: () => {
+        for (const listener of this.fencedListeners) listener(eventId, epoch);
       },
     });
   }
@@ -329,21 +299,8 @@ export class EventRegistry {
   }
 
   /** Reads the static layout and details (at start, or after an organizer changed them). */
-  private async loadDetail(eventId: string): Promise<Pick<EventRuntime, 'detail' | 'detailJson' | 'detailGzip' | 'detailEtag' | 'seatById'>> {
-    const loaded = await this.options.store.loadEventDetail(eventId, this.options.holdTtlMs);
-    if (!loaded) throw new Error(`no event ${eventId}`);
-    // The layout order is part of the wire contract (snapshots and deltas address seats by
-    // index), so it is fixed here rather than left to the database's scan order.
-    const seats = sortSeatsInLayoutOrder(loaded.seats);
-    const detail: EventDetail = { ...loaded, layoutKey: layoutKeyOf(seats), seats };
-    const detailJson = JSON.stringify({ ok: true, event: detail });
-    return {
-      detail,
-      detailJson,
-      detailGzip: gzipSync(detailJson),
-      detailEtag: `"${createHash('sha1').update(detailJson).digest('base64url')}"`,
-      seatById: new Map(detail.seats.map((s) => [s.id, s])),
-    };
+  private loadDetail(eventId: string): Promise<EventDetailParts> {
+    return loadEventDetailParts(this.options.store, eventId, this.options.holdTtlMs);
   }
 
   private committed(eventId: string, notice: CommitNotice, effects: readonly Effect[]): void {

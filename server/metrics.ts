@@ -47,9 +47,10 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly fencedCommits = new Counter({
-    name: 'seatline_fenced_commits_total',
-    help: 'Batch commits refused by the ownership fence (another process owned the event by then)',
+  readonly failedCommits = new Counter({
+    name: 'seatline_failed_commits_total',
+    help: "Batch commits that failed: reason 'fenced' (another process owned the event by then) or 'error'",
+    labelNames: ['reason'],
     registers: [this.registry],
   });
   readonly ownershipChanges = new Counter({

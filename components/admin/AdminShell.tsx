@@ -47,6 +47,9 @@ export function AdminShell({ children }: { children: ReactNode }) {
             <Link href="/admin/events/new" aria-current={current('/admin/events/new', true)}>
               New event
             </Link>
+            <Link href="/admin/cluster" aria-current={current('/admin/cluster', true)}>
+              Cluster
+            </Link>
           </nav>
           <div className={a.topbarRight}>
             <a href="/" target="_blank" rel="noreferrer">

@@ -16,7 +16,11 @@ const MIGRATION_LOCK = 6_207_314_001;
 export interface PostgresOptions {
   /** Connections in the pool (each loop's commit takes one for its transaction). */
   max?: number;
+  /** Shown in pg_stat_activity (default 'seatline'; the distributed mode adds the instance id). */
+  applicationName?: string;
 }
+
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 2_000;
 
 export function connectPostgres(url: string, options: PostgresOptions = {}): Sql {
   return postgres(url, {
@@ -26,7 +30,10 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Sql
     types: {
       bigint: { to: 20, from: [20], serialize: (value: number) => String(value), parse: (value: string) => Number(value) },
     },
-    connection: { application_name: 'seatline' },
+    // A transaction left open by a process that froze mid-commit (SIGSTOP, a long GC pause) would hold
+    // the lease row's FOR SHARE lock and block the takeover (docs/scaling.md, "The fence statement"):
+    // PostgreSQL ends it after this long. A live loop sends COMMIT within milliseconds of its results.
+    connection: { application_name: (options.applicationName ?? 'seatline').slice(0, 63), idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS },
   }) as unknown as Sql;
 }
 

@@ -2,6 +2,7 @@
 // Every answer is folded into an Ack so callers handle one shape; an expired
 // organizer session sends the browser back to the login page.
 import type { AdminEventStats, AdminOrderView, DoorCounts, SeatHistoryEntry } from '../adminProtocol';
+import type { ClusterStatus } from '../clusterProtocol';
 import type { Ack, CheckInTicketView, EventSummary, Fail } from '../protocol';
 import type { OrderAccessAck, OrderAccessInfoAck } from '../orderProtocol';
 import type { VenueSpec } from '../venueLayout';
@@ -104,6 +105,8 @@ export const adminApi = {
   /** Replaces the buyer's link (the old one stops working) and emails the new one to the buyer. */
   revokeOrderAccess: (orderId: string, emailBuyer = true) =>
     adminRequest('POST', `/api/admin/orders/${enc(orderId)}/access/revoke`, { emailBuyer }) as Promise<OrderAccessAck>,
+  /** The processes, which events each runs, leases and the latest changes of owner. */
+  cluster: () => adminRequest<{ cluster: ClusterStatus }>('GET', '/api/admin/cluster'),
   ordersCsvUrl: (id: string) => `/api/admin/events/${enc(id)}/orders.csv`,
   layoutUrl: (id: string) => `/api/admin/events/${enc(id)}/layout`,
 };

@@ -38,6 +38,8 @@ export interface LoopObserver {
   onCommitted?(notice: CommitNotice, effects: readonly Effect[]): void;
   /** The store refused a commit because another process owns the event: this loop has stopped. */
   onFenced?(): void;
+  /** A batch's commit failed ('fenced': refused by the ownership fence; 'error': any other failure). */
+  onCommitFailed?(reason: 'fenced' | 'error'): void;
   onError?(message: string, error: unknown): void;
 }
 
@@ -338,6 +340,7 @@ export class ReservationLoop {
 
   private async commitFailed(sealed: SealedBatch, error: unknown): Promise<void> {
     this.inFlight = null;
+    this.options.observer.onCommitFailed?.(error instanceof StoreFencedError ? 'fenced' : 'error');
     if (error instanceof StoreFencedError) {
       this.options.observer.onError?.('another process owns this event now; this loop stops', error);
       const open = this.open;

@@ -15,7 +15,8 @@ let cluster: TestCluster;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
-  cluster = await startCluster({ processes: 3 });
+  // Holds lapse after 4 s: the expiry test waits for one; the others confirm or release long before.
+  cluster = await startCluster({ processes: 3, env: { HOLD_TTL_MS: '4000' } });
   await cluster.settled(CLUSTER_EVENTS);
 }, 120_000);
 
@@ -89,7 +90,12 @@ describe('three processes, one owner per event', () => {
       for (const seatId of SEATS) expect(body.seats[seatId]).toBe(won.has(seatId) ? 'held' : 'available');
     }
     // Clean up for the next test: release every hold, from the socket that made it.
-    for (const [i, ack] of acks.entries()) if (ack.ok) expect((await request(buyers[i].socket, 'hold:release', { holdId: ack.hold.id })).ok).toBe(true);
+    // (A slow run may see them lapse first: the 4 s TTL.)
+    for (const [i, ack] of acks.entries()) {
+      if (!ack.ok) continue;
+      const released = await request(buyers[i].socket, 'hold:release', { holdId: ack.hold.id });
+      expect(released.ok || released.error.code === 'hold_expired', JSON.stringify(released)).toBe(true);
+    }
   });
 
   it('a hold made through a process that does not own the event is confirmed through a third; the order is readable everywhere', async () => {
@@ -115,5 +121,29 @@ describe('three processes, one owner per event', () => {
       expect(status).toBe(200);
       expect(body.order.id).toBe(confirmed.order.id);
     }
+  });
+
+  it('a hold expires: the seats return for the viewers of every process, and the holder hears of it on its own process', async () => {
+    const owner = (await cluster.ownerOf(EVENT))!;
+    const holderProcess = cluster.processes.find((p) => p !== owner)!;
+    const viewers: SeatMapViewer[] = [];
+    for (const p of cluster.processes) {
+      const viewer = new SeatMapViewer(await buyerOn(p.url), EVENT, p.url);
+      await viewer.join();
+      viewers.push(viewer);
+    }
+    const holder = await buyerOn(holderProcess.url);
+    const seatIds = [SEATS[3], SEATS[4]];
+    const expired = new Promise<{ holdId: string; seatIds: string[] }>((resolve) => holder.once('hold:expired', resolve));
+    const held = (await request(holder, 'hold:create', { eventId: EVENT, seatIds })) as HoldAck;
+    expect(held.ok, JSON.stringify(held)).toBe(true);
+    if (!held.ok) return;
+    for (const viewer of viewers) await waitUntil(() => seatIds.every((s) => viewer.seats[s] === 'held'), `held on ${viewer.baseUrl}`);
+    const notice = await expired;
+    expect(notice.holdId).toBe(held.hold.id);
+    expect(notice.seatIds.sort()).toEqual([...seatIds].sort());
+    for (const viewer of viewers) await waitUntil(() => seatIds.every((s) => viewer.seats[s] === 'available'), `back on ${viewer.baseUrl}`);
+    // The same version everywhere once the expiry is in.
+    await waitUntil(() => viewers.every((v) => v.version === viewers[0].version), 'viewers at one version');
   });
 });

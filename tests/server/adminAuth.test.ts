@@ -30,7 +30,7 @@ import {
 } from './adminHelpers';
 
 /** Every file that registers organizer routes. */
-const ROUTE_FILES = ['adminRoutes.ts', 'orderAccessRoutes.ts'].map((f) => fileURLToPath(new URL(`../../server/admin/${f}`, import.meta.url)));
+const ROUTE_FILES = ['adminRoutes.ts', 'orderAccessRoutes.ts', 'clusterRoutes.ts'].map((f) => fileURLToPath(new URL(`../../server/admin/${f}`, import.meta.url)));
 
 interface RouteCase {
   method: string;
@@ -127,6 +127,7 @@ describe('authorization matrix: every admin route', () => {
       { method: 'GET', route: '/api/admin/events/:id/seats/:seatId/history', path: `/api/admin/events/${E1}/seats/S-B-1/history` },
       { method: 'GET', route: '/api/admin/orders', path: '/api/admin/orders?q=grace%40example.com' },
       { method: 'GET', route: '/api/admin/orders/:id', path: `/api/admin/orders/${orderId}` },
+      { method: 'GET', route: '/api/admin/cluster', path: '/api/admin/cluster' },
       {
         method: 'POST',
         route: '/api/admin/events',

@@ -193,7 +193,8 @@ export class SeatMapViewer {
     readonly baseUrl: string,
   ) {
     socket.on('seats:update', (update) => {
-      if (update.eventId !== eventId) return;
+      // Before the first snapshot and layout arrived there is nothing to apply it to (the snapshot covers it).
+      if (update.eventId !== eventId || this.seatIds.length === 0) return;
       const changes = seatChangesOf(update.delta, this.seatIds);
       if (!changes) throw new Error(`malformed delta ${update.delta}`);
       this.updates.push({ ...update, changes });
