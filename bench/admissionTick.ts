@@ -34,7 +34,7 @@ export interface AdmissionCase {
   waiting: number;
   /** Filling the queue (bulk SQL, not measured as joins): for the record. */
   fillMs: number;
-  /** The first step: numbers the whole pre-queue in shuffle order, in one transaction. */
+  /** The first step: numbers the whole pre-queue in shuffle order (db/waitingRoomOpening.ts). */
   openMs: number;
   /** Every later step (each admits `admittedPerStep`). */
   stepMs: Percentiles;

@@ -16,7 +16,7 @@ export function waitingRoomSections(r: BenchResults): string[] {
   const parts: string[] = [];
   parts.push(
     `### Waiting room: one admission step with many people waiting (in the store, the real ticker, fake clock)\n\n` +
-      `The room admits ${fmtInt(admission.admitPerMinute)} buyers a minute, one step every ${fmtInt(admission.stepIntervalMs)} ms (the server's default), so each step admits ${fmtInt(admission.cases[0]?.admittedPerStep ?? NaN)}. "Opening" is the first step: it numbers the whole pre-queue in shuffle order in one transaction. The breakdown is the mean time per step in each store call.${w.postgresSkipped ? ` PostgreSQL: skipped (${w.postgresSkipped}).` : ''}\n\n` +
+      `The room admits ${fmtInt(admission.admitPerMinute)} buyers a minute, one step every ${fmtInt(admission.stepIntervalMs)} ms (the server's default), so each step admits ${fmtInt(admission.cases[0]?.admittedPerStep ?? NaN)}. "Opening" is the first step: it numbers the whole pre-queue in shuffle order, in transactions of 5,000 rows. The breakdown is the mean time per step in each store call.${w.postgresSkipped ? ` PostgreSQL: skipped (${w.postgresSkipped}).` : ''}\n\n` +
       table(
         ['Store · waiting', 'opening ms', 'step p50 ms', 'step p99 ms', 'step max ms', 'where a step goes (mean ms)', 'queue:update bytes'],
         admission.cases.map((c) => [
@@ -109,18 +109,17 @@ export function waitingRoomReading(r: BenchResults): string {
   return `**Waiting room.** The admission step reads the room, numbers stragglers, counts who is waiting and shopping, admits the next batch in one guarded transaction, and stores its figures: ${steps.join('; ') || 'see the table'}. Counting is linear in the queue (\`counts()\` scans the waiting index twice per step), the rest is per admitted buyer. ${openingReading(w.admission.cases, small, large)} Over the network, ${queue.storms.map((s) => `${fmtInt(s.members)} joins ${s.phase === 'pre_queue' ? 'before opening' : 'into the open room'} ran at ${fmtInt(s.joinsPerSec)}/s (p99 ${fmtMs(s.latencyMs.p99)} ms)`).join(' and ')}; a join keeps nothing in the server's memory — the place is a row in the store — and the heap grew ${bytes(queue.heapPerMemberBytes)} per member${queue.heapPerMemberBytes <= 2048 ? '' : ' (garbage not yet collected and caches that do not grow with the queue count here too)'}. What a waiting buyer costs the server is their socket, if they keep one open: ${levels.map((l) => `${l.heapPerSocketKb.toFixed(1)} KB per socket at ${fmtInt(l.sockets)}`).join(', ')} (the same per-socket cost as in "Memory"). One queue:update is broadcast per step to the event's queue room, never one message per member: ${levels.map((l) => `${fmtInt(l.sockets)} sockets received ${fmtInt(l.framesPerSec.median)} frames/s, lag p50 ${fmtMs(l.lagP50.median)} / p99 ${fmtMs(l.lagP99.median)} ms`).join('; ')}, with ${fmtInt(queue.waiting)} people waiting. ${intervalReading(levels, queue.stepMs)}`;
 }
 
-/** Opening the room: how its cost grows with the pre-queue, and why (db/waitingRoomStore.ts `open`). */
+/** Opening the room: how its cost grows with the pre-queue (db/waitingRoomOpening.ts). */
 function openingReading(cases: NonNullable<BenchResults['waitingRoom']>['admission']['cases'], small: number, large: number): string {
-  const a = cases.find((c) => c.store === 'sqlite' && c.waiting === small);
-  const b = cases.find((c) => c.store === 'sqlite' && c.waiting === large);
-  if (!a || !b || a === b) return '';
-  const growth = b.openMs / a.openMs;
-  const quadratic = growth > 3 * (large / small);
-  return `Opening numbers the pre-queue in chunks of 100 rows inside one transaction: on SQLite ${fmtMs(a.openMs)} ms for ${fmtInt(small)} and ${fmtMs(b.openMs)} ms for ${fmtInt(large)}, ${growth.toFixed(0)}× for ${(large / small).toFixed(0)}× the people.${
-    quadratic
-      ? " That is quadratic: each chunk's UPDATE (…WHERE event_id = ? AND number IS NULL AND buyer_id IN (…)) is planned through the unique index on (event_id, number), where every unnumbered row has number NULL, so each chunk walks all the rows still unnumbered (EXPLAIN QUERY PLAN: SEARCH … USING INDEX waiting_room_entries_number (event_id=? AND number=?)); written as `number + 0 IS NULL`, SQLite looks the chunk up by primary key instead. The embedded store runs the transaction synchronously, so the server's event loop is blocked for that whole time — every socket and request of every event waits. Left for db/waitingRoomStore.ts (outside the bench)."
-      : ''
-  }`;
+  const growth = (store: 'sqlite' | 'postgres') => {
+    const a = cases.find((c) => c.store === store && c.waiting === small);
+    const b = cases.find((c) => c.store === store && c.waiting === large);
+    if (!a || !b || a === b) return '';
+    return `on ${store === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ${fmtMs(a.openMs)} ms for ${fmtInt(small)} and ${fmtMs(b.openMs)} ms for ${fmtInt(large)} (${(b.openMs / a.openMs).toFixed(0)}× for ${(large / small).toFixed(0)}× the people)`;
+  };
+  const figures = [growth('sqlite'), growth('postgres')].filter(Boolean);
+  if (figures.length === 0) return '';
+  return `Opening reads the pre-queue a page at a time, ranks it by shuffle key in the process and writes the ranks by primary key in join order, 5,000 rows per transaction with a turn of the event loop between transactions (one prepared single-row UPDATE per row on SQLite, UPDATE … FROM (VALUES …) of up to 1,000 rows on PostgreSQL): ${figures.join('; ')}. On SQLite that is many short synchronous blocks, not one: the longest is the in-process sort of the keys. An opening cut short is completed by the next one, in the same order.`;
 }
 
 /** Why a waiting-room target was missed (this run's figures). */

@@ -72,8 +72,7 @@ const SIZES = smoke
       fanout: { levels: [1_000, 10_000], runs: 3, windowMs: 5_000, churnHoldsPerSec: 220 },
       seatmap: { runs: 5, windowMs: 5_000, seatUpdatesPerSec: 1_000 },
       fixes: { commands: 600_000, auditRows: [0, 250_000, 1_000_000] },
-      // PostgreSQL at 100,000: opening alone took 7 min once (quadratic, see docs), too long for every run.
-      admission: { waiting: { sqlite: [10_000, 100_000], postgres: [10_000] }, steps: 20, admitPerMinute: 6_000 },
+      admission: { waiting: { sqlite: [10_000, 100_000], postgres: [10_000, 100_000] }, steps: 20, admitPerMinute: 6_000 },
       // 60 a minute: one admission per step keeps an update going out every step while the queue stays long.
       queue: { preQueue: 5_000, arrivals: 5_000, seeded: 90_000, socketLevels: [1_000, 10_000], windowMs: 5_000, runs: 3, admitPerMinute: 60 },
     };

@@ -80,7 +80,7 @@ export abstract class SqlStore implements Store {
   readonly waitingRooms: WaitingRoomStore = new SqlWaitingRoomStore({
     all: (sql, ...params) => this.all(sql, ...params),
     atomically: (statements) => this.atomically(statements),
-  });
+  }, () => this.dialect);
 
   private leaseStore: LeaseStore | null = null;
   /** Leases and instances (made on first use: the dialect, which picks the clock, is a subclass field). */

@@ -5,6 +5,10 @@
 // admission ticker of the event's owner need no lock held across round trips,
 // and a step cut short by a crash either happened entirely or not at all.
 import type { Statement } from './sqlStore';
+import type { StoreDialect } from './store';
+import { openRoom, STATEMENT_ROWS, type OpenOptions } from './waitingRoomOpening';
+
+export type { OpenOptions } from './waitingRoomOpening';
 
 /** What SqlStore lends this module: run one statement, or several atomically. */
 export interface SqlRunner {
@@ -91,10 +95,11 @@ export interface WaitingRoomStore {
   /** Puts a buyer whose window ended (or who checked out) back in the queue with a new number. */
   requeue(eventId: string, buyerId: string, number: number, now: number): Promise<boolean>;
   /**
-   * Opens the room: numbers the pre-queue 1…P in shuffle-key order and records the opening,
-   * in one transaction; does nothing if the room is already open.
+   * Opens the room: numbers the pre-queue 1…P in shuffle-key order and records the opening; does
+   * nothing if the room is already open. Written in several short transactions (db/waitingRoomOpening.ts):
+   * an opening cut short anywhere is completed by the next call, in the same order.
    */
-  open(eventId: string, now: number): Promise<void>;
+  open(eventId: string, now: number, options?: OpenOptions): Promise<void>;
   /** Entries still without a number (they joined while the room was opening), oldest first. */
   unnumbered(eventId: string, limit: number): Promise<string[]>;
   /** The next entries to admit, in queue-number order. */
@@ -200,7 +205,11 @@ function entryOf(r: EntryRow): QueueEntryRecord {
 const bit = (b: boolean) => (b ? 1 : 0);
 
 export class SqlWaitingRoomStore implements WaitingRoomStore {
-  constructor(private readonly sql: SqlRunner) {}
+  /** `dialect` only tunes how many rows a statement carries (the SQL is the same on both). */
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly dialect: () => StoreDialect,
+  ) {}
 
   private async one<T>(query: string, ...params: unknown[]): Promise<T | undefined> {
     return (await this.sql.all<T>(query, ...params))[0];
@@ -315,34 +324,8 @@ export class SqlWaitingRoomStore implements WaitingRoomStore {
     return rows.length > 0;
   }
 
-  async open(eventId: string, now: number): Promise<void> {
-    // The ranks are computed here and written by primary key in chunks, all in one transaction
-    // (a single UPDATE … FROM a ranked subquery was quadratic on SQLite: 6.6 s for 10,000).
-    const order = await this.sql.all<{ buyer_id: string }>(
-      'SELECT buyer_id FROM waiting_room_entries WHERE event_id = ? AND number IS NULL ORDER BY shuffle_key, buyer_id',
-      eventId,
-    );
-    const statements: Statement[] = [];
-    const CHUNK = 100;
-    for (let i = 0; i < order.length; i += CHUNK) {
-      const chunk = order.slice(i, i + CHUNK);
-      statements.push({
-        // Each chunk applies only while the room is still unopened (a second opener changes nothing).
-        sql: `UPDATE waiting_room_entries SET number = CASE buyer_id ${chunk.map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ')} END
-              WHERE event_id = ? AND number IS NULL AND buyer_id IN (${chunk.map(() => '?').join(', ')})
-                AND EXISTS (SELECT 1 FROM waiting_rooms w WHERE w.event_id = ? AND w.opened_at IS NULL)`,
-        params: [...chunk.flatMap((e, k) => [e.buyer_id, i + k + 1]), eventId, ...chunk.map((e) => e.buyer_id), eventId],
-      });
-    }
-    statements.push({
-      sql: `UPDATE waiting_rooms SET opened_at = ?, updated_at = ?,
-              pre_queue_count = (SELECT COUNT(*) FROM waiting_room_entries WHERE event_id = ? AND number IS NOT NULL),
-              next_number = (SELECT COUNT(*) FROM waiting_room_entries WHERE event_id = ? AND number IS NOT NULL),
-              credit_at = ?
-            WHERE event_id = ? AND opened_at IS NULL`,
-      params: [now, now, eventId, eventId, now, eventId],
-    });
-    await this.sql.atomically(statements);
+  async open(eventId: string, now: number, options?: OpenOptions): Promise<void> {
+    await openRoom(this.sql, eventId, now, { statementRows: STATEMENT_ROWS[this.dialect()], ...options });
   }
 
   async unnumbered(eventId: string, limit: number): Promise<string[]> {

@@ -86,7 +86,8 @@ export class QueueService {
     const state = phaseOf(room, now) === 'closed' ? 'closed' : 'waiting';
     if (!entry) return { ...base, state };
     if (entry.admittedAt !== null) return { ...base, state, windowEnded: true };
-    if (entry.number === null) return { ...base, state, estimatedWaitMs: null };
+    // No position before the opening has committed: it numbers the pre-queue over several transactions.
+    if (entry.number === null || room.openedAt === null) return { ...base, state, estimatedWaitMs: null };
     const position = positionOf(entry.number, room.serving);
     return {
       ...base,
