@@ -117,6 +117,8 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   if (config.faultKillInCommit !== undefined) logger.warn({ at: config.faultKillInCommit }, 'FAULT_KILL_IN_COMMIT is set: this process will kill itself mid-commit');
   await registry.startAll();
   const rateLimitStores = options.rateLimitStores ?? cluster?.rateLimitStores ?? memoryRateLimitStores(clock);
+  // Seats held at once per address: counted in Redis when there is a cluster, else in this process (the default).
+  const addressHolds = cluster && config.limitHeldSeatsPerAddress > 0 ? await cluster.addressHoldLimit(config.limitHeldSeatsPerAddress, clock) : undefined;
   const waitingRoom = await createWaitingRoom({
     store,
     registry,
@@ -131,6 +133,7 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     },
     rateLimitStores,
     logger,
+    addressHolds,
   });
   const buyerApi = new BuyerApi(registry, waitingRoom.holdGuard);
   const adminAuth = new AdminAuth({

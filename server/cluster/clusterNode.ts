@@ -5,6 +5,7 @@
 //   CommandRouter    ◀── registry.execute ── edge (HTTP, sockets);  ──▶ owner's loop via Redis
 //   NoticeBus        ── owner's commit notices and beacons ──▶ every replica (adapter stream)
 //   RedisRateLimits  ── per-address limits and login throttles shared by every process
+//   RedisAddressHoldLimit ── seats held at once per event and address, counted for the whole cluster
 //   heartbeat meta   ── owned events, mailbox depths, viewers per event ──▶ console, cluster-wide counts
 //
 // docs/scaling.md describes the design; this file only connects the parts.
@@ -17,9 +18,11 @@ import type { ClusterConfig } from '../config';
 import type { EventRegistry } from '../eventRegistry';
 import type { Logger } from '../logger';
 import type { RateLimitStores } from '../rateLimiter';
+import type { AddressHoldLimit } from '../waitingRoom/addressHolds';
 import { CommandRouter } from './commandRouter';
 import { NoticeBus, type InterServerChannel } from './noticeBus';
 import { OwnershipManager } from './ownership';
+import { RedisAddressHoldLimit } from './redisAddressHolds';
 import { RedisRateLimits } from './redisRateLimitStore';
 
 /** What a process tells the others with every heartbeat (read by the console and for cluster-wide counts). */
@@ -53,6 +56,7 @@ export class ClusterNode {
   readonly manager: OwnershipManager;
   readonly router: CommandRouter;
   private readonly rateLimits: RedisRateLimits;
+  private addressHolds: RedisAddressHoldLimit | null = null;
   /** The adapter's publishing connection (it duplicates it to read the stream). */
   private readonly adapterRedis: Redis;
   private bus: NoticeBus | null = null;
@@ -113,6 +117,14 @@ export class ClusterNode {
     await this.router.start();
     this.options.registry.useRouter((eventId, command) => this.router.route(eventId, command));
     return createAdapter(this.adapterRedis, { streamName: 'seatline:sio', maxLen: 100_000, onlyPlaintext: true });
+  }
+
+  /** The "seats held at once per event and address" limit, counted in Redis for the whole cluster (one per node). */
+  async addressHoldLimit(limit: number, clock: () => number): Promise<AddressHoldLimit> {
+    if (this.addressHolds) throw new Error('the address hold limit was already made');
+    this.addressHolds = new RedisAddressHoldLimit({ redisUrl: this.options.config.redisUrl, logger: this.options.logger, limit, clock });
+    await this.addressHolds.start();
+    return this.addressHolds;
   }
 
   /** Joins the cluster: replicas follow the owners' notices, and this process takes its share of the events. */
@@ -180,6 +192,7 @@ export class ClusterNode {
     this.bus?.stop();
     await this.router.close();
     await this.rateLimits.close();
+    await this.addressHolds?.close();
   }
 
   /** After Socket.IO closed (the adapter reads the stream until then). */

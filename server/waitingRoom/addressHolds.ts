@@ -12,9 +12,14 @@ export interface AddressHoldLimit {
   cancel(eventId: string, addressKey: string, seats: number): Promise<void>;
   /** The hold was made: the reservation now belongs to it until it ends. */
   attach(holdId: string, eventId: string, addressKey: string, seats: number, expiresAt: number): Promise<void>;
+  /** The hold was extended: it counts until its new expiry (and Retry-After says so). */
+  extended(holdId: string, expiresAt: number): Promise<void>;
   /** The hold ended (expired, released, confirmed): its seats no longer count. */
   ended(holdId: string): Promise<void>;
 }
+
+/** Retry-After when the limit is used by reservations only (holds being made right now). */
+export const RETRY_WITHOUT_HOLDS_MS = 60_000;
 
 interface Held {
   eventId: string;
@@ -37,7 +42,7 @@ export class MemoryAddressHoldLimit implements AddressHoldLimit {
     if (current + seats > this.limit) {
       let earliest = Infinity;
       for (const holdId of this.holdsOf.get(key) ?? []) earliest = Math.min(earliest, this.holds.get(holdId)?.expiresAt ?? Infinity);
-      return Math.max(1000, Number.isFinite(earliest) ? earliest - now : 60_000);
+      return Math.max(1000, Number.isFinite(earliest) ? earliest - now : RETRY_WITHOUT_HOLDS_MS);
     }
     this.counts.set(key, current + seats);
     return 0;
@@ -53,6 +58,11 @@ export class MemoryAddressHoldLimit implements AddressHoldLimit {
     let mine = this.holdsOf.get(key);
     if (!mine) this.holdsOf.set(key, (mine = new Set()));
     mine.add(holdId);
+  }
+
+  async extended(holdId: string, expiresAt: number): Promise<void> {
+    const held = this.holds.get(holdId);
+    if (held) held.expiresAt = expiresAt;
   }
 
   async ended(holdId: string): Promise<void> {

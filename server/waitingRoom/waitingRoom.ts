@@ -109,9 +109,11 @@ export async function createWaitingRoom(options: WaitingRoomOptions) {
           },
         };
       });
-      // A hold that ended no longer counts against its address.
+      // A hold that ended no longer counts against its address; an extended one counts until its new expiry.
+      // Every process sees every notice: the limits are idempotent, and never reject.
       registry.onCommitted((_runtime, notice) => {
         if (!addressHolds) return;
+        for (const extended of notice.holdsExtended) void addressHolds.extended(extended.id, extended.expiresAt);
         for (const ended of notice.holdsEnded) void addressHolds.ended(ended.id);
       });
       return () => directory.stop();
