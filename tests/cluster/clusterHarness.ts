@@ -4,6 +4,7 @@
 // own loopback port. Processes can be killed (-9), stopped (SIGSTOP) and
 // continued, and started again.
 import { startRedis, type LocalRedis } from '../../scripts/localServices';
+import { rendezvousOwner } from '../../server/cluster/rendezvous';
 import { freshPostgresDatabase } from '../support/stores';
 import { getJson, startChildServer, type ChildServer } from '../server/helpers';
 import { waitUntil } from '../support/waitUntil';
@@ -96,8 +97,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
           if (healths.some((h) => h === null)) return false;
           return eventIds.every((eventId) => {
             const owners = live.filter((_, i) => healths[i]!.ownedEvents.includes(eventId));
-            // One owner, running the loop, and every live process routes the event's commands to it.
-            return owners.length === 1 && healths.every((h) => h!.owners[eventId] === owners[0].instanceId);
+            // One owner, the one rendezvous hashing picks among the live processes (so no handoff is still to
+            // come), running the loop, and every live process routes the event's commands to it.
+            const desired = rendezvousOwner(eventId, live.map((p) => p.instanceId));
+            return owners.length === 1 && owners[0].instanceId === desired && healths.every((h) => h!.owners[eventId] === desired);
           });
         },
         'every event owned by exactly one live process',
