@@ -9,7 +9,7 @@
 //             release) through every process. Staleness = the owner's commit of a
 //             version → a viewer receiving the seats:update that carries it (every
 //             10th viewer records receipts), split by viewers on the owner and on
-//             the other processes; also commit → replica applied (the Redis hop).
+//             the other processes; also commit → the notice reached a replica (the Redis hop).
 // On the last N (≥ 2): failover trials (bench/clusterFailover.ts) while the buyers
 // churn and the viewers watch; then every acknowledged hold and order is audited
 // against the database.
@@ -49,7 +49,7 @@ export interface ClusterFanoutRun {
   staleness: Percentiles;
   onOwner: Percentiles;
   onReplicas: Percentiles;
-  /** Owner's commit → a replica process applied the notice. */
+  /** Owner's commit → the notice reached a replica process (the Redis stream hop). */
   replicaApply: Percentiles;
   framesPerSec: number;
   versionsPerSec: number;
@@ -69,6 +69,9 @@ export interface ClusterLevel {
   owners: Record<string, string>;
   holds: ClusterHolds[];
   fanout: { p50: Summary; p99: Summary; max: Summary; onOwnerP99: Summary; onReplicasP99: Summary; replicaApplyP99: Summary; runs: ClusterFanoutRun[] };
+  /** Leases lost and event-loop lag, summed / maxed over the level's processes (from /metrics at its end): a cluster that thrashes shows here. */
+  health?: { ownershipLost: number; ownershipAcquired: number; eventLoopLagMaxMs: number };
+  failoverError?: string;
   failover?: { trials: FailoverTrial[]; firstHoldMs: Summary; ownerSeenMs: Summary; audit: AckAudit; leaseTtlMs: number };
   skipped?: string;
 }
@@ -121,6 +124,29 @@ function spreadEvents(arenaIds: string[], owners: Record<string, string>, instan
   const out: string[] = [];
   while (out.length < count && queues.some((q) => q.length)) for (const q of queues) if (q.length && out.length < count) out.push(q.shift()!);
   return out;
+}
+
+/** A figure from a process's /metrics (summed over its labels when `label` matches), or NaN. */
+async function metric(member: Member, name: string, label = ''): Promise<number> {
+  try {
+    const text = await (await fetch(`${member.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    return text
+      .split('\n')
+      .filter((line) => (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) && line.includes(label))
+      .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  } catch {
+    return NaN;
+  }
+}
+
+async function levelHealth(rig: Rig): Promise<NonNullable<ClusterLevel['health']>> {
+  const live = rig.live();
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return {
+    ownershipLost: sum(await Promise.all(live.map((m) => metric(m, 'seatline_ownership_changes_total', 'change="lost"')))),
+    ownershipAcquired: sum(await Promise.all(live.map((m) => metric(m, 'seatline_ownership_changes_total', 'change="acquired"')))),
+    eventLoopLagMaxMs: 1000 * Math.max(...(await Promise.all(live.map((m) => metric(m, 'seatline_nodejs_eventloop_lag_max_seconds'))))),
+  };
 }
 
 const share = (total: number, parts: number, i: number) => Math.floor(total / parts) + (i < total % parts ? 1 : 0);
@@ -266,8 +292,19 @@ async function failovers(rig: Rig, attached: Attached[], opts: ClusterOptions, e
   };
 }
 
+/** Stops what a running cluster bench started (for run.ts's signal handler: PostgreSQL runs detached). */
+let stopRunning: (() => Promise<void>) | null = null;
+export async function stopClusterBench(): Promise<void> {
+  await stopRunning?.();
+}
+
 export async function runCluster(opts: ClusterOptions): Promise<ClusterResult> {
   const services = await startClusterServices(opts.arenaCopies);
+  let rigNow: Rig | null = null;
+  stopRunning = async () => {
+    await rigNow?.stop();
+    await services.stop();
+  };
   const eventIds = [...services.arenaIds, 'demo-theatre'];
   const levels: ClusterLevel[] = [];
   try {
@@ -277,6 +314,7 @@ export async function runCluster(opts: ClusterOptions): Promise<ClusterResult> {
         continue;
       }
       const rig = await startRig(services, n, { leaseTtlMs: LEASE_TTL_MS });
+      rigNow = rig;
       const attached: Attached[] = [];
       try {
         await rig.settled(eventIds);
@@ -328,14 +366,29 @@ export async function runCluster(opts: ClusterOptions): Promise<ClusterResult> {
           },
         };
         opts.log(`    fan-out: staleness p50 ${level.fanout.p50.median.toFixed(1)} ms, p99 ${level.fanout.p99.median.toFixed(1)} ms, max ${level.fanout.max.median.toFixed(0)} ms`);
-        if (n >= 2 && index === opts.processCounts.length - 1 && opts.failoverTrials > 0) level.failover = await failovers(rig, attached, opts, eventIds);
+        level.health = await levelHealth(rig);
+        opts.log(`    leases lost ${level.health.ownershipLost}, acquired ${level.health.ownershipAcquired}; event-loop lag max ${level.health.eventLoopLagMaxMs.toFixed(0)} ms`);
         levels.push(level);
+        if (n >= 2 && index === opts.processCounts.length - 1 && opts.failoverTrials > 0) {
+          try {
+            level.failover = await failovers(rig, attached, opts, eventIds);
+          } catch (error) {
+            opts.log(`    failover trials FAILED: ${error instanceof Error ? error.message : String(error)}`);
+            level.failoverError = `failover trials failed: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`;
+          }
+        }
+      } catch (error) {
+        // A level that fails is recorded and the next one still runs.
+        opts.log(`    level of ${n} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (!levels.some((l) => l.processes === n)) levels.push({ processes: n, skipped: `failed: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}` } as ClusterLevel);
       } finally {
         await Promise.all(attached.map(stopAttached));
         await rig.stop();
+        rigNow = null;
       }
     }
   } finally {
+    stopRunning = null;
     await services.stop();
   }
   return { levels, postgres: services.postgresVersion, churnHoldsPerSec: opts.churnHoldsPerSec, windowMs: opts.windowMs, runs: opts.runs };

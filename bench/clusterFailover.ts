@@ -30,8 +30,9 @@ export interface FailoverTrial {
   /** kill → first successful hold sent after the kill. */
   firstHoldMs: number;
   newOwner: string;
-  /** Answers to the probers' hold requests from the kill until the first success. */
+  /** Answers to the probers' hold requests sent from the kill until the first success: how many, and the slowest (ms). */
   answersDuringFailover: Record<string, number>;
+  slowestAnswerMs: Record<string, number>;
   holdsAcked: number;
   ordersAcked: number;
 }
@@ -159,14 +160,19 @@ export async function failoverTrial(rig: Rig, options: { leadMs: number; tailMs:
     }
     await pause(options.tailMs);
     const answersDuringFailover: Record<string, number> = {};
+    const slowestAnswerMs: Record<string, number> = {};
     for (const p of probers) {
-      for (const [sent, , code] of p.answers) if (sent >= killedAt && sent <= killedAt + firstHoldMs) answersDuringFailover[code] = (answersDuringFailover[code] ?? 0) + 1;
+      for (const [sent, at, code] of p.answers) {
+        if (sent < killedAt || sent > killedAt + firstHoldMs) continue;
+        answersDuringFailover[code] = (answersDuringFailover[code] ?? 0) + 1;
+        slowestAnswerMs[code] = Math.max(slowestAnswerMs[code] ?? 0, at - sent);
+      }
     }
     for (const p of probers) p.stop();
     await Promise.all(probers.map((p) => p.done));
     const acked = probers.flatMap((p) => p.acked);
     return {
-      trial: { victim: victim.instanceId, ownerSeenMs, firstHoldMs, newOwner, answersDuringFailover, holdsAcked: acked.length, ordersAcked: acked.filter((a) => a.orderId).length },
+      trial: { victim: victim.instanceId, ownerSeenMs, firstHoldMs, newOwner, answersDuringFailover, slowestAnswerMs, holdsAcked: acked.length, ordersAcked: acked.filter((a) => a.orderId).length },
       acked,
     };
   } finally {

@@ -3,8 +3,8 @@
 // from its environment — on 127.0.0.1. The parent talks to it over IPC:
 //   window-start / window-end  CPU of this process over the window, and for the tracked
 //                              event the versions this process's own loop committed
-//                              (owner: commit time) and the versions its replica applied
-//                              from the owner's notices (replica: apply time)
+//                              (owner: commit time) and the owner's notices as they reached
+//                              its replica (replica: arrival time)
 //   memory                     RSS and heap after GC, connected sockets
 //   stop                       a graceful close (hands its events off)
 // kill -9 is the parent's business (child.proc.kill('SIGKILL')).
@@ -22,7 +22,7 @@ export interface ClusterWindowReport {
   instanceId: string;
   /** [version, epoch ms] committed by this process's own loop. */
   commits: [number, number][];
-  /** [version, epoch ms] applied to this process's replica from the owner's notices. */
+  /** [version, epoch ms] of the owner's notices as they reached this process's replica. */
   applied: [number, number][];
   cpuMs: number;
   wallMs: number;
@@ -63,12 +63,27 @@ async function main(): Promise<void> {
 
   let commits: [number, number][] = [];
   let applied: [number, number][] = [];
+  // The time of the owner's commit is taken at the loop's per-tick metric, which it observes right after the
+  // commit and before the commit listeners run: the socket gateway's listener (registered first) writes the
+  // update to every local viewer synchronously, so a listener of our own would run only after that.
+  let lastTickAt = 0;
+  const batchSize = app.metrics.batchSize;
+  const observeBatch = batchSize.observe.bind(batchSize);
+  batchSize.observe = ((value: number) => {
+    lastTickAt = wallNow();
+    observeBatch(value);
+  }) as typeof batchSize.observe;
   app.registry.onCommitted((runtime, notice) => {
-    if (runtime.eventId !== spec.trackEvent) return;
-    // The owner's own loop committed it (the same test the notice bus uses before publishing), or the replica applied it.
-    if (runtime.loop && notice.epoch === runtime.epoch) commits.push([notice.version, wallNow()]);
-    else if (!runtime.loop) applied.push([notice.version, wallNow()]);
+    // The owner's own loop committed it (the same test the notice bus uses before publishing).
+    if (runtime.eventId === spec.trackEvent && runtime.loop && notice.epoch === runtime.epoch) commits.push([notice.version, lastTickAt]);
   });
+  // A replica: when the owner's notice arrived from the Redis stream (before it is applied and sent to viewers).
+  const registry = app.registry;
+  const applyRemote = registry.applyRemote.bind(registry);
+  registry.applyRemote = (notice) => {
+    if (notice.eventId === spec.trackEvent) applied.push([notice.version, wallNow()]);
+    return applyRemote(notice);
+  };
 
   let windowCpu = process.cpuUsage();
   let windowStart = performance.now();

@@ -18,17 +18,18 @@ export function clusterSections(r: BenchResults): string[] {
   const intro =
     `N real server processes (\`bench/clusterServer.ts\`: the app without Next, \`DATABASE_URL\` + \`REDIS_URL\`, lease TTL 3 s) on a private PostgreSQL ${c.postgres} and redis-server, all on this box with the load generators` +
     (load ? `; 1-minute load average during the section ${load.min.toFixed(1)}–${load.max.toFixed(1)} (mean ${load.mean.toFixed(1)})` : '') +
-    '. CPU % is of one core over the window (100 = one core busy), per process in instance order (bench-1, bench-2, …; the arena\'s owner is bench-1 at every process count).';
+    '. CPU % is of one core over the window (100 = one core busy), per process in instance order (bench-1 / bench-2 / …); "owner" names the process that ran the arena\'s loop.';
   parts.push(
     `### Cluster: fan-out on the arena (${fmtInt(levels[0]?.viewers ?? NaN)} light viewers spread evenly over the processes, ${fmtInt(c.churnHoldsPerSec)} holds/s churned through every process, median of ${c.runs} windows of ${c.windowMs / 1000} s)\n\n` +
-      `${intro} Staleness: the owner's commit of a version → a viewer receiving the \`seats:update\` carrying it (every 10th viewer records receipts); "replica applied" is the owner's commit → another process applied its notice from the Redis stream.\n\n` +
+      `${intro} Staleness: the owner's commit of a version → a viewer receiving the \`seats:update\` carrying it (every 10th viewer records receipts); "notice at replica" is the owner's commit → its notice reached another process through the Redis stream.\n\n` +
       table(
-        ['Processes', 'viewers joined', 'staleness p50 ms', 'p99 ms', 'max ms', 'p99 on the owner / on replicas ms', 'replica applied p99 ms', 'frames/s', 'versions/s', 'CPU % per process', 'RSS MB per process'],
+        ['Processes', 'owner', 'viewers joined', 'staleness p50 ms', 'p99 ms', 'max ms', 'p99 on the owner / on replicas ms', 'notice at replica p99 ms', 'frames/s', 'versions/s', 'CPU % per process', 'RSS MB per process'],
         c.levels.map((l) => {
-          if (l.skipped) return [String(l.processes), `skipped: ${l.skipped}`, '', '', '', '', '', '', '', '', ''];
+          if (l.skipped) return [String(l.processes), `skipped: ${l.skipped}`, '', '', '', '', '', '', '', '', '', ''];
           const mid = l.fanout.runs[l.fanout.runs.length >> 1];
           return [
             String(l.processes),
+            l.owners['demo-arena'] ?? '—',
             `${fmtInt(l.joined)} (connect ${(l.connectMs / 1000).toFixed(0)} s)`,
             fmtRange(l.fanout.p50, fmtMs),
             fmtRange(l.fanout.p99, fmtMs),
@@ -65,6 +66,17 @@ export function clusterSections(r: BenchResults): string[] {
           ]),
         ),
       ),
+  );
+  parts.push(
+    '### Cluster: leases lost and event-loop lag per level (from each process\'s /metrics at the end of the level)\n\n' +
+      table(
+        ['Processes', 'leases acquired', 'leases lost', 'event-loop lag max ms'],
+        levels.map((l) => [String(l.processes), fmtInt(l.health?.ownershipAcquired ?? NaN), fmtInt(l.health?.ownershipLost ?? NaN), fmtInt(l.health?.eventLoopLagMaxMs ?? NaN)]),
+      ) +
+      levels
+        .filter((l) => l.failoverError)
+        .map((l) => `\n\n${l.processes} processes: ${l.failoverError}`)
+        .join(''),
   );
   const f = levels.find((l) => l.failover)?.failover;
   const fl = levels.find((l) => l.failover);
