@@ -55,6 +55,9 @@ export interface ClusterFanoutRun {
   versionsPerSec: number;
   churnHoldsPerSec: number;
   churnP99: number;
+  /** Churned holds granted, and the refusals by code (a churn that is refused commits nothing to fan out). */
+  churnOkPerSec: number;
+  churnFailures: Record<string, number>;
   alive: number;
   processes: ProcessFigures[];
 }
@@ -252,6 +255,11 @@ async function fanoutRun(rig: Rig, attached: Attached[], opts: ClusterOptions, d
     versionsPerSec: commitAt.size / seconds,
     churnHoldsPerSec: churn.parts.reduce((n, p) => n + p.holdAcks, 0) / seconds,
     churnP99: mergedPercentiles(churn.parts.map((p) => p.latency)).p99,
+    churnOkPerSec: churn.parts.reduce((n, p) => n + p.holdsOk, 0) / seconds,
+    churnFailures: churn.parts.reduce<Record<string, number>>((all, p) => {
+      for (const [k, v] of Object.entries(p.failures)) all[k] = (all[k] ?? 0) + v;
+      return all;
+    }, {}),
     alive: ends.reduce((n, e) => n + e.alive, 0),
     processes: figures(churn.reports, owners),
   };

@@ -296,7 +296,9 @@ async function main(): Promise<void> {
     });
     await section('cluster', async () => {
       log('cluster: N server processes on PostgreSQL + Redis (fan-out, holds across processes, failover)');
-      results.cluster = await runCluster({ ...SIZES.cluster, fdLimit: fd, log });
+      // --cluster-processes 1,2: other process counts (failover trials run on the last one when it is ≥ 2).
+      const processCounts = arg('cluster-processes')?.split(',').map(Number) ?? SIZES.cluster.processCounts;
+      results.cluster = await runCluster({ ...SIZES.cluster, processCounts, fdLimit: fd, log });
       results.machine.postgres ??= results.cluster.postgres;
     });
     await section('seatmap', async () => {
