@@ -182,6 +182,8 @@ interface HoldSpec {
   ratePerSocket?: number;
   workload: WorkloadName;
   seed: number;
+  /** Events to hold on (socket i uses eventIds[i % n]; every one must have the arena's seats); default the demo arena. */
+  eventIds?: string[];
 }
 
 async function holds(spec: HoldSpec) {
@@ -194,12 +196,13 @@ async function holds(spec: HoldSpec) {
   const deadline = started + spec.durationMs;
   let inFlight = 0;
 
-  const once = async (socket: Socket) => {
+  const eventIds = spec.eventIds?.length ? spec.eventIds : [EVENT];
+  const once = async (socket: Socket, eventId: string) => {
     const intent = intents[cursor++ % intents.length];
     const sent = performance.now();
     inFlight++;
     try {
-      const reply = await ack<{ ok: boolean; hold?: { id: string }; error?: { code: string } }>(socket, 'hold:create', { eventId: EVENT, seatIds: intent.seatIds });
+      const reply = await ack<{ ok: boolean; hold?: { id: string }; error?: { code: string } }>(socket, 'hold:create', { eventId, seatIds: intent.seatIds });
       latency.add(performance.now() - sent);
       counts.holdAcks++;
       if (reply.ok && reply.hold) {
@@ -219,8 +222,8 @@ async function holds(spec: HoldSpec) {
 
   if (spec.mode === 'closed') {
     await Promise.all(
-      users.map(async (socket) => {
-        while (performance.now() < deadline) await once(socket);
+      users.map(async (socket, i) => {
+        while (performance.now() < deadline) await once(socket, eventIds[i % eventIds.length]);
       }),
     );
   } else {
@@ -233,7 +236,7 @@ async function holds(spec: HoldSpec) {
         while (at < deadline) {
           const wait = at - performance.now();
           if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-          mine.push(once(socket));
+          mine.push(once(socket, eventIds[i % eventIds.length]));
           at += intervalMs;
         }
         await Promise.all(mine);

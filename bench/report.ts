@@ -6,12 +6,14 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DESIGNS, type DesignName } from './baselines';
 import { benchDir, projectRoot } from './children';
+import type { ClusterResult } from './cluster';
 import type { FanoutLevel } from './fanout';
 import type { FixResult } from './fixes';
 import type { InProcessResult } from './inprocess';
 import type { Machine } from './machine';
 import type { MemoryResult } from './memory';
 import { reading } from './reading';
+import { clusterSections } from './reportCluster';
 import { postgresDesignsText, postgresSections } from './reportPostgres';
 import { waitingRoomSections } from './reportWaitingRoom';
 import type { AdmissionResult } from './admissionTick';
@@ -53,6 +55,8 @@ export interface BenchResults {
   seatmap?: SeatMapResult;
   /** The waiting room (issue 12): admission steps in the store, join storms and queue:update fan-out over the network. */
   waitingRoom?: { admission: AdmissionResult; queue: QueueLoadResult; postgresSkipped?: string };
+  /** The distributed mode (issue 11): N processes on PostgreSQL + Redis (bench/cluster.ts). */
+  cluster?: ClusterResult;
   /** Set when sections of an earlier results file were kept (run.ts --merge). */
   mergedFrom?: string;
   /** Wall time of all the sections in this file (summed over merged runs). */
@@ -209,6 +213,7 @@ export function sections(r: BenchResults): string[] {
         ),
     );
   }
+  parts.push(...clusterSections(r));
   if (r.memory) {
     parts.push(
       '### Server memory per connected idle socket (after GC)\n\n' +
@@ -306,7 +311,7 @@ ${loadText(r)}**Everything runs on this one machine.** The server, the load gene
 
 \`\`\`sh
 npm run bench                      # everything (~${minutes} min), writes bench/results/<time>.json and this file
-npm run bench -- --only inprocess  # sections: inprocess, best, fixes, socket, memory, fanout, waitingroom, seatmap
+npm run bench -- --only inprocess  # sections: inprocess, best, fixes, socket, memory, fanout, waitingroom, seatmap, cluster
 npm run bench -- --only fanout --merge bench/results/<full>.json   # re-run one section of a full run
 npm run bench -- --only inprocess --designs loop-full,txn-full --workloads hot
 npm run bench:smoke                # seconds; proves the bench works, asserts nothing about speed

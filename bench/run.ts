@@ -1,4 +1,4 @@
-// npm run bench [-- --smoke] [-- --only inprocess,best,socket,fanout,memory,waitingroom,seatmap,fixes]
+// npm run bench [-- --smoke] [-- --only inprocess,best,socket,fanout,memory,waitingroom,seatmap,fixes,cluster]
 //               [-- --designs loop-full,txn-full] [-- --workloads hot] [-- --no-docs]
 // Runs the benchmark suite, prints a table, writes bench/results/<timestamp>.json
 // and regenerates docs/benchmarks.md from it (bench/report.ts).
@@ -10,6 +10,7 @@ import type { AdmissionResult, AdmissionSpec } from './admissionTick';
 import type { BestAvailableResult, BestAvailableSpec } from './bestAvailable';
 import { benchDir, forkTs } from './children';
 import { DESIGN_NAMES, DESIGNS, type DesignDef, type DesignName } from './baselines';
+import { runCluster, stopClusterBench } from './cluster';
 import { runFanout } from './fanout';
 import { runFixExperiments } from './fixes';
 import { runInProcess, type InProcessResult, type InProcessSpec } from './inprocess';
@@ -25,7 +26,7 @@ import { runSocketLoad } from './socketLoad';
 import { summarize } from './stats';
 import { WORKLOADS, type WorkloadName } from './workloads';
 
-const SECTIONS = ['inprocess', 'best', 'socket', 'fanout', 'memory', 'waitingroom', 'seatmap', 'fixes'] as const;
+const SECTIONS = ['inprocess', 'best', 'socket', 'fanout', 'memory', 'waitingroom', 'seatmap', 'fixes', 'cluster'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function arg(name: string): string | undefined {
@@ -63,6 +64,7 @@ const SIZES = smoke
       fixes: { commands: 50_000, auditRows: [0, 20_000] },
       admission: { waiting: { sqlite: [300], postgres: [300] }, steps: 2, admitPerMinute: 6_000 },
       queue: { preQueue: 100, arrivals: 100, seeded: 1_000, socketLevels: [20], windowMs: 1_500, runs: 1, admitPerMinute: 600 },
+      cluster: { processCounts: [2], viewers: 300, runs: 1, windowMs: 1_000, churnHoldsPerSec: 50, buyers: 20, arenaCopies: 1, severalEvents: 2, failoverTrials: 1 },
     }
   : {
       inprocess: { runs: 5, openRuns: 3, clients: 2_000, maxCommands: 400_000, maxMs: 2_000, coreCommands: 2_000_000, warmup: true },
@@ -75,6 +77,10 @@ const SIZES = smoke
       admission: { waiting: { sqlite: [10_000, 100_000], postgres: [10_000, 100_000] }, steps: 20, admitPerMinute: 6_000 },
       // 60 a minute: one admission per step keeps an update going out every step while the queue stays long.
       queue: { preQueue: 5_000, arrivals: 5_000, seeded: 90_000, socketLevels: [1_000, 10_000], windowMs: 5_000, runs: 3, admitPerMinute: 60 },
+      // The fan-out section's churn (220 holds/s) and viewers, spread over 1, 2 and 3 processes; failovers on 3.
+      // Three arenas (each process keeps a replica of every event). With 9, two processes on this loaded box
+      // lost and re-took leases all the time (see docs/benchmarks.md, Cluster).
+      cluster: { processCounts: [1, 2, 3], viewers: 10_000, runs: 3, windowMs: 5_000, churnHoldsPerSec: 220, buyers: 200, arenaCopies: 2, severalEvents: 3, failoverTrials: 5 },
     };
 
 /** Mixed sells seats for good: bound it so the arena never sells out within a run. */
@@ -225,7 +231,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log(`bench: ${signal}, stopping its servers`);
-      void Promise.allSettled([redis?.stop(), postgres?.stop()]).finally(() => process.exit(130));
+      void Promise.allSettled([redis?.stop(), postgres?.stop(), stopClusterBench()]).finally(() => process.exit(130));
     });
   }
   try {
@@ -286,6 +292,13 @@ async function main(): Promise<void> {
       for (const c of admission.cases) log(`  ${c.store} ${c.waiting} waiting: opening ${(c.openMs / 1000).toFixed(1)} s, step p50 ${c.stepMs.p50.toFixed(1)} ms`);
       const queue = await runQueueLoad({ ...SIZES.queue, fdLimit: fd, log });
       results.waitingRoom = { admission, queue, postgresSkipped: 'skipped' in pg ? pg.skipped : undefined };
+    });
+    await section('cluster', async () => {
+      log('cluster: N server processes on PostgreSQL + Redis (fan-out, holds across processes, failover)');
+      // --cluster-processes 1,2: other process counts (failover trials run on the last one when it is ≥ 2).
+      const processCounts = arg('cluster-processes')?.split(',').map(Number) ?? SIZES.cluster.processCounts;
+      results.cluster = await runCluster({ ...SIZES.cluster, processCounts, fdLimit: fd, log });
+      results.machine.postgres ??= results.cluster.postgres;
     });
     await section('seatmap', async () => {
       log('seat map in headless Chromium');

@@ -1,6 +1,7 @@
 // The issue's performance targets, judged against one results file.
 import type { BenchResults } from './report';
 import { fmtRatio, inproc, ratio } from './report';
+import { clusterTargets } from './reportCluster';
 import { waitingRoomTargets } from './reportWaitingRoom';
 import { fmtInt, fmtMs, fmtRange, type Summary } from './stats';
 
@@ -62,6 +63,7 @@ export function targets(r: BenchResults): Target[] {
     measured: fan ? `${s(fan.p99, fmtMs)} ms` : 'not run',
     met: fan && Number.isFinite(fan.p99.median) ? fan.p99.median <= 200 : null,
   });
+  out.push(...clusterTargets(r));
   const mem = r.memory?.levels.find((l) => l.sockets >= 9_000);
   out.push({
     target: '≤ 10 KB heap per idle socket',

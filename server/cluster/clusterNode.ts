@@ -145,9 +145,11 @@ export class ClusterNode {
   /** For /api/health: who answers, which events' loops it runs now, and where it sends the others' commands. */
   health(): { instanceId: string; ownedEvents: string[]; owners: Record<string, string | null> } {
     const runtimes = this.options.registry.list();
+    // Owned: this process holds the lease AND its loop runs (a loop still stopping after its lease was lost is not the owner).
+    const leased = new Set(this.manager.ownedEvents().map((owned) => owned.eventId));
     return {
       instanceId: this.instanceId,
-      ownedEvents: runtimes.filter((r) => r.loop).map((r) => r.eventId),
+      ownedEvents: runtimes.filter((r) => r.loop && leased.has(r.eventId)).map((r) => r.eventId),
       owners: Object.fromEntries(runtimes.map((r) => [r.eventId, this.manager.ownerOf(r.eventId)?.instanceId ?? null])),
     };
   }
