@@ -290,7 +290,8 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   publicUrl ||= `http://localhost:${port}`;
-  cluster?.start({ channel: io, localViewers, localSockets: () => io.of('/').sockets.size }, config.publicOrigin ?? url);
+  // The process's own address (PUBLIC_URL is the load balancer's, the same for every process).
+  cluster?.start({ channel: io, localViewers, localSockets: () => io.of('/').sockets.size }, url);
   logger.info({ url, publicUrl, store: store.dialect, database: store.location }, 'seatline listening');
   // Also sends whatever was queued and not sent before a restart.
   mail.start();
