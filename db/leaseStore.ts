@@ -197,9 +197,14 @@ export class SqlLeaseStore implements LeaseStore {
     now: string;
   };
 
+  /**
+   * `acquireDb` runs the acquisitions (PostgreSQL: connections with a lock timeout, see acquire());
+   * renewals, heartbeats and reads use `db`, where a renewal may wait for its own event's batch.
+   */
   constructor(
     private readonly db: SqlRunner,
     dialect: StoreDialect,
+    private readonly acquireDb: SqlRunner = db,
   ) {
     const now = NOW_MS[dialect];
     const withRemaining = `${LEASE_COLUMNS}, expires_at - ${now} AS expires_in_ms`;
@@ -275,7 +280,7 @@ export class SqlLeaseStore implements LeaseStore {
   async acquire(eventId: string, instanceId: string, ttlMs: number): Promise<AcquireResult> {
     let granted: LeaseRow | undefined;
     try {
-      [granted] = await this.db.all<LeaseRow>(this.sql.acquire, instanceId, positiveMs(ttlMs), eventId);
+      [granted] = await this.acquireDb.all<LeaseRow>(this.sql.acquire, instanceId, positiveMs(ttlMs), eventId);
     } catch (error) {
       // The lease row is locked: a batch transaction of its owner holds the fence's FOR SHARE. A
       // live owner's lock lasts milliseconds; one held past the lease's expiry belongs to a frozen
@@ -283,7 +288,7 @@ export class SqlLeaseStore implements LeaseStore {
       // would block every takeover until it woke. Ending that transaction is safe: it has not
       // committed, so it rolls back, and its owner no longer holds the lease. The next attempt wins.
       if (!isLockTimeout(error) || !this.sql.endStale) throw error;
-      const [row] = await this.db.all<{ ended: number }>(this.sql.endStale, eventId);
+      const [row] = await this.acquireDb.all<{ ended: number }>(this.sql.endStale, eventId);
       throw new Error(`the lease of ${eventId} is locked by its expired owner's transaction; ended ${row?.ended ?? 0} stale transaction(s)`, { cause: error });
     }
     if (granted) return { acquired: true, lease: leaseOf(granted) };

@@ -85,11 +85,11 @@ export abstract class SqlStore implements Store {
   private leaseStore: LeaseStore | null = null;
   /** Leases and instances (made on first use: the dialect, which picks the clock, is a subclass field). */
   get leases(): LeaseStore {
-    return (this.leaseStore ??= new SqlLeaseStore(this.leaseRunner(), this.dialect));
+    return (this.leaseStore ??= new SqlLeaseStore(this.leaseRunner('renew'), this.dialect, this.leaseRunner('acquire')));
   }
 
-  /** Where lease statements run (PostgreSQL: a pool of their own). */
-  protected leaseRunner(): SqlRunner {
+  /** Where lease statements run (PostgreSQL: pools of their own; acquisitions with a lock timeout). */
+  protected leaseRunner(_use: 'renew' | 'acquire'): SqlRunner {
     return { all: (sql, ...params) => this.all(sql, ...params), atomically: (statements) => this.atomically(statements) };
   }
 

@@ -26,7 +26,7 @@ export class PostgresStore extends SqlStore {
   }
 
   private readonly url: string;
-  private leasePool: Sql | null = null;
+  private leasePools: { renew: Sql; acquire: Sql } | null = null;
 
   /** Connects, applies any pending migrations, and returns the store. */
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
@@ -35,13 +35,17 @@ export class PostgresStore extends SqlStore {
   }
 
   /**
-   * Leases and heartbeats run on a small pool of their own, with a lock timeout: ownership must
-   * neither wait behind the loops' commits for a connection nor pile up connections behind a lock
-   * a frozen owner holds (see SqlLeaseStore.acquire).
+   * Leases and heartbeats run on small pools of their own: ownership must not wait behind the loops'
+   * commits for a connection. Acquisitions also have a lock timeout, so they never pile up behind the
+   * lock a frozen owner's transaction holds (see SqlLeaseStore.acquire); renewals have none, since
+   * the only lock they meet is their own event's batch, which may take long on an overloaded host.
    */
-  protected leaseRunner() {
-    this.leasePool ??= connectPostgres(this.url, { max: 3, applicationName: this.options.applicationName, lockTimeoutMs: LEASE_LOCK_TIMEOUT_MS });
-    const pool = this.leasePool;
+  protected leaseRunner(use: 'renew' | 'acquire') {
+    const pools = (this.leasePools ??= {
+      renew: connectPostgres(this.url, { max: 2, applicationName: this.options.applicationName }),
+      acquire: connectPostgres(this.url, { max: 2, applicationName: this.options.applicationName, lockTimeoutMs: LEASE_LOCK_TIMEOUT_MS }),
+    });
+    const pool = pools[use];
     return {
       all: async <T>(query: string, ...params: unknown[]) => [...(await pool.unsafe(dollarParams(query), params as never[], { prepare: true }))] as T[],
       atomically: async (statements: readonly Statement[]) => {
@@ -51,7 +55,7 @@ export class PostgresStore extends SqlStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.sql.end({ timeout: 5 }), this.leasePool?.end({ timeout: 5 })]);
+    await Promise.all([this.sql.end({ timeout: 5 }), this.leasePools?.renew.end({ timeout: 5 }), this.leasePools?.acquire.end({ timeout: 5 })]);
   }
 
   protected async all<T>(query: string, ...params: unknown[]): Promise<T[]> {
