@@ -87,7 +87,7 @@ export class ClusterNode {
       leaseTtlMs: config.leaseTtlMs,
       checkIntervalMs,
       heartbeatMs: Math.max(checkIntervalMs, Math.round(config.leaseTtlMs / 3)),
-      meta: () => ({ ...this.meta() }),
+      meta: () => ({ ...this.meta() }), // InstanceMeta as a plain record
       eventIds: async () => {
         const ids = await store.leases.eventIds();
         // Events created on another process: serve them here too (as replicas).

@@ -59,8 +59,6 @@ export class NoticeBus {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly throttle = new LogThrottle();
   private timer: NodeJS.Timeout | null = null;
-  private received = 0;
-  private resyncs = 0;
 
   constructor(private readonly options: NoticeBusOptions) {}
 
@@ -70,7 +68,6 @@ export class NoticeBus {
       // Only what this process's own loop committed (replicas also hear remote notices here).
       if (runtime.loop && notice.epoch === runtime.epoch) channel.serverSideEmit('seatline:notice', { v: NOTICE_SCHEMA_VERSION, notice });
     });
-    registry.onResynced(() => (this.resyncs += 1));
     channel.on('seatline:notice', (raw) => this.onNotice(raw));
     channel.on('seatline:beacon', (raw) => this.onBeacon(raw));
     this.timer = setInterval(() => this.beacon(), this.options.beaconIntervalMs ?? 1_000);
@@ -80,15 +77,6 @@ export class NoticeBus {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-  }
-
-  stats(): { received: number; resyncs: number } {
-    return { received: this.received, resyncs: this.resyncs };
-  }
-
-  /** Resolves once every notice received so far has been applied (tests). */
-  async settled(): Promise<void> {
-    await Promise.all([...this.chains.values()]);
   }
 
   /** Tells the others at once that this process now runs these events' loops (after an acquisition). */
@@ -105,7 +93,6 @@ export class NoticeBus {
   }
 
   private onNotice(raw: unknown): void {
-    this.received += 1;
     const parsed = noticeMessageSchema.safeParse(raw);
     if (!parsed.success) return this.malformed('notice', parsed.error);
     const notice: CommitNotice = parsed.data.notice;

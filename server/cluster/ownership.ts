@@ -226,7 +226,7 @@ export class OwnershipManager implements OwnerDirectory {
     let instances;
     if (this.lastHeartbeatSentAt === null || now - this.lastHeartbeatSentAt >= this.heartbeatMs) {
       this.lastHeartbeatSentAt = now;
-      instances = await this.attempt('heartbeat', () => this.store.heartbeat(this.instanceId, this.instanceTtlMs, this.metaWithOwned()));
+      instances = await this.attempt('heartbeat', () => this.store.heartbeat(this.instanceId, this.instanceTtlMs, this.meta()));
       if (instances) this.lastHeartbeatOkAt = now;
     } else {
       instances = await this.attempt('read the live instances', () => this.store.liveInstances());
@@ -240,9 +240,6 @@ export class OwnershipManager implements OwnerDirectory {
     return selfLive ? this.live : null;
   }
 
-  private metaWithOwned(): Record<string, unknown> {
-    return { ...this.meta(), ownedEventCount: this.held.size };
-  }
 
   private async acquireAll(eventIds: readonly string[]): Promise<void> {
     const queue = [...eventIds];
