@@ -70,10 +70,16 @@ describe('organizers and the waiting room across processes', () => {
       return ack.ok && ack.state === 'waiting';
     }, 'alice waiting');
     const bob = await buyerOn(holdThrough.url);
-    await waitUntil(async () => {
-      const refused = await request(bob.socket, 'hold:create', { eventId: id, seatIds: [seatIds[0]] });
-      return !refused.ok && refused.error.code === 'not_admitted';
-    }, 'a hold without admission refused on another process');
+    // Each process learns that the room is on from the store within its directory refresh (2 s):
+    // wait until every process refuses a hold without admission (a probe seat nobody else asks for).
+    for (const p of cluster.processes) {
+      const probe = await buyerOn(p.url, bob.token);
+      await waitUntil(async () => {
+        const refused = await request(probe.socket, 'hold:create', { eventId: id, seatIds: [seatIds[9]] });
+        if (refused.ok) await request(probe.socket, 'hold:release', { holdId: refused.hold.id });
+        return !refused.ok && refused.error.code === 'not_admitted';
+      }, `a hold without admission refused on ${p.instanceId}`);
+    }
 
     const admitted = waitForEvent(alice.socket, 'queue:admitted', (n) => n.eventId === id, 30_000);
     const opened = waitForEvent(alice.socket, 'queue:update', (u) => u.eventId === id && u.phase === 'open', 30_000);
