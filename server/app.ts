@@ -134,6 +134,8 @@ export async function startApp(config: ServerConfig, options: AppOptions = {}): 
     rateLimitStores,
     logger,
     addressHolds,
+    roomChanges: cluster?.roomChanges,
+    directoryRefreshMs: config.waitingRoomRefreshMs,
   });
   const buyerApi = new BuyerApi(registry, waitingRoom.holdGuard);
   const adminAuth = new AdminAuth({

@@ -61,6 +61,8 @@ const envSchema = z.object({
   RATE_LIMIT_IP_PER_SEC: z.coerce.number().min(0).default(500),
   /** Waiting rooms: how often each event's admission ticker steps (also the queue:update bound). */
   WAITING_ROOM_STEP_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Waiting rooms: how often each process re-reads which rooms are on (a safety net; changes are also announced). */
+  WAITING_ROOM_REFRESH_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   /** New buyer sessions per client address per hour (burst the same). 0 disables. */
   LIMIT_SESSIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(60),
   /** New queue entries per event per client address per hour (burst the same). 0 disables. */
@@ -151,6 +153,7 @@ export type ServerConfig = {
   rateLimitSocketPerSec: number;
   rateLimitIpPerSec: number;
   waitingRoomStepMs: number;
+  waitingRoomRefreshMs: number;
   limitSessionsPerAddressPerHour: number;
   limitQueueEntriesPerAddressPerHour: number;
   limitHeldSeatsPerAddress: number;
@@ -228,6 +231,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     rateLimitSocketPerSec: e.RATE_LIMIT_SOCKET_PER_SEC,
     rateLimitIpPerSec: e.RATE_LIMIT_IP_PER_SEC,
     waitingRoomStepMs: e.WAITING_ROOM_STEP_MS,
+    waitingRoomRefreshMs: e.WAITING_ROOM_REFRESH_MS,
     limitSessionsPerAddressPerHour: e.LIMIT_SESSIONS_PER_ADDRESS_PER_HOUR,
     limitQueueEntriesPerAddressPerHour: e.LIMIT_QUEUE_ENTRIES_PER_ADDRESS_PER_HOUR,
     limitHeldSeatsPerAddress: e.LIMIT_HELD_SEATS_PER_ADDRESS,

@@ -6,6 +6,7 @@
 //   NoticeBus        ── owner's commit notices and beacons ──▶ every replica (adapter stream)
 //   RedisRateLimits  ── per-address limits and login throttles shared by every process
 //   RedisAddressHoldLimit ── seats held at once per event and address, counted for the whole cluster
+//   RoomChanges      ── a waiting room switched here ──▶ every process re-reads its directory before "saved"
 //   heartbeat meta   ── owned events, mailbox depths, viewers per event ──▶ console, cluster-wide counts
 //
 // docs/scaling.md describes the design; this file only connects the parts.
@@ -24,6 +25,7 @@ import { NoticeBus, type InterServerChannel } from './noticeBus';
 import { OwnershipManager } from './ownership';
 import { RedisAddressHoldLimit } from './redisAddressHolds';
 import { RedisRateLimits } from './redisRateLimitStore';
+import { RoomChanges, type RoomChangeChannel } from './roomChanges';
 
 /** What a process tells the others with every heartbeat (read by the console and for cluster-wide counts). */
 export interface InstanceMeta {
@@ -44,7 +46,7 @@ export interface ClusterNodeOptions {
 
 /** The Socket.IO pieces the node needs once the server exists. */
 export interface SocketFacts {
-  channel: InterServerChannel;
+  channel: InterServerChannel & RoomChangeChannel;
   /** Viewers of an event on this process. */
   localViewers(eventId: string): number;
   localSockets(): number;
@@ -55,6 +57,8 @@ export class ClusterNode {
   readonly rateLimitStores: RateLimitStores;
   readonly manager: OwnershipManager;
   readonly router: CommandRouter;
+  /** Waiting-room switches announced to every process (the waiting room listens and announces). */
+  readonly roomChanges: RoomChanges;
   private readonly rateLimits: RedisRateLimits;
   private addressHolds: RedisAddressHoldLimit | null = null;
   /** The adapter's publishing connection (it duplicates it to read the stream). */
@@ -68,6 +72,7 @@ export class ClusterNode {
     this.instanceId = config.instanceId;
     this.rateLimits = new RedisRateLimits({ redisUrl: config.redisUrl, logger });
     this.rateLimitStores = this.rateLimits.stores;
+    this.roomChanges = new RoomChanges({ instanceId: config.instanceId, logger, timeoutMs: config.routeTimeoutMs });
     // Default ioredis options on purpose: commands wait through a reconnect (the offline queue),
     // so a notice published during a short outage is sent after it rather than lost.
     this.adapterRedis = new Redis(config.redisUrl, { connectionName: `seatline:${config.instanceId}:adapter`, lazyConnect: true });
@@ -139,6 +144,7 @@ export class ClusterNode {
       onOwner: (eventId, instanceId, epoch) => this.manager.noteOwner(eventId, instanceId, epoch),
     });
     this.bus.start();
+    this.roomChanges.attach(facts.channel);
     this.manager.start();
   }
 

@@ -19,6 +19,7 @@ import { commitNoticeSchema, type CommitNotice } from '../events/commitNotice';
 import type { EventRegistry } from '../eventRegistry';
 import type { Logger } from '../logger';
 import { LogThrottle } from './logThrottle';
+import type { RoomChangeEvents } from './roomChanges';
 
 export const NOTICE_SCHEMA_VERSION = 1;
 
@@ -33,15 +34,16 @@ const beaconSchema = z.object({
 export type BeaconMessage = z.infer<typeof beaconSchema>;
 
 /** Socket.IO's inter-server event map (the third type parameter of the Server). */
-export interface InterServerEvents {
+export interface InterServerEvents extends RoomChangeEvents {
   'seatline:notice': (message: NoticeMessage) => void;
   'seatline:beacon': (message: BeaconMessage) => void;
 }
 
 /** What the bus needs of Socket.IO's server: sending to the other processes, and hearing them. */
+type BusEvents = Omit<InterServerEvents, keyof RoomChangeEvents>;
 export interface InterServerChannel {
-  serverSideEmit<E extends keyof InterServerEvents>(event: E, ...args: Parameters<InterServerEvents[E]>): boolean;
-  on<E extends keyof InterServerEvents>(event: E, listener: InterServerEvents[E]): unknown;
+  serverSideEmit<E extends keyof BusEvents>(event: E, ...args: Parameters<BusEvents[E]>): boolean;
+  on<E extends keyof BusEvents>(event: E, listener: BusEvents[E]): unknown;
 }
 
 export interface NoticeBusOptions {

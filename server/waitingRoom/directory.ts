@@ -1,20 +1,35 @@
 // Which events have their waiting room switched on, as this process last read
 // it: the hold edge checks it on every hold without a store read. Refreshed
-// from the store every couple of seconds (another process's organizer change
-// reaches this one within that) and at once after a change made here.
+// from the store every couple of seconds, at once after a change made here,
+// and (distributed mode) when another process announces a change it made:
+// that process waits for every other to re-read before answering "saved".
 import type { WaitingRoomRecord, WaitingRoomStore } from '../../db/waitingRoomStore';
+
+/** Tells the other processes that a room changed; resolves once they re-read it (distributed mode). */
+export interface RoomChangeAnnouncer {
+  announce(eventId: string): Promise<boolean>;
+}
 
 export class WaitingRoomDirectory {
   private rooms = new Map<string, WaitingRoomRecord>();
   private timer: NodeJS.Timeout | null = null;
+  /** Bumped by every read started and every change remembered: a read older than the last applied one is dropped. */
+  private sequence = 0;
+  private appliedSequence = 0;
 
   constructor(
     private readonly store: WaitingRoomStore,
     private readonly onError: (error: unknown) => void,
+    private readonly announcer: RoomChangeAnnouncer | null = null,
   ) {}
 
   async refresh(): Promise<void> {
-    this.rooms = new Map((await this.store.rooms()).map((r) => [r.eventId, r]));
+    const sequence = ++this.sequence;
+    const rooms = await this.store.rooms();
+    // A slow read that began before a change this process made (or a newer read) must not undo it.
+    if (sequence < this.appliedSequence) return;
+    this.appliedSequence = sequence;
+    this.rooms = new Map(rooms.map((r) => [r.eventId, r]));
   }
 
   /** Refreshes now and every `intervalMs` until stopped. */
@@ -33,8 +48,10 @@ export class WaitingRoomDirectory {
     return this.rooms.get(eventId)?.enabled === true;
   }
 
-  /** Adopts a room this process just changed (no wait for the next refresh). */
-  remember(room: WaitingRoomRecord): void {
-    this.rooms.set(room.eventId, room);
+  /** A room this process just changed: adopted here at once, and announced to the other processes. */
+  async changed(room: WaitingRoomRecord): Promise<void> {
+    this.appliedSequence = ++this.sequence;
+    this.rooms = new Map(this.rooms).set(room.eventId, room);
+    await this.announcer?.announce(room.eventId);
   }
 }

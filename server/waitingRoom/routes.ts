@@ -165,7 +165,7 @@ export function registerWaitingRoomRoutes(router: Router, deps: WaitingRoomRoute
         { seed, commitment: seedCommitment(seed), stepToken: randomBytes(9).toString('base64url') },
         clock(),
       );
-      deps.directory.remember(room);
+      await deps.directory.changed(room);
       await answer(ctx, room);
     }),
   );
@@ -177,7 +177,7 @@ export function registerWaitingRoomRoutes(router: Router, deps: WaitingRoomRoute
       if (!(await rooms.room(ctx.params.id))) return sendAck(ctx.res, fail('not_found', 'This event has no waiting room.'));
       await rooms.setPaused(ctx.params.id, input.paused, clock());
       const room = await rooms.room(ctx.params.id);
-      if (room) deps.directory.remember(room);
+      if (room) await deps.directory.changed(room);
       await answer(ctx, room);
     }),
   );

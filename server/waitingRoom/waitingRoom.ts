@@ -18,7 +18,7 @@ import { buyerRoom } from '../socketGateway';
 import { MemoryAddressHoldLimit, type AddressHoldLimit } from './addressHolds';
 import { AdmissionTicker } from './admissionTicker';
 import { AdmissionTokens } from './admissionTokens';
-import { WaitingRoomDirectory } from './directory';
+import { WaitingRoomDirectory, type RoomChangeAnnouncer } from './directory';
 import { WaitingRoomHoldGuard } from './holdGuard';
 import { AltchaProofOfWork } from './proofOfWork';
 import { QueueService } from './queueService';
@@ -49,6 +49,10 @@ export interface WaitingRoomOptions {
   logger: Logger;
   /** Where "seats held at once per address" is counted (default: this process's memory). */
   addressHolds?: AddressHoldLimit;
+  /** Distributed mode: room changes made here are announced to the other processes, and theirs heard here. */
+  roomChanges?: RoomChangeAnnouncer & { listen(onChange: (eventId: string) => Promise<void>): void };
+  /** How often the directory of rooms that are on is re-read from the store (default 2 s). */
+  directoryRefreshMs?: number;
 }
 
 export async function createWaitingRoom(options: WaitingRoomOptions) {
@@ -61,8 +65,9 @@ export async function createWaitingRoom(options: WaitingRoomOptions) {
     challengeTtlMs: POW_CHALLENGE_TTL_MS,
     clock,
   });
-  const directory = new WaitingRoomDirectory(rooms, (error) => logger.error({ err: error }, 'reading waiting rooms failed'));
-  await directory.start(DIRECTORY_REFRESH_MS);
+  const directory = new WaitingRoomDirectory(rooms, (error) => logger.error({ err: error }, 'reading waiting rooms failed'), options.roomChanges ?? null);
+  options.roomChanges?.listen(() => directory.refresh());
+  await directory.start(options.directoryRefreshMs ?? DIRECTORY_REFRESH_MS);
   const perHour = (n: number) => ({ ratePerSecond: n / HOUR_S, burst: n });
   const sessionLimit = limits.sessionsPerAddressPerHour > 0 ? rateLimitStores('sessions:address', perHour(limits.sessionsPerAddressPerHour)) : null;
   const entryLimit = limits.queueEntriesPerAddressPerHour > 0 ? rateLimitStores('queue:address', perHour(limits.queueEntriesPerAddressPerHour)) : null;
