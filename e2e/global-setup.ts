@@ -4,7 +4,7 @@
 // loopback port), which writes each message it accepts to E2E_MAIL_DIR for
 // the tests to read (e2e/mailbox.ts).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -40,6 +40,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const timer = setTimeout(() => reject(new Error('e2e server did not start within 90 s')), 90_000);
     child.once('exit', (code) => reject(new Error(`e2e server exited early with ${code} (did you run "next build"?)`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (process.env.E2E_SERVER_LOG) appendFileSync(process.env.E2E_SERVER_LOG, `${line}\n`);
       try {
         const parsed = JSON.parse(line) as { url?: string };
         if (parsed.url) {

@@ -54,16 +54,27 @@ async function localTimeAhead(page: Page, aheadMs: number): Promise<string> {
   }, aheadMs);
 }
 
-/** What a buyer's page shows right now: "shop", "pre-queue", "closed", "place N", or "loading". */
+/**
+ * What a buyer's page shows right now: "shop", "pre-queue", "closed", "place N", or "loading".
+ * Read in one snapshot of the DOM: step-by-step locator reads could wait on an element that
+ * vanished in between (the page moving on to the seat map), and stall the poll that calls this.
+ */
 async function seen(page: Page): Promise<string> {
-  if (await page.getByTestId('shopping-window').isVisible()) return 'shop';
-  const room = page.getByTestId('waiting-room');
-  if (!(await room.isVisible())) return 'loading';
-  if ((await room.getAttribute('data-phase')) === 'closed') return 'closed';
-  const place = page.getByTestId('queue-position');
-  if (await place.isVisible()) return `place ${(await place.textContent())?.trim()}`;
-  if (await page.getByTestId('pre-queue').isVisible()) return 'pre-queue';
-  return 'loading';
+  return page
+    .evaluate(() => {
+      const shown = (testId: string) => {
+        const el = document.querySelector(`[data-testid="${testId}"]`);
+        return el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' ? el : null;
+      };
+      if (shown('shopping-window')) return 'shop';
+      const room = shown('waiting-room');
+      if (!room) return 'loading';
+      if (room.getAttribute('data-phase') === 'closed') return 'closed';
+      const place = shown('queue-position');
+      if (place) return `place ${place.textContent?.trim()}`;
+      return shown('pre-queue') ? 'pre-queue' : 'loading';
+    })
+    .catch(() => 'loading'); // a navigation replaced the document meanwhile
 }
 
 /** Opens the event page of a room that is on: the first load of a fresh browser may be slow on a busy machine. */
@@ -138,6 +149,27 @@ test('waiting room: pre-queue, live places, admission in turn, no hold without a
   await expect(tile('waiting')).toHaveText('3');
   await expect(admin.getByTestId('wr-waiting')).toContainText('all in the pre-queue');
   for (const page of buyers) await expect(page.getByText('random place')).toBeVisible();
+
+  // ---- settings saved elsewhere (another organizer's tab) show in this untouched form ----
+  const changeElsewhere = async (shoppingWindowMs: number) => {
+    const current = ((await (await admin.request.get(`/api/admin/events/${eventId}/waiting-room`)).json()) as { room: Record<string, unknown> }).room;
+    const res = await admin.request.put(`/api/admin/events/${eventId}/waiting-room`, {
+      data: { enabled: true, admitPerMinute: current.admitPerMinute, maxActiveShoppers: current.maxActiveShoppers, shoppingWindowMs, opensAt: current.opensAt },
+    });
+    expect(res.status()).toBe(200);
+  };
+  await changeElsewhere(4 * 60_000);
+  await expect(settings.getByLabel('Shopping window (minutes)')).toHaveValue('4');
+  // With unsaved edits here, the form keeps them and says what happened; the organizer picks.
+  await settings.getByLabel('Buyers admitted per minute').fill('31');
+  await changeElsewhere(3 * 60_000);
+  const elsewhere = admin.getByTestId('wr-changed-elsewhere');
+  await expect(elsewhere).toContainText('These settings were changed elsewhere since you started editing.');
+  await expect(settings.getByLabel('Buyers admitted per minute')).toHaveValue('31');
+  await elsewhere.getByRole('button', { name: 'Show the saved settings' }).click();
+  await expect(settings.getByLabel('Buyers admitted per minute')).toHaveValue('30');
+  await expect(settings.getByLabel('Shopping window (minutes)')).toHaveValue('3');
+  await expect(elsewhere).toHaveCount(0);
 
   // ---- the organizer brings the opening forward to a few seconds from now ----
   await settings.getByLabel('Opens at').fill(await localTimeAhead(admin, 4000));

@@ -89,28 +89,53 @@ function AdmissionsChart({ room }: { room: AdminWaitingRoomView }) {
   );
 }
 
+type SettingsForm = { enabled: boolean; admitPerMinute: string; maxActiveShoppers: string; windowMinutes: string; opensAt: string; powRequired: boolean };
+
+const formOf = (r: AdminWaitingRoomView): SettingsForm => ({
+  enabled: r.enabled,
+  admitPerMinute: String(r.admitPerMinute),
+  maxActiveShoppers: r.maxActiveShoppers === null ? '' : String(r.maxActiveShoppers),
+  windowMinutes: String(r.shoppingWindowMs / 60_000),
+  opensAt: toLocal(r.opensAt),
+  powRequired: r.powRequired,
+});
+const sameForm = (x: SettingsForm, y: SettingsForm) => (Object.keys(x) as (keyof SettingsForm)[]).every((k) => x[k] === y[k]);
+
 export function WaitingRoomPanel({ eventId }: { eventId: string }) {
   const ui = useAdminUi();
   const [room, setRoom] = useState<AdminWaitingRoomView | null | undefined>(undefined);
-  const [form, setForm] = useState({ enabled: true, admitPerMinute: '600', maxActiveShoppers: '', windowMinutes: '15', opensAt: '', powRequired: false });
+  const [form, setFormState] = useState<SettingsForm>({ enabled: true, admitPerMinute: '600', maxActiveShoppers: '', windowMinutes: '15', opensAt: '', powRequired: false });
+  /** The saved settings the form last showed: while the form is untouched, a change saved elsewhere replaces it. */
+  const [shown, setShown] = useState<SettingsForm | null>(null);
+  const [edited, setEdited] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const path = `/api/admin/events/${enc(eventId)}/waiting-room`;
+  const setForm = (next: SettingsForm) => {
+    setFormState(next);
+    setEdited(true);
+  };
+  const adopt = useCallback((r: AdminWaitingRoomView) => {
+    setFormState(formOf(r));
+    setShown(formOf(r));
+    setEdited(false);
+  }, []);
 
-  const load = useCallback(async (adoptForm: boolean) => {
+  const load = useCallback(async () => {
     const res = await adminRequest<{ room: AdminWaitingRoomView | null }>('GET', path);
-    if (!res.ok) return;
-    setRoom(res.room);
-    if (adoptForm && res.room) {
-      const r = res.room;
-      setForm({ enabled: r.enabled, admitPerMinute: String(r.admitPerMinute), maxActiveShoppers: r.maxActiveShoppers === null ? '' : String(r.maxActiveShoppers), windowMinutes: String(r.shoppingWindowMs / 60_000), opensAt: toLocal(r.opensAt), powRequired: r.powRequired });
-    }
+    if (res.ok) setRoom(res.room);
   }, [path]);
   useEffect(() => {
-    void load(true);
-    const timer = setInterval(() => void load(false), POLL_MS);
+    void load();
+    const timer = setInterval(() => void load(), POLL_MS);
     return () => clearInterval(timer);
   }, [load]);
+  // Settings saved elsewhere (another organizer, another tab) show here unless this form has unsaved edits.
+  const saved = room ? formOf(room) : null;
+  const changedElsewhere = saved !== null && shown !== null && !sameForm(saved, shown);
+  useEffect(() => {
+    if (room && (shown === null || (changedElsewhere && !edited))) adopt(room);
+  }, [room, shown, changedElsewhere, edited, adopt]);
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -133,7 +158,11 @@ export function WaitingRoomPanel({ eventId }: { eventId: string }) {
       powRequired: form.powRequired,
     } satisfies Record<string, unknown>);
     setBusy(false);
-    if (ui.report(res, 'Waiting room saved.', 'Could not save the waiting room')) setRoom((res as Extract<AdminWaitingRoomAck, { ok: true }>).room);
+    if (ui.report(res, 'Waiting room saved.', 'Could not save the waiting room')) {
+      const savedRoom = (res as Extract<AdminWaitingRoomAck, { ok: true }>).room;
+      setRoom(savedRoom);
+      if (savedRoom) adopt(savedRoom);
+    }
   };
 
   const pause = async (paused: boolean) => {
@@ -206,6 +235,15 @@ export function WaitingRoomPanel({ eventId }: { eventId: string }) {
               {(p) => <input {...p} className={f.input} type="datetime-local" step={1} value={opened ? toLocal(room.opensAt) : form.opensAt} disabled={opened} onChange={(e) => setForm({ ...form, opensAt: e.target.value })} />}
             </Field>
           </div>
+          {changedElsewhere && edited && (
+            <p className={w.stale} role="status" data-testid="wr-changed-elsewhere">
+              These settings were changed elsewhere since you started editing.{' '}
+              <button type="button" className={`${a.btn} ${a.small}`} onClick={() => room && adopt(room)}>
+                Show the saved settings
+              </button>{' '}
+              (your edits are dropped), or save yours over them.
+            </p>
+          )}
           <div style={{ marginTop: 12 }}>
             <button type="submit" className={`${a.btn} ${a.primary}`} disabled={busy}>
               {busy ? 'Saving…' : 'Save waiting room'}
