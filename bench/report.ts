@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { DESIGNS, type DesignName } from './baselines';
 import { benchDir, projectRoot } from './children';
 import type { ClusterResult } from './cluster';
+import type { BroadcastResult } from './broadcastCost';
 import type { FanoutLevel } from './fanout';
 import type { FixResult } from './fixes';
 import type { InProcessResult } from './inprocess';
@@ -52,6 +53,8 @@ export interface BenchResults {
   socket?: LevelResult[];
   memory?: MemoryResult;
   fanout?: FanoutLevel[];
+  /** What one broadcast costs per socket: Socket.IO against a raw write (bench/broadcastCost.ts). */
+  broadcast?: BroadcastResult;
   seatmap?: SeatMapResult;
   /** The waiting room (issue 12): admission steps in the store, join storms and queue:update fan-out over the network. */
   waitingRoom?: { admission: AdmissionResult; queue: QueueLoadResult; postgresSkipped?: string };
@@ -213,6 +216,27 @@ export function sections(r: BenchResults): string[] {
         ),
     );
   }
+  if (r.broadcast) {
+    parts.push(
+      `### Broadcast cost per socket (one ${fmtInt(r.broadcast.frameBytes)}-byte seats:update to every socket of a room; bare Socket.IO server, light viewers in two other processes)\n\n` +
+        'Each broadcast is timed around the synchronous call. "Raw write" writes the same WebSocket frame straight to each TCP connection (one `write()` per socket, nothing else): the floor for a per-socket broadcast from Node. CPU is the process\'s own (user + system), per socket.\n\n' +
+        table(
+          ['Sockets', 'Socket.IO emit p50 ms', 'p99 ms', 'µs/socket', 'CPU µs/socket', 'raw write p50 ms', 'p99 ms', 'µs/socket', 'CPU µs/socket', 'frames delivered'],
+          r.broadcast.levels.map((l) => [
+            fmtInt(l.sockets),
+            fmtMs(l.socketio.ms.p50),
+            fmtMs(l.socketio.ms.p99),
+            l.socketio.usPerSocket.toFixed(1),
+            l.socketio.cpuUsPerSocket.toFixed(1),
+            fmtMs(l.raw.ms.p50),
+            fmtMs(l.raw.ms.p99),
+            l.raw.usPerSocket.toFixed(1),
+            l.raw.cpuUsPerSocket.toFixed(1),
+            `${fmtInt(l.delivered)} of ${fmtInt(l.expected)}`,
+          ]),
+        ),
+    );
+  }
   parts.push(...clusterSections(r));
   if (r.memory) {
     parts.push(
@@ -311,7 +335,7 @@ ${loadText(r)}**Everything runs on this one machine.** The server, the load gene
 
 \`\`\`sh
 npm run bench                      # everything (~${minutes} min), writes bench/results/<time>.json and this file
-npm run bench -- --only inprocess  # sections: inprocess, best, fixes, socket, memory, fanout, waitingroom, seatmap, cluster
+npm run bench -- --only inprocess  # sections: inprocess, best, fixes, socket, memory, fanout, broadcast, waitingroom, seatmap, cluster
 npm run bench -- --only fanout --merge bench/results/<full>.json   # re-run one section of a full run
 npm run bench -- --only inprocess --designs loop-full,txn-full --workloads hot
 npm run bench:smoke                # seconds; proves the bench works, asserts nothing about speed

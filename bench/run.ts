@@ -1,4 +1,4 @@
-// npm run bench [-- --smoke] [-- --only inprocess,best,socket,fanout,memory,waitingroom,seatmap,fixes,cluster]
+// npm run bench [-- --smoke] [-- --only inprocess,best,socket,fanout,broadcast,memory,waitingroom,seatmap,fixes,cluster]
 //               [-- --designs loop-full,txn-full] [-- --workloads hot] [-- --no-docs]
 // Runs the benchmark suite, prints a table, writes bench/results/<timestamp>.json
 // and regenerates docs/benchmarks.md from it (bench/report.ts).
@@ -11,6 +11,7 @@ import type { BestAvailableResult, BestAvailableSpec } from './bestAvailable';
 import { benchDir, forkTs } from './children';
 import { DESIGN_NAMES, DESIGNS, type DesignDef, type DesignName } from './baselines';
 import { runCluster, stopClusterBench } from './cluster';
+import type { BroadcastResult } from './broadcastCost';
 import { runFanout } from './fanout';
 import { runFixExperiments } from './fixes';
 import { runInProcess, type InProcessResult, type InProcessSpec } from './inprocess';
@@ -26,7 +27,7 @@ import { runSocketLoad } from './socketLoad';
 import { summarize } from './stats';
 import { WORKLOADS, type WorkloadName } from './workloads';
 
-const SECTIONS = ['inprocess', 'best', 'socket', 'fanout', 'memory', 'waitingroom', 'seatmap', 'fixes', 'cluster'] as const;
+const SECTIONS = ['inprocess', 'best', 'socket', 'fanout', 'broadcast', 'memory', 'waitingroom', 'seatmap', 'fixes', 'cluster'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function arg(name: string): string | undefined {
@@ -60,6 +61,7 @@ const SIZES = smoke
       socket: { levels: [20], runs: 1, windowMs: 500, offeredRate: 500 },
       memory: [50, 100],
       fanout: { levels: [20], runs: 1, windowMs: 500, churnHoldsPerSec: 100 },
+      broadcast: { sizes: [100], broadcasts: 4, gapMs: 50 },
       seatmap: { runs: 1, windowMs: 1000, seatUpdatesPerSec: 200 },
       fixes: { commands: 50_000, auditRows: [0, 20_000] },
       admission: { waiting: { sqlite: [300], postgres: [300] }, steps: 2, admitPerMinute: 6_000 },
@@ -72,6 +74,7 @@ const SIZES = smoke
       socket: { levels: [100, 1_000, 5_000], runs: 3, windowMs: 5_000, offeredRate: 20_000 },
       memory: [1_000, 10_000],
       fanout: { levels: [1_000, 10_000], runs: 3, windowMs: 5_000, churnHoldsPerSec: 220 },
+      broadcast: { sizes: [1_000, 5_000, 10_000], broadcasts: 30, gapMs: 250 },
       seatmap: { runs: 5, windowMs: 5_000, seatUpdatesPerSec: 1_000 },
       fixes: { commands: 600_000, auditRows: [0, 250_000, 1_000_000] },
       admission: { waiting: { sqlite: [10_000, 100_000], postgres: [10_000, 100_000] }, steps: 20, admitPerMinute: 6_000 },
@@ -274,6 +277,11 @@ async function main(): Promise<void> {
     await section('socket', async () => {
       log('end-to-end over Socket.IO');
       results.socket = await runSocketLoad({ ...SIZES.socket, synchronous: 'FULL', fdLimit: fd, log });
+    });
+    await section('broadcast', async () => {
+      log('broadcast cost per socket (Socket.IO vs a raw write)');
+      const child = forkTs(join(benchDir, 'broadcastCost.ts'), [JSON.stringify(SIZES.broadcast)], { maxOldSpaceMb: 2048 });
+      results.broadcast = (await child.next<{ type: string; result: BroadcastResult }>('result', 900_000).finally(() => child.stop())).result;
     });
     await section('memory', async () => {
       log('memory per socket');
