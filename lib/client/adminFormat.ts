@@ -36,12 +36,14 @@ export function fmtCountdown(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-/** "5 min", "45 s", "2 h" for a hold TTL. */
+/** "45 s", "5 min", "7.5 min", "2 h", "2 h 30 min": a hold TTL, a time to drain a queue. */
 export function fmtDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)} min`;
-  return `${Math.round(ms / 1000)} s`;
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`; // (and 0 is "0 s", not "0 h")
+  if (ms < 3_600_000) return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${(ms / 60_000).toFixed(1)} min`;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.round((ms - hours * 3_600_000) / 60_000);
+  if (minutes === 60) return `${hours + 1} h`;
+  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
 }
 
 export function fmtAgo(ms: number, now: number): string {
