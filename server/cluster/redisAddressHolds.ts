@@ -31,7 +31,8 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { MemoryAddressHoldLimit, RETRY_WITHOUT_HOLDS_MS, type AddressHoldLimit } from '../waitingRoom/addressHolds';
-import { quit, redisConnection } from './redisConnection';
+import { redisConnection } from './redisConnection';
+import { RedisFallback } from './redisFallback';
 
 // KEYS[1]: deadlines (a sorted set), KEYS[2]: seats (a hash), of one event and address.
 const HELPERS_LUA = `
@@ -175,54 +176,51 @@ interface Lot {
 const encode = encodeURIComponent; // no ':' survives, so keys cannot run into each other
 
 export class RedisAddressHoldLimit implements AddressHoldLimit {
-  private readonly redis: ScriptedRedis;
+  private readonly link: RedisFallback<ScriptedRedis>;
   private readonly options: Required<RedisAddressHoldOptions>;
   private readonly local: MemoryAddressHoldLimit;
   /** This process's unsettled reservations, by event and address. */
   private readonly lots = new Map<string, Lot[]>();
   private readonly lotPrefix = `r:${randomUUID()}:`;
   private lotCount = 0;
-  private skipUntilMs = 0;
-  private outage = false;
-  private closed = false;
 
   constructor(options: RedisAddressHoldOptions) {
     if (!Number.isInteger(options.limit) || options.limit < 1) throw new Error('address hold limit: limit must be a positive integer');
     this.options = { keyPrefix: 'seatline:ah', reservationTtlMs: 30_000, holdGraceMs: 10_000, commandTimeoutMs: 200, retryAfterFailureMs: 1_000, reconnectMaxMs: 1_000, ...options };
     this.local = new MemoryAddressHoldLimit(options.limit);
-    this.redis = redisConnection(options.redisUrl, {
+    const redis = redisConnection(options.redisUrl, {
       connectionName: 'seatline:address-holds',
       commandTimeoutMs: this.options.commandTimeoutMs,
       reconnectMaxMs: this.options.reconnectMaxMs,
     }) as ScriptedRedis;
-    this.redis.defineCommand('seatlineAddressReserve', { numberOfKeys: 2, lua: RESERVE_LUA });
-    this.redis.defineCommand('seatlineAddressCancel', { numberOfKeys: 2, lua: CANCEL_LUA });
-    this.redis.defineCommand('seatlineAddressAttach', { numberOfKeys: 3, lua: ATTACH_LUA });
-    this.redis.defineCommand('seatlineAddressEnded', { numberOfKeys: 1, lua: ENDED_LUA });
-    this.redis.defineCommand('seatlineAddressExtended', { numberOfKeys: 1, lua: EXTENDED_LUA });
-    // Errors are reported as outages (once each); reconnection is automatic.
-    this.redis.on('error', () => undefined);
-    this.redis.on('close', () => this.failed(new Error('the connection to Redis was lost')));
+    redis.defineCommand('seatlineAddressReserve', { numberOfKeys: 2, lua: RESERVE_LUA });
+    redis.defineCommand('seatlineAddressCancel', { numberOfKeys: 2, lua: CANCEL_LUA });
+    redis.defineCommand('seatlineAddressAttach', { numberOfKeys: 3, lua: ATTACH_LUA });
+    redis.defineCommand('seatlineAddressEnded', { numberOfKeys: 1, lua: ENDED_LUA });
+    redis.defineCommand('seatlineAddressExtended', { numberOfKeys: 1, lua: EXTENDED_LUA });
+    this.link = new RedisFallback(redis, {
+      logger: options.logger,
+      retryAfterFailureMs: this.options.retryAfterFailureMs,
+      clock: Date.now, // real time: the holds' clock may be a test's fake one
+      messages: {
+        down: 'address hold limit: Redis is unreachable; counting held seats per process until it is back (each process allows the full limit)',
+        back: 'address hold limit: Redis is back; held seats are counted cluster-wide again',
+      },
+    });
   }
 
   /** Connects; if Redis is not reachable now, logs it and keeps trying (counting locally meanwhile). */
-  async start(): Promise<void> {
-    try {
-      await this.redis.connect();
-    } catch (error) {
-      this.failed(error);
-    }
+  start(): Promise<void> {
+    return this.link.start();
   }
 
   /** True while the count is Redis's (false during an outage: this process's memory). */
   get usingRedis(): boolean {
-    return !this.closed && this.redis.status === 'ready' && Date.now() >= this.skipUntilMs;
+    return this.link.usingRedis;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await quit(this.redis);
+  close(): Promise<void> {
+    return this.link.close();
   }
 
   async reserve(eventId: string, addressKey: string, seats: number, now: number): Promise<number> {
@@ -231,12 +229,13 @@ export class RedisAddressHoldLimit implements AddressHoldLimit {
       const member = `${this.lotPrefix}${++this.lotCount}`;
       const o = this.options;
       try {
-        const waitMs = await this.redis.seatlineAddressReserve(`${key}:d`, `${key}:s`, member, String(seats), String(o.limit), String(now), String(now + o.reservationTtlMs), String(o.holdGraceMs), String(RETRY_WITHOUT_HOLDS_MS));
-        this.recovered();
+        const waitMs = await this.link.run((redis) =>
+          redis.seatlineAddressReserve(`${key}:d`, `${key}:s`, member, String(seats), String(o.limit), String(now), String(now + o.reservationTtlMs), String(o.holdGraceMs), String(RETRY_WITHOUT_HOLDS_MS)),
+        );
         if (waitMs === 0 && seats > 0) this.addLot(key, { member, seats, shared: true });
         return waitMs;
-      } catch (error) {
-        this.failed(error);
+      } catch {
+        // The outage has begun (logged once): count here.
       }
     }
     const waitMs = await this.local.reserve(eventId, addressKey, seats, now);
@@ -249,7 +248,7 @@ export class RedisAddressHoldLimit implements AddressHoldLimit {
     const { shared, localSeats } = this.takeLots(key, seats);
     if (localSeats !== 0) await this.local.cancel(eventId, addressKey, localSeats);
     if (shared.length === 0 || !this.usingRedis) return; // unreachable: the lots lapse by themselves
-    await this.shared(() => this.redis.seatlineAddressCancel(`${key}:d`, `${key}:s`, String(this.options.clock()), ...shared));
+    await this.settle((redis) => redis.seatlineAddressCancel(`${key}:d`, `${key}:s`, String(this.options.clock()), ...shared));
   }
 
   async attach(holdId: string, eventId: string, addressKey: string, seats: number, expiresAt: number): Promise<void> {
@@ -259,19 +258,19 @@ export class RedisAddressHoldLimit implements AddressHoldLimit {
     if (localSeats > 0) await this.local.attach(holdId, eventId, addressKey, localSeats, expiresAt);
     if (sharedSeats <= 0 || !this.usingRedis) return; // unreachable: the lots lapse, the hold is not counted in Redis
     const args = [String(this.options.clock()), key, `h:${holdId}`, String(sharedSeats), String(expiresAt + this.options.holdGraceMs), ...shared];
-    await this.shared(() => this.redis.seatlineAddressAttach(`${key}:d`, `${key}:s`, this.indexOf(holdId), ...args));
+    await this.settle((redis) => redis.seatlineAddressAttach(`${key}:d`, `${key}:s`, this.indexOf(holdId), ...args));
   }
 
   async extended(holdId: string, expiresAt: number): Promise<void> {
     await this.local.extended(holdId, expiresAt);
     if (!this.usingRedis) return; // unreachable: the entry may lapse before the hold ends (counted too little, briefly)
-    await this.shared(() => this.redis.seatlineAddressExtended(this.indexOf(holdId), `h:${holdId}`, String(expiresAt + this.options.holdGraceMs), String(this.options.clock())));
+    await this.settle((redis) => redis.seatlineAddressExtended(this.indexOf(holdId), `h:${holdId}`, String(expiresAt + this.options.holdGraceMs), String(this.options.clock())));
   }
 
   async ended(holdId: string): Promise<void> {
     await this.local.ended(holdId);
     if (!this.usingRedis) return; // unreachable: the entry lapses holdGraceMs after the hold's expiry
-    await this.shared(() => this.redis.seatlineAddressEnded(this.indexOf(holdId), `h:${holdId}`, String(this.options.clock())));
+    await this.settle((redis) => redis.seatlineAddressEnded(this.indexOf(holdId), `h:${holdId}`, String(this.options.clock())));
   }
 
   private keyOf(eventId: string, addressKey: string): string {
@@ -328,25 +327,7 @@ export class RedisAddressHoldLimit implements AddressHoldLimit {
   }
 
   /** Runs a settling command; a failure starts an outage (the caller's answer does not depend on it). */
-  private async shared(command: () => Promise<number>): Promise<void> {
-    try {
-      await command();
-      this.recovered();
-    } catch (error) {
-      this.failed(error);
-    }
-  }
-
-  private failed(error: unknown): void {
-    this.skipUntilMs = Date.now() + this.options.retryAfterFailureMs;
-    if (this.outage || this.closed) return;
-    this.outage = true;
-    this.options.logger.warn({ err: error }, 'address hold limit: Redis is unreachable; counting held seats per process until it is back (each process allows the full limit)');
-  }
-
-  private recovered(): void {
-    if (!this.outage) return;
-    this.outage = false;
-    this.options.logger.info('address hold limit: Redis is back; held seats are counted cluster-wide again');
+  private async settle(command: (redis: ScriptedRedis) => Promise<number>): Promise<void> {
+    await this.link.run(command).catch(() => undefined);
   }
 }

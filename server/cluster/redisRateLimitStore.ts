@@ -16,11 +16,13 @@
 // watching. The fallback keeps every limit in force per process: with N
 // processes a client can get at most N times its budget during an outage.
 // After a failure Redis is left alone for `retryAfterFailureMs` (no request
-// waits on a dead Redis twice in a row); the first success ends the outage.
+// waits on a dead Redis twice in a row; redisFallback.ts); the first success
+// ends the outage.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { MemoryRateLimitStore, type RateLimit, type RateLimitStore, type RateLimitStores } from '../rateLimiter';
 import { redisConnection } from './redisConnection';
+import { RedisFallback } from './redisFallback';
 
 // KEYS[1]: the bucket (a hash: tokens, at). ARGV: ratePerSecond, burst, cost, now in ms ('' = Redis TIME).
 // Returns 0 when the tokens were taken, else the whole ms until `cost` tokens will be there.
@@ -84,32 +86,31 @@ export interface RedisRateLimitOptions {
 
 /** One Redis connection serving the stores of every named limit. */
 export class RedisRateLimits {
-  private readonly redis: ScriptedRedis;
+  private readonly link: RedisFallback<ScriptedRedis>;
   private readonly options: Required<Omit<RedisRateLimitOptions, 'bucketClock'>> & Pick<RedisRateLimitOptions, 'bucketClock'>;
-  private skipUntilMs = 0;
-  private outage = false;
-  private closed = false;
 
   constructor(options: RedisRateLimitOptions) {
     this.options = { keyPrefix: 'seatline:rl', commandTimeoutMs: 200, retryAfterFailureMs: 1_000, localClock: Date.now, reconnectMaxMs: 1_000, ...options };
-    this.redis = redisConnection(options.redisUrl, {
+    const redis = redisConnection(options.redisUrl, {
       connectionName: 'seatline:rate-limits',
       commandTimeoutMs: this.options.commandTimeoutMs,
       reconnectMaxMs: this.options.reconnectMaxMs,
     }) as ScriptedRedis;
-    this.redis.defineCommand('seatlineTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS_LUA });
-    // Errors are reported as outages (once each); reconnection is automatic.
-    this.redis.on('error', () => undefined);
-    this.redis.on('close', () => this.failed(new Error('the connection to Redis was lost')));
+    redis.defineCommand('seatlineTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS_LUA });
+    this.link = new RedisFallback(redis, {
+      logger: options.logger,
+      retryAfterFailureMs: this.options.retryAfterFailureMs,
+      clock: this.options.localClock,
+      messages: {
+        down: 'rate limits: Redis is unreachable; limiting per process until it is back (each process allows the full budget)',
+        back: 'rate limits: Redis is back; limits are cluster-wide again',
+      },
+    });
   }
 
   /** Connects; if Redis is not reachable now, logs it and keeps trying (takes use local buckets meanwhile). */
-  async start(): Promise<void> {
-    try {
-      await this.redis.connect();
-    } catch (error) {
-      this.failed(error);
-    }
+  start(): Promise<void> {
+    return this.link.start();
   }
 
   /** The stores, by limit name: pass as the server's `rateLimitStores`. */
@@ -117,42 +118,22 @@ export class RedisRateLimits {
 
   /** True while takes go to Redis (false during an outage: local buckets). */
   get usingRedis(): boolean {
-    return !this.closed && this.redis.status === 'ready' && this.options.localClock() >= this.skipUntilMs;
+    return this.link.usingRedis;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
-    this.redis.disconnect();
+  close(): Promise<void> {
+    return this.link.close();
   }
 
-  /** @internal Takes from the shared bucket; rejects when Redis cannot answer. */
-  async takeShared(key: string, limit: RateLimit, cost: number): Promise<number> {
+  /** @internal Takes from the shared bucket; rejects (and starts an outage) when Redis cannot answer. */
+  takeShared(key: string, limit: RateLimit, cost: number): Promise<number> {
     const now = this.options.bucketClock ? String(this.options.bucketClock()) : '';
-    const wait = await this.redis.seatlineTakeTokens(key, String(limit.ratePerSecond), String(limit.burst), String(cost), now);
-    this.recovered();
-    return wait;
+    return this.link.run((redis) => redis.seatlineTakeTokens(key, String(limit.ratePerSecond), String(limit.burst), String(cost), now));
   }
 
   /** @internal */
   async resetShared(key: string): Promise<void> {
-    await this.redis.del(key);
-    this.recovered();
-  }
-
-  /** @internal A command failed: use local buckets for a while, and say so once per outage. */
-  failed(error: unknown): void {
-    this.skipUntilMs = this.options.localClock() + this.options.retryAfterFailureMs;
-    if (this.outage || this.closed) return;
-    this.outage = true;
-    this.options.logger.warn({ err: error }, 'rate limits: Redis is unreachable; limiting per process until it is back (each process allows the full budget)');
-  }
-
-  private recovered(): void {
-    if (!this.outage) return;
-    this.outage = false;
-    this.options.logger.info('rate limits: Redis is back; limits are cluster-wide again');
+    await this.link.run((redis) => redis.del(key));
   }
 }
 
@@ -174,9 +155,8 @@ class RedisRateLimitStore implements RateLimitStore {
     if (!this.shared.usingRedis) return this.local.take(key, cost);
     try {
       return await this.shared.takeShared(this.keyPrefix + key, this.limit, cost);
-    } catch (error) {
-      this.shared.failed(error);
-      return this.local.take(key, cost);
+    } catch {
+      return this.local.take(key, cost); // the outage has begun (logged once)
     }
   }
 
@@ -185,9 +165,8 @@ class RedisRateLimitStore implements RateLimitStore {
     if (!this.shared.usingRedis) return;
     try {
       await this.shared.resetShared(this.keyPrefix + key);
-    } catch (error) {
+    } catch {
       // The shared bucket refills by itself; a missed reset only delays a successful sign-in's fresh start.
-      this.shared.failed(error);
     }
   }
 }
