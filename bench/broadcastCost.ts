@@ -16,7 +16,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { Server } from 'socket.io';
-import WebSocket from 'ws';
 import { forkTs, type Child } from './children';
 import { LightViewer } from './lightViewer';
 import { percentiles, type Percentiles } from './stats';
@@ -45,6 +44,15 @@ export interface BroadcastResult {
 const ROOM = 'arena';
 // A seats:update as the arena sends it under churn (a delta of a few dozen changes).
 const PAYLOAD = { eventId: 'arena', fromVersion: 41, version: 42, delta: 'a17h3s220a4h1186s2a9h3'.repeat(4) };
+
+/** One unmasked WebSocket text frame (RFC 6455 §5.2), as a server sends it. */
+function textFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const n = payload.length;
+  const head = n < 126 ? Buffer.from([0x81, n]) : n < 65_536 ? Buffer.from([0x81, 126, n >> 8, n & 0xff]) : Buffer.concat([Buffer.from([0x81, 127]), Buffer.alloc(8)]);
+  if (n >= 65_536) head.writeBigUInt64BE(BigInt(n), 2);
+  return Buffer.concat([head, payload]);
+}
 
 async function viewersMain(url: string): Promise<void> {
   const viewers: LightViewer[] = [];
@@ -85,7 +93,7 @@ async function benchMain(spec: BroadcastSpec): Promise<void> {
     children.push(child);
   }
   const frameText = `42${JSON.stringify(['seats:update', PAYLOAD])}`;
-  const frame = Buffer.concat(WebSocket.Sender.frame(Buffer.from(frameText), { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false }));
+  const frame = textFrame(frameText);
   const levels: BroadcastLevel[] = [];
   let connected = 0;
   let framesBefore = 0;
