@@ -33,6 +33,11 @@
 // - The last statement sets `opened_at` only with the token, once, and counts
 //   the numbered entries: people who joined after this opening's read are not
 //   numbered and queue as arrivals (the ticker numbers them).
+// - The pre-queue is who joined before `opens_at` (the route never stores an
+//   opening time in the past). An opening that runs late — the owner was down
+//   at the opening time, or failing over — leaves those who joined after it
+//   unnumbered: they queue as arrivals in join order, behind the shuffle, as
+//   they would have had the room opened on time.
 import { randomBytes } from 'node:crypto';
 import type { Statement } from './sqlStore';
 import type { SqlRunner } from './waitingRoomStore';
@@ -87,15 +92,19 @@ interface Ranked {
 /** Opens the room (see above); does nothing if it is open already. */
 export async function openRoom(sql: SqlRunner, eventId: string, now: number, options: OpenOptions = {}): Promise<void> {
   const token = randomBytes(9).toString('base64url');
-  const claimed = await sql.all<{ event_id: string }>(
-    'UPDATE waiting_rooms SET step_token = ?, updated_at = ? WHERE event_id = ? AND opened_at IS NULL RETURNING event_id',
+  const claimed = await sql.all<{ event_id: string; opens_at: number | null }>(
+    'UPDATE waiting_rooms SET step_token = ?, updated_at = ? WHERE event_id = ? AND opened_at IS NULL RETURNING event_id, opens_at',
     token,
     now,
     eventId,
   );
   if (claimed.length === 0) return; // no such room, or open already
-  const entries = await readEntries(sql, eventId);
-  const ranked: Ranked[] = entries.sort(byKey).map((e, i) => ({
+  const opensAt = claimed[0].opens_at === null ? null : Number(claimed[0].opens_at);
+  const all = await readEntries(sql, eventId);
+  // Who joined at or after the opening time (the opening ran late: an outage, a failover) is an arrival, not in the shuffle.
+  const preQueue = opensAt === null ? all : all.filter((e) => Number(e.joined_at) < opensAt);
+  const arrivals = opensAt === null ? [] : all.filter((e) => Number(e.joined_at) >= opensAt);
+  const ranked: Ranked[] = preQueue.sort(byKey).map((e, i) => ({
     buyerId: e.buyer_id,
     joinedAt: Number(e.joined_at),
     number: e.number === null ? null : Number(e.number),
@@ -104,7 +113,9 @@ export async function openRoom(sql: SqlRunner, eventId: string, now: number, opt
   await nextTurn();
   ranked.sort(byJoin);
   await nextTurn();
+  // An arrival numbered by an opening cut short before the opening time moved (it cannot be shown yet) loses that number too.
   const wrong = ranked.filter((e) => e.number !== null && e.number !== e.rank);
+  for (const e of arrivals) if (e.number !== null) wrong.push({ buyerId: e.buyer_id, joinedAt: Number(e.joined_at), number: Number(e.number), rank: 0 });
   const missing = ranked.filter((e) => e.number !== e.rank);
 
   const guard = { sql: 'UPDATE waiting_rooms SET updated_at = ? WHERE event_id = ? AND step_token = ? AND opened_at IS NULL', params: [now, eventId, token] };

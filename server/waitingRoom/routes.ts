@@ -33,6 +33,16 @@ export interface WaitingRoomRouteDeps {
   clientAddress(req: IncomingMessage): string;
 }
 
+/**
+ * An opening time set in the past means "now": the pre-queue is who joined before the opening time,
+ * and someone who joined a minute ago, told they would get a random place, must not become an arrival.
+ * An unchanged time is kept as it is.
+ */
+function openingTime(wanted: number | null, current: number | null, now: number): number | null {
+  if (wanted === null || wanted === current) return wanted;
+  return Math.max(wanted, now);
+}
+
 /** The chart's window: the last hour of admissions and joins. */
 const CHART_MS = 60 * 60_000;
 
@@ -157,7 +167,7 @@ export function registerWaitingRoomRoutes(router: Router, deps: WaitingRoomRoute
           admitPerMinute: input.admitPerMinute,
           maxActiveShoppers: input.maxActiveShoppers ?? null,
           shoppingWindowMs: input.shoppingWindowMs ?? existing?.shoppingWindowMs ?? DEFAULT_SHOPPING_WINDOW_MS,
-          opensAt: input.opensAt ?? null,
+          opensAt: openingTime(input.opensAt ?? null, existing?.opensAt ?? null, clock()),
           paused: input.paused ?? existing?.paused ?? false,
           powRequired: input.powRequired ?? existing?.powRequired ?? false,
         },

@@ -104,6 +104,16 @@ describe.each(storeKinds())('opening a waiting room on %s', (kind) => {
     expect(await store.waitingRooms.unnumbered('e1', 100)).toEqual(['b_after00001']);
   });
 
+  it('an opening that runs late (the owner was down at the opening time): who joined after that time queues as an arrival, in join order', async () => {
+    // Joined after opensAt (T0 + 1000) while nothing opened the room; keyed to land anywhere in a shuffle.
+    const arrivals = ['b_arrival_c', 'b_arrival_a', 'b_arrival_b'];
+    for (const [i, b] of arrivals.entries()) await store.waitingRooms.insertEntry('e1', b, shuffleKey(room.shuffleSeed, b), T0 + 1500 + i * 100);
+    await store.waitingRooms.open('e1', T0 + 9000, { rowsPerTransaction: ROWS_PER_TRANSACTION });
+    expect(await store.waitingRooms.room('e1')).toMatchObject({ openedAt: T0 + 9000, preQueueCount: MEMBERS, nextNumber: MEMBERS });
+    expect(await preQueueOrder()).toEqual(shuffledOrder(room.shuffleSeed, buyers));
+    expect(await store.waitingRooms.unnumbered('e1', 100)).toEqual(arrivals);
+  });
+
   it('two openers racing leave one pre-queue in the order of the shuffle', async () => {
     await Promise.all([
       store.waitingRooms.open('e1', T0 + 1000, { rowsPerTransaction: ROWS_PER_TRANSACTION }),

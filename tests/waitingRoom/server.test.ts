@@ -159,6 +159,13 @@ describe.each(storeKinds())('waiting room server on %s', (kind) => {
     }
     expect((await call(server.url, 'GET', `/api/admin/events/${id}/waiting-room`, { token: admin })).body.room).toBeNull();
     expect((await putRoom('no-such-event', { enabled: true, admitPerMinute: 5 })).status).toBe(404);
+    // An opening time in the past means now (whoever joined before it keeps their shuffled place); an unchanged one is kept.
+    const inFuture = Date.now() + 3_600_000;
+    expect((await putRoom(id, { enabled: true, admitPerMinute: 5, opensAt: inFuture })).body.room.opensAt).toBe(inFuture);
+    expect((await putRoom(id, { enabled: true, admitPerMinute: 6, opensAt: inFuture })).body.room.opensAt).toBe(inFuture);
+    const before = Date.now();
+    const past = (await putRoom(id, { enabled: true, admitPerMinute: 5, opensAt: before - 600_000 })).body.room;
+    expect(past.opensAt).toBeGreaterThanOrEqual(before);
     await putRoom(id, { enabled: true, admitPerMinute: 600, paused: true });
     await call(server.url, 'POST', `/api/events/${id}/queue`, { token: buyer.token, body: {} });
     await new Promise((r) => setTimeout(r, 500));
