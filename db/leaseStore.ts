@@ -94,6 +94,8 @@ export interface LeaseStore {
   renewMany(instanceId: string, leases: readonly HeldLease[], ttlMs: number): Promise<string[]>;
   /** A graceful handoff: the lease expires now and keeps its epoch (its next grant bumps it). False if it was not ours any more. */
   release(eventId: string, instanceId: string, epoch: number): Promise<boolean>;
+  /** The event's lease as the store has it now (null: never granted). */
+  lease(eventId: string): Promise<LeaseRecord | null>;
   leasesOf(instanceId: string): Promise<LeaseRecord[]>;
   allLeases(): Promise<LeaseRecord[]>;
   /** An event's grants and releases, newest first. */
@@ -314,6 +316,11 @@ export class SqlLeaseStore implements LeaseStore {
 
   async release(eventId: string, instanceId: string, epoch: number): Promise<boolean> {
     return (await this.db.all(this.sql.release, eventId, instanceId, epoch)).length === 1;
+  }
+
+  async lease(eventId: string): Promise<LeaseRecord | null> {
+    const [row] = await this.db.all<LeaseRow>(this.sql.lease, eventId);
+    return row ? leaseOf(row) : null;
   }
 
   async leasesOf(instanceId: string): Promise<LeaseRecord[]> {

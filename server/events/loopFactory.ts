@@ -39,7 +39,11 @@ export function startEventLoop(settings: LoopSettings, eventId: string, epoch: n
   return ReservationLoop.start({
     eventId,
     epoch,
-    storage: { load: hooks.load, write: (batch) => writer.write(batch) },
+    storage: {
+      load: hooks.load,
+      write: (batch) => writer.write(batch),
+      ...(epoch > 0 ? { ownerEpoch: async () => (await store.leases.lease(eventId))?.epoch ?? null } : {}),
+    },
     ids: settings.ids,
     clock: settings.clock,
     timers: settings.timers,

@@ -29,6 +29,8 @@ export interface LoopStorage {
   load(): Promise<LoopState>;
   /** Commits one batch atomically; rejects with StoreFencedError once another process owns the event. */
   write(batch: BatchToWrite): Promise<void>;
+  /** The event's ownership epoch in the store now (distributed mode: tells whether another owner may have written). */
+  ownerEpoch?(): Promise<number | null>;
 }
 
 export interface LoopObserver {
@@ -345,17 +347,27 @@ export class ReservationLoop {
       this.options.observer.onError?.('another process owns this event now; this loop stops', error);
       const open = this.open;
       this.open = emptyBatch();
-      this.phase = 'stopped';
-      this.clearExpiryTimer();
-      const lost = [...sealed.envelopes, ...open.envelopes];
-      this.reply(lost, lost.map(() => unavailable()));
-      this.failQueued(unavailable());
-      this.options.observer.onFenced?.();
-      this.notifyIdle();
+      // Refused by the fence inside its transaction: nothing of it was written.
+      this.fencedOff(sealed.envelopes, open.envelopes, unavailable);
       return;
     }
     this.options.observer.onError?.('batch commit failed; rebuilding from storage', error);
     await this.recover(sealed, 'commit_failed');
+  }
+
+  /**
+   * Another process owns the event: this loop stops. The failed batch's callers hear `failedAnswer`
+   * (unavailable when the fence refused it, outcome unknown when it may have landed before the
+   * takeover); what was built on it and what waits was never written and goes to the new owner on retry.
+   */
+  private fencedOff(failed: Envelope[], dependents: Envelope[], failedAnswer: () => Failure): void {
+    this.phase = 'stopped';
+    this.clearExpiryTimer();
+    this.reply(failed, failed.map(() => failedAnswer()));
+    this.reply(dependents, dependents.map(() => unavailable()));
+    this.failQueued(unavailable());
+    this.options.observer.onFenced?.();
+    this.notifyIdle();
   }
 
   /**
@@ -371,8 +383,11 @@ export class ReservationLoop {
     const dependents = this.open;
     this.open = emptyBatch();
     let state: LoopState;
+    let ownerEpoch: number | null | undefined;
     try {
       state = await this.options.storage.load();
+      // Read after the state: an epoch still ours now was ours during that read, so no other owner had written.
+      if (reason === 'commit_failed' && this.options.epoch > 0) ownerEpoch = await this.options.storage.ownerEpoch?.();
     } catch (loadError) {
       this.options.observer.onError?.('rebuild from storage failed; will retry', loadError);
       // The failed batch may have landed; what was built on it cannot have (it was never written).
@@ -382,6 +397,12 @@ export class ReservationLoop {
       if (this.phase === 'recovering') this.phase = 'down';
       this.scheduleRecovery();
       this.notifyIdle();
+      return;
+    }
+    if (ownerEpoch !== undefined && ownerEpoch !== this.options.epoch) {
+      // Another process owns the event now and may have written this version itself: the store's
+      // version no longer says whether this batch landed (before the takeover) or not.
+      this.fencedOff(failed ? [...failed.envelopes] : [], dependents.envelopes, storageOutcomeUnknown);
       return;
     }
     const landed = failed !== null && failed.effects.length > 0 && (reason === 'poisoned' || state.version >= failed.version);

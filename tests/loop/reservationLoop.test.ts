@@ -220,6 +220,45 @@ describe.each(storeKinds())('ReservationLoop on %s', (kind) => {
     });
   });
 
+  describe('an ambiguous commit failure in the distributed mode (epoch 5)', () => {
+    /** The write commits, then the connection "drops" before the client hears COMMIT's answer. */
+    function dropAfterFirstCommit(t: LoopHarness): void {
+      const realWrite = t.writer.write;
+      let drop = true;
+      (t.writer as { write: typeof realWrite }).write = async (batch) => {
+        await realWrite(batch);
+        if (drop) {
+          drop = false;
+          throw Object.assign(new Error('connection terminated'), { code: 'ECONNRESET' });
+        }
+      };
+    }
+
+    it('still the owner: the store version tells, and the callers get their real outcome', async () => {
+      const t = await setup(kind, { epoch: 5, ownerEpoch: async () => 5 });
+      dropAfterFirstCommit(t);
+      t.loop = await t.restart();
+      const a = t.submit({ type: 'hold', buyerId: 'b1', seatIds: [t.seat(1)] });
+      await t.drain();
+      expect(a.outcome).toMatchObject({ ok: true, type: 'held' });
+      expect(t.fenced.count).toBe(0);
+    });
+
+    it('another process owns the event now: the version no longer tells, so the outcome is unknown and the loop stops', async () => {
+      // What the store shows at this version may be the new owner's write, not this batch: an `ok` here
+      // could acknowledge a hold that was never written (found by the cluster SIGSTOP test's audit).
+      const t = await setup(kind, { epoch: 5, ownerEpoch: async () => 6 });
+      dropAfterFirstCommit(t);
+      t.loop = await t.restart();
+      const a = t.submit({ type: 'hold', buyerId: 'b1', seatIds: [t.seat(1)] });
+      await t.drain();
+      expect(a.outcome).toMatchObject({ ok: false, code: 'storage_unavailable', message: expect.stringContaining('may or may not have been saved') });
+      expect(t.fenced.count).toBe(1);
+      const later = t.submit({ type: 'hold', buyerId: 'b2', seatIds: [t.seat(2)] });
+      expect(later.outcome).toMatchObject({ ok: false, code: 'unavailable' });
+    });
+  });
+
   it('the database refuses a second sale of a seat even if the core were wrong', async () => {
     const t = await setup(kind);
     await t.sql.run(`INSERT INTO orders VALUES ('o1', ?, 'hx', 'b1', 'A', 'a@x.io', 'key-00001', 1000, 'EUR', 0)`, EVENT);

@@ -155,7 +155,7 @@ describe.each(storeKinds())('leases on %s', (kind) => {
     expect(await leases.acquire('no-such-event', 'A', LONG)).toEqual({ acquired: false, holder: null });
   });
 
-  it('leasesOf, allLeases and renewMany see the same rows; renewMany renews only current epochs', async () => {
+  it('lease, leasesOf, allLeases and renewMany see the same rows; renewMany renews only current epochs', async () => {
     const g2 = await leases.acquire('ev-2', 'A', LONG);
     expect(g2.acquired).toBe(true);
     const epoch2 = (g2 as { lease: LeaseRecord }).lease.epoch;
@@ -164,6 +164,8 @@ describe.each(storeKinds())('leases on %s', (kind) => {
       ['ev-2', epoch2],
     ]);
     expect((await leases.leasesOf('nobody')).length).toBe(0);
+    expect(await leases.lease('ev-2')).toMatchObject({ eventId: 'ev-2', ownerId: 'A', epoch: epoch2 });
+    expect(await leases.lease('ev-gone')).toBeNull();
     expect((await leases.allLeases()).map((l) => l.eventId)).toEqual(['ev-1', 'ev-2', 'ev-3']);
     expect(await leases.eventIds()).toEqual(['ev-1', 'ev-2', 'ev-3', 'ev-gone']);
     const renewed = await leases.renewMany(

@@ -75,6 +75,8 @@ export interface LoopHarness {
   notices: CommitNotice[];
   /** Storage reads fail this many more times. */
   failLoads: { remaining: number; count: number };
+  /** How many times the loop stopped because another process owns the event. */
+  fenced: { count: number };
   seat(i: number): string;
   submit(command: Command): { outcome?: Outcome };
   /** Runs ticks and waits for commits until nothing is scheduled or in flight. */
@@ -88,7 +90,17 @@ export interface LoopHarness {
   close(): Promise<void>;
 }
 
-export async function loopHarness(kind: StoreKind, opts: { capacity?: number; maxBatch?: number; seats?: number; retryMs?: number } = {}): Promise<LoopHarness> {
+export interface LoopHarnessOptions {
+  capacity?: number;
+  maxBatch?: number;
+  seats?: number;
+  retryMs?: number;
+  /** The loop's ownership epoch (distributed mode), and what the store says the event's epoch is now. */
+  epoch?: number;
+  ownerEpoch?: () => Promise<number | null>;
+}
+
+export async function loopHarness(kind: StoreKind, opts: LoopHarnessOptions = {}): Promise<LoopHarness> {
   const { store, close } = await openTestStore(kind);
   await store.createEvent({
     id: EVENT,
@@ -110,6 +122,7 @@ export async function loopHarness(kind: StoreKind, opts: { capacity?: number; ma
   const scheduled: (() => void)[] = [];
   const notices: CommitNotice[] = [];
   const failLoads = { remaining: 0, count: 0 };
+  const fenced = { count: 0 };
   let ticks = 0;
   const ids = counterIds();
   const startLoop = (writer: ControlledWriter) =>
@@ -125,7 +138,9 @@ export async function loopHarness(kind: StoreKind, opts: { capacity?: number; ma
           return (await store.loadLoopState(EVENT, TTL))!;
         },
         write: writer.write,
+        ...(opts.ownerEpoch ? { ownerEpoch: opts.ownerEpoch } : {}),
       },
+      epoch: opts.epoch ?? 0,
       ids,
       clock: () => clock.now,
       timers,
@@ -134,7 +149,7 @@ export async function loopHarness(kind: StoreKind, opts: { capacity?: number; ma
       maxBatchSize: opts.maxBatch ?? 100,
       storageRetryMs: opts.retryMs ?? 250,
       checkInvariants: true,
-      observer: { onCommitted: (notice) => notices.push(notice) },
+      observer: { onCommitted: (notice) => notices.push(notice), onFenced: () => fenced.count++ },
     });
   const realWriter = store.batchWriter(EVENT);
   const writer = new ControlledWriter((batch) => realWriter.write(batch));
@@ -148,6 +163,7 @@ export async function loopHarness(kind: StoreKind, opts: { capacity?: number; ma
     writer,
     notices,
     failLoads,
+    fenced,
     seat: (i) => `S-A-${i}`,
     submit(command) {
       const box: { outcome?: Outcome } = {};
