@@ -22,6 +22,8 @@ export function counterIds(prefix = ''): IdSource {
 /** A writer in front of the store's: it can fail the next commits, or hold them until released. */
 export class ControlledWriter {
   failNext = 0;
+  /** The next commits land, then fail as if the connection dropped before COMMIT's answer (an ambiguous failure). */
+  landThenDropNext = 0;
   writes = 0;
   attempts = 0;
   private gated = false;
@@ -40,6 +42,10 @@ export class ControlledWriter {
     }
     await this.real(batch);
     this.writes++;
+    if (this.landThenDropNext > 0) {
+      this.landThenDropNext--;
+      throw Object.assign(new Error('connection terminated'), { code: 'ECONNRESET' });
+    }
   };
 
   /** From now on, commits wait until released. */
