@@ -14,19 +14,16 @@ const LEASE_LOCK_TIMEOUT_MS = 1_000;
 export class PostgresStore extends SqlStore {
   readonly dialect = 'postgres' as const;
   readonly location: string;
+  private leasePools: { renew: Sql; acquire: Sql } | null = null;
 
   private constructor(
     readonly sql: Sql,
-    url: string,
+    private readonly url: string,
     private readonly options: PostgresOptions,
   ) {
     super();
     this.location = redactedUrl(url);
-    this.url = url;
   }
-
-  private readonly url: string;
-  private leasePools: { renew: Sql; acquire: Sql } | null = null;
 
   /** Connects, applies any pending migrations, and returns the store. */
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {

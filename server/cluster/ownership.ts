@@ -240,7 +240,6 @@ export class OwnershipManager implements OwnerDirectory {
     return selfLive ? this.live : null;
   }
 
-
   private async acquireAll(eventIds: readonly string[]): Promise<void> {
     const queue = [...eventIds];
     const worker = async () => {

@@ -51,7 +51,7 @@ export class WaitingRoomDirectory {
   /** A room this process just changed: adopted here at once, and announced to the other processes. */
   async changed(room: WaitingRoomRecord): Promise<void> {
     this.appliedSequence = ++this.sequence;
-    this.rooms = new Map(this.rooms).set(room.eventId, room);
+    this.rooms.set(room.eventId, room);
     await this.announcer?.announce(room.eventId);
   }
 }
