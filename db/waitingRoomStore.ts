@@ -100,7 +100,7 @@ export interface WaitingRoomStore {
    * an opening cut short anywhere is completed by the next call, in the same order.
    */
   open(eventId: string, now: number, options?: OpenOptions): Promise<void>;
-  /** Entries still without a number (they joined while the room was opening), oldest first. */
+  /** Entries still without a number (they joined while the room was opening, or after its opening time before it ran), oldest first. */
   unnumbered(eventId: string, limit: number): Promise<string[]>;
   /** The next entries to admit, in queue-number order. */
   nextToAdmit(eventId: string, limit: number): Promise<{ buyerId: string; number: number }[]>;
