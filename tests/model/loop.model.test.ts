@@ -29,20 +29,25 @@ describe.each(storeKinds())('reservation loop on %s vs reference model (fc.async
     'batches, pipelined batches, expiry timers and restarts keep replies, snapshot, book and database equal to the model',
     async () => {
       const stats: LoopRunStats = { seen: new Set(), restarts: 0 };
-      await fc.assert(
-        fc.asyncProperty(fc.commands([loopStepArb.map((s) => new LoopCommand(s, stats))], { maxCommands: 40, size: '+1' }), async (cmds) => {
-          const setup = await loopSetup(kind);
-          try {
-            await fc.asyncModelRun(() => setup, cmds);
-          } finally {
-            await setup.real.close();
-          }
-        }),
-        { numRuns: RUNS[kind] },
-      );
+      const labels = ['held', 'extended', 'released', 'confirmed', 'blocked', 'tickets_cancelled', 'seats_unavailable', 'hold_expired', 'storage_unavailable', 'checked_in', 'already_checked_in'];
+      // More rounds of random runs (at most 3) while some outcome was never reached: a rare one (a second
+      // check-in of a ticket) can be missed by 20 PostgreSQL runs, and the check below must not be luck.
+      for (let round = 0; round < 3 && (round === 0 || labels.some((label) => !stats.seen.has(label))); round++) {
+        await fc.assert(
+          fc.asyncProperty(fc.commands([loopStepArb.map((s) => new LoopCommand(s, stats))], { maxCommands: 40, size: '+1' }), async (cmds) => {
+            const setup = await loopSetup(kind);
+            try {
+              await fc.asyncModelRun(() => setup, cmds);
+            } finally {
+              await setup.real.close();
+            }
+          }),
+          { numRuns: RUNS[kind] },
+        );
+      }
       expect(stats.restarts).toBeGreaterThan(kind === 'sqlite' ? 10 : 2);
-      // The generator really exercised the loop (each of these comes up many times per run).
-      for (const label of ['held', 'extended', 'released', 'confirmed', 'blocked', 'tickets_cancelled', 'seats_unavailable', 'hold_expired', 'storage_unavailable', 'checked_in', 'already_checked_in']) {
+      // The generator really exercised the loop (most of these come up many times per run).
+      for (const label of labels) {
         expect(stats.seen, `outcome ${label} never reached`).toContain(label);
       }
     },
