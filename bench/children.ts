@@ -33,6 +33,9 @@ export function forkTs(file: string, args: string[], options: ForkOptions = {}):
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const waiters: { type: string; resolve: (v: unknown) => void }[] = [];
+  // Messages nobody waited for yet (a worker's 'ready' can arrive while the parent is still starting
+  // something else, e.g. Chromium): kept so a later next() finds them instead of timing out.
+  const unclaimed: { type?: string; message?: string }[] = [];
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   proc.on('message', (raw) => {
     const message = raw as { id?: number; body?: unknown; type?: string; message?: string };
@@ -44,6 +47,7 @@ export function forkTs(file: string, args: string[], options: ForkOptions = {}):
     }
     const i = waiters.findIndex((w) => w.type === message.type || message.type === 'error');
     if (i >= 0) waiters.splice(i, 1)[0].resolve(message);
+    else if (message.type !== undefined) unclaimed.push(message);
   });
   proc.once('exit', (code, signal) => {
     for (const p of pending.values()) p.reject(new Error(`${file} exited (${code ?? signal}) before answering`));
@@ -65,6 +69,11 @@ export function forkTs(file: string, args: string[], options: ForkOptions = {}):
       return timed(answer, timeoutMs, `${file} ${String(message.type)}`);
     },
     next<T>(type: string, timeoutMs = 60_000) {
+      const k = unclaimed.findIndex((m) => m.type === type || m.type === 'error');
+      if (k >= 0) {
+        const msg = unclaimed.splice(k, 1)[0];
+        return msg.type === 'error' && type !== 'error' ? Promise.reject(new Error(msg.message)) : Promise.resolve(msg as T);
+      }
       const got = new Promise<T>((resolve, reject) => {
         waiters.push({
           type,
