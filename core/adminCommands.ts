@@ -1,7 +1,42 @@
 // Organizer commands on the seat book. Same rules as buyer commands: pure,
 // explicit `now`, outcomes as values, effects recorded for the database.
-import type { SeatBook } from './seatBook';
-import type { AdminCommand, Command, EventRules, Failure, Outcome, SeatId } from './types';
+import type { TicketRegister } from './ticketRegister';
+import type {
+  AdminCommand,
+  Command,
+  Effect,
+  EventRules,
+  Failure,
+  Hold,
+  HoldEndReason,
+  HoldId,
+  Order,
+  OrderId,
+  Outcome,
+  SeatCounts,
+  SeatId,
+  SeatSpec,
+  SeatState,
+  StageBox,
+} from './types';
+
+/** What organizer commands may read and change on the seat book (SeatBook implements it). */
+export interface AdminBook {
+  rules: EventRules;
+  readonly tickets: TicketRegister;
+  hold(holdId: HoldId): Hold | undefined;
+  order(orderId: OrderId): Order | undefined;
+  allOrders(): IterableIterator<Order>;
+  seatState(seatId: SeatId): SeatState | undefined;
+  seatCounts(): Readonly<SeatCounts>;
+  _record(effect: Effect): void;
+  _setSeat(seatId: SeatId, next: SeatState): void;
+  _endHold(hold: Hold, reason: HoldEndReason, now: number, detail?: string): void;
+  _hasSeat(seatId: SeatId): boolean;
+  _removeTickets(order: Order, seatIds: SeatId[], now: number): void;
+  _replaceSeats(seats: SeatSpec[], stage: StageBox | undefined): void;
+  _retire(): void;
+}
 
 const ADMIN_TYPES: ReadonlySet<Command['type']> = new Set([
   'admin_release',
@@ -22,12 +57,12 @@ function failure(code: Failure['code'], message: string, extra: Partial<Failure>
   return { ok: false, code, message, ...extra };
 }
 
-function unknownSeats(book: SeatBook, seatIds: SeatId[]): Failure | null {
+function unknownSeats(book: AdminBook, seatIds: SeatId[]): Failure | null {
   const unknown = seatIds.filter((id) => !book._hasSeat(id));
   return unknown.length ? failure('not_found', 'Some seats do not exist in this event.', { seatIds: unknown }) : null;
 }
 
-export function applyAdmin(book: SeatBook, command: AdminCommand, now: number): Outcome {
+export function applyAdmin(book: AdminBook, command: AdminCommand, now: number): Outcome {
   switch (command.type) {
     case 'admin_release': {
       const hold = book.hold(command.holdId);

@@ -7,7 +7,7 @@
 //   5. across sections: repeatedly take the largest block that still fits from
 //      any unused row, the cheaper block on equal size, until N are taken.
 // Only reached when tiers 1-3 found nothing, so they may cost more than tier 1.
-import type { SeatFilter } from './bestAvailable';
+import type { SeatFilter } from './seatFilter';
 import type { VenueRows } from './venueRows';
 
 /** The best block of each (row, size), computed once per command. */

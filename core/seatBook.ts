@@ -18,12 +18,13 @@ import type {
   Order,
   OrderId,
   Outcome,
+  SeatCounts,
   SeatId,
   SeatSpec,
   SeatState,
   StageBox,
 } from './types';
-import { applyAdmin, isAdminCommand } from './adminCommands';
+import { applyAdmin, isAdminCommand, type AdminBook } from './adminCommands';
 import { TicketRegister, type CancelledTicket, type RestoredCheckIn } from './ticketRegister';
 import { pickBestSeats } from './bestAvailable';
 import { strandedSeats } from './orphanRule';
@@ -52,8 +53,6 @@ export interface BatchResult {
   changes: Map<SeatId, CoreSeatStatus>;
 }
 
-export type SeatCounts = Record<CoreSeatStatus, number>;
-
 /**
  * Ended holds are remembered (to answer "expired" rather than "not found") in
  * two generations of this size: when the current one fills, it becomes the
@@ -72,7 +71,7 @@ function failure(code: Failure['code'], message: string, extra: Partial<Failure>
   return { ok: false, code, message, ...extra };
 }
 
-export class SeatBook {
+export class SeatBook implements AdminBook {
   readonly eventId: string;
   rules: EventRules;
   private readonly ids: IdSource;

@@ -15,6 +15,8 @@ export type SeatState =
   | { status: 'blocked' };
 
 export type CoreSeatStatus = SeatState['status'];
+/** How many seats of an event are in each status. */
+export type SeatCounts = Record<CoreSeatStatus, number>;
 
 export type SaleStatus = 'open' | 'paused' | 'closed';
 

@@ -6,11 +6,9 @@
 // distributed mode every other process keeps one too, fed by the notices the
 // owner publishes, and rebuilt from the store when it sees a gap.
 import type { SeatStatus } from '../../lib/protocol';
-import { publicStatus, type CoreSeatStatus, type EventRules } from '../../core/types';
+import { publicStatus, type CoreSeatStatus, type EventRules, type SeatCounts } from '../../core/types';
 import type { LoopState } from '../../db/store';
 import { CORE_STATUS_OF_CODE, type CommitNotice, type LiveHold } from './commitNotice';
-
-export type SeatCounts = Record<CoreSeatStatus, number>;
 
 export type ApplyResult = 'applied' | 'stale' | 'gap';
 
