@@ -3,7 +3,9 @@
 // order room. Imported by both sides, like lib/protocol.ts (which holds the
 // OrderView itself and the error codes).
 import { z } from 'zod';
-import { orderIdSchema, type Ack, type TicketView } from './protocol';
+import { orderIdSchema } from './ids';
+import type { Ack } from './failures';
+import type { TicketView } from './ticketViews';
 
 /**
  * An order access key: `<generation>.<mac>`. The generation is the order's key

@@ -6,110 +6,18 @@ import { z } from 'zod';
 import type { OrderStatus, OrderUpdatedNotice, WatchOrderAck } from './orderProtocol';
 import type { QueueAck, QueueAdmittedNotice, QueueUpdate } from './waitingRoom';
 import { MAX_SEATS_PER_REQUEST, SEAT_DELTA_PATTERN, SEAT_STATUSES_PATTERN, type SeatStatus } from './wireFormat';
+import { ID_PATTERN, eventIdSchema, holdIdSchema, idempotencyKeySchema, seatIdSchema } from './ids';
+import type { Ack } from './failures';
+import type { TicketView } from './ticketViews';
 
 // Limits, seat status codes and deltas, update ordering and prices need no zod: they live in
 // wireFormat.ts (the browser loads them before zod) and are part of this contract all the same.
 export * from './wireFormat';
-
-// ---------- identifiers and limits ----------
-
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const SEAT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-export const eventIdSchema = z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits, _ or -');
-export const holdIdSchema = z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits, _ or -');
-export const orderIdSchema = z.string().regex(ID_PATTERN, 'must be 1-64 letters, digits, _ or -');
-export const seatIdSchema = z.string().regex(SEAT_ID_PATTERN, 'must be 1-64 letters, digits, _ . : or -');
-export const idempotencyKeySchema = z
-  .string()
-  .min(8, 'use at least 8 characters, e.g. a UUID')
-  .max(128)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
-
-// ---------- error codes ----------
-
-export const ERROR_CODES = [
-  'invalid_request', // the payload failed validation; nothing changed
-  'not_found', // unknown event, hold, order or seat
-  'seats_unavailable', // at least one requested seat is not free (see seatIds), or best available found nothing that fits
-  'orphan_seat', // the hold would leave a single free seat stranded (see seatIds: the seat(s) it would strand)
-  'hold_expired', // the hold's deadline passed; its seats went back to the pool
-  'not_hold_owner', // the hold or order belongs to another buyer
-  'limit_exceeded', // the buyer would hold more seats than the event allows
-  'extend_limit', // the hold was already extended the allowed number of times
-  'already_confirmed', // the hold became an order under a different idempotency key
-  'idempotency_conflict', // the idempotency key was already used for another hold
-  'sale_closed', // the event is not on sale (paused, closed, or outside its window)
-  'busy', // the event's mailbox is full; retry after retryAfterMs
-  'rate_limited', // too many requests from this connection or address
-  'unauthorized', // no valid buyer session / admin session
-  'forbidden', // authenticated, but not allowed
-  'has_sales', // the event has sales or live holds, so its layout cannot change / it cannot be deleted
-  'already_checked_in', // (door check-in) the ticket was admitted before; see error.ticket.checkIn
-  'ticket_cancelled', // (door check-in) the ticket was cancelled
-  'wrong_event', // (door check-in) the ticket is for another event
-  'unknown_ticket', // (door check-in) no ticket has this code: forged, mistyped or not a ticket
-  'access_key_invalid', // the order link's key is not valid for that order (or there is no such order)
-  'access_key_revoked', // the order link was replaced by the organizer; a newer link works
-  'storage_unavailable', // the database refused the write; nothing changed, retry
-  'unavailable', // the event's loop is moving to another process (or none runs it yet); retry after retryAfterMs
-  'not_admitted', // (waiting room) no valid admission for this event: join the queue, or your shopping window ended
-  'challenge_required', // (waiting room) solve the proof-of-work challenge first (GET /api/events/:id/queue/challenge)
-  'internal', // a bug; nothing changed
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-export interface ApiError {
-  code: ErrorCode;
-  message: string;
-  /** seats_unavailable / not_found: exactly the offending seats. orphan_seat: the seat(s) the hold would strand. */
-  seatIds?: string[];
-  /** invalid_request: what was wrong, field by field. */
-  issues?: { path: string; message: string }[];
-  /** busy / rate_limited: how long to wait before retrying. */
-  retryAfterMs?: number;
-  /** already_confirmed: the order the hold became (only shown to its owner). */
-  orderId?: string;
-  /** already_checked_in / ticket_cancelled (organizer check-in): the scanned ticket, with when and where it was admitted. */
-  ticket?: CheckInTicketView;
-  /** wrong_event (organizer check-in): the event the scanned ticket is for. */
-  ticketEvent?: { id: string; name: string; startsAt: number };
-}
-
-export type Ok<T> = { ok: true } & T;
-export type Fail = { ok: false; error: ApiError };
-export type Ack<T> = Ok<T> | Fail;
-
-/** HTTP status for each error code (HTTP bodies carry the same Ack objects as Socket.IO). */
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  invalid_request: 400,
-  unauthorized: 401,
-  not_hold_owner: 403,
-  forbidden: 403,
-  not_found: 404,
-  seats_unavailable: 409,
-  orphan_seat: 409,
-  already_confirmed: 409,
-  idempotency_conflict: 409,
-  extend_limit: 409,
-  has_sales: 409,
-  already_checked_in: 409,
-  wrong_event: 409,
-  ticket_cancelled: 410,
-  unknown_ticket: 404,
-  access_key_invalid: 403,
-  access_key_revoked: 410,
-  sale_closed: 409,
-  hold_expired: 410,
-  limit_exceeded: 422,
-  rate_limited: 429,
-  internal: 500,
-  busy: 503,
-  storage_unavailable: 503,
-  unavailable: 503,
-  not_admitted: 403,
-  challenge_required: 403,
-};
+// Identifiers, error codes and acks, and the ticket shapes, live in their own modules (the order
+// and waiting-room contracts build on them without importing this one); all part of this contract.
+export * from './ids';
+export * from './failures';
+export * from './ticketViews';
 
 // ---------- domain shapes on the wire ----------
 
@@ -129,46 +37,6 @@ export interface HoldView {
   extensionsLeft: number;
 }
 
-export interface TicketView {
-  id: string;
-  seatId: string;
-  section: string;
-  row: string;
-  number: string;
-  category: string;
-  priceCents: number;
-  /** Secret printed as the ticket's QR code; checked at the door. */
-  code: string;
-  /** Set for a general-admission place: the area's id (the ticket has no seat to find). */
-  gaArea?: string;
-  /** 'cancelled' tickets are no longer valid at the door (an organizer cancelled them). */
-  status: 'valid' | 'cancelled';
-  /** When and why an organizer cancelled the ticket (null while it is valid). */
-  cancelledAt: number | null;
-  cancelReason: string | null;
-}
-
-/** A scanned ticket as the door sees it (organizer check-in, POST /api/admin/events/:id/check-in). */
-export interface CheckInTicketView {
-  ticketId: string;
-  orderId: string;
-  eventId: string;
-  seatId: string;
-  /** The section's (or general-admission area's) display name. */
-  section: string;
-  row: string;
-  number: string;
-  /** The price category's display name. */
-  category: string;
-  /** Set for a general-admission place: the area's id (no row or seat to find). */
-  gaArea?: string;
-  buyerName: string;
-  /** When and at which door the ticket was admitted; null if it never was. */
-  checkedInAt: number | null;
-  door: string | null;
-  /** Set when the ticket was cancelled. */
-  cancelledAt: number | null;
-}
 
 export interface OrderView {
   id: string;
@@ -489,25 +357,3 @@ export interface ClientToServerEvents {
   'order:unwatch': (payload: unknown, ack: (res: WatchOrderAck) => void) => void;
   'queue:join': (payload: unknown, ack: (res: QueueAck) => void) => void;
 }
-
-// ---------- helpers ----------
-
-/** Turns a zod failure into the public invalid_request error. */
-export function invalidRequest(error: z.ZodError, message = 'The request is not valid.'): Fail {
-  return {
-    ok: false,
-    error: {
-      code: 'invalid_request',
-      message,
-      issues: error.issues.slice(0, 20).map((i) => ({
-        path: i.path.map(String).join('.') || '(root)',
-        message: i.message,
-      })),
-    },
-  };
-}
-
-export function fail(code: ErrorCode, message: string, extra: Partial<ApiError> = {}): Fail {
-  return { ok: false, error: { code, message, ...extra } };
-}
-

@@ -1,6 +1,6 @@
 // The buyer's place in a waiting room and an honest wait estimate, from the
 // room's "now serving" broadcasts. No zod here: the event page loads this before
-// (and without) zod; lib/waitingRoom.ts re-exports it with the rest of the contract.
+// (and without) zod; the server imports it from here too.
 import type { QueueUpdate } from './waitingRoom';
 
 /** Client-side position from a queue number and the broadcast "now serving" counter. */

@@ -3,7 +3,8 @@
 // and the organizer's settings. Shared by the browser and the server.
 import './zodConfig';
 import { z } from 'zod';
-import { eventIdSchema, type Ack } from './protocol';
+import { eventIdSchema } from './ids';
+import type { Ack } from './failures';
 
 /** ALTCHA payload (base64 JSON of { algorithm, challenge, number, salt, signature }). */
 export const powSolutionSchema = z.string().min(16).max(2048);
@@ -77,10 +78,6 @@ export interface QueueAdmittedNotice {
   admittedUntil: number;
   admission: string;
 }
-
-// Position and estimate need no zod: they live in queueEstimate.ts (the event page loads
-// them without zod) and are part of this contract all the same.
-export { estimatedWaitMsOf, positionOf } from './queueEstimate';
 
 // ---------- the organizer's settings ----------
 

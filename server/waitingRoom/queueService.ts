@@ -6,7 +6,8 @@
 // single-row statements however long the queue is.
 import type { QueueEntryRecord, WaitingRoomRecord, WaitingRoomStore } from '../../db/waitingRoomStore';
 import { fail, invalidRequest } from '../../lib/protocol';
-import { estimatedWaitMsOf, positionOf, queueJoinSchema, type QueueAck, type QueueStatus } from '../../lib/waitingRoom';
+import { queueJoinSchema, type QueueAck, type QueueStatus } from '../../lib/waitingRoom';
+import { estimatedWaitMsOf, positionOf } from '../../lib/queueEstimate';
 import { addressKey } from '../http/clientInfo';
 import type { RateLimitStore } from '../rateLimiter';
 import type { AdmissionTokens } from './admissionTokens';
