@@ -13,8 +13,7 @@
 // statement of every transaction (db/sqlite/batchWriter.ts,
 // db/postgres/batchWriter.ts), so a process that lost its lease can never
 // commit again. docs/scaling.md has the whole argument.
-import type { StoreDialect } from './store';
-import type { SqlRunner } from './waitingRoomStore';
+import type { SqlRunner, StoreDialect } from './sqlRunner';
 
 /** A process that heartbeats, as the database last saw it. */
 export interface LiveInstance {

@@ -40,12 +40,9 @@ import type {
 } from './store';
 import { SqlWaitingRoomStore, type WaitingRoomStore } from './waitingRoomStore';
 import { SqlLeaseStore, type LeaseStore } from './leaseStore';
-import type { SqlRunner } from './waitingRoomStore';
+import type { SqlRunner, Statement } from './sqlRunner';
 
-export interface Statement {
-  sql: string;
-  params: unknown[];
-}
+export type { Statement } from './sqlRunner';
 
 /** Rows of one INSERT per chunk: well under both engines' parameter limits. */
 const INSERT_CHUNK_ROWS = 500;

@@ -11,8 +11,9 @@ import type { RestoredState, SeatSpec } from '../core/seatBook';
 import type { Effect, EventRules, SaleStatus, StageBox } from '../core/types';
 import type { WaitingRoomStore } from './waitingRoomStore';
 import type { LeaseStore } from './leaseStore';
+import type { StoreDialect } from './sqlRunner';
 
-export type StoreDialect = 'sqlite' | 'postgres';
+export type { StoreDialect };
 
 /** The static part of an event's layout, kept as JSON beside its seats. */
 export interface EventLayoutJson {

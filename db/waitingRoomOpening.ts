@@ -39,8 +39,7 @@
 //   unnumbered: they queue as arrivals in join order, behind the shuffle, as
 //   they would have had the room opened on time.
 import { randomBytes } from 'node:crypto';
-import type { Statement } from './sqlStore';
-import type { SqlRunner } from './waitingRoomStore';
+import type { SqlRunner, Statement } from './sqlRunner';
 
 /** Rows written per transaction: short blocks of the event loop on SQLite, few commits on PostgreSQL. */
 export const OPEN_ROWS_PER_TRANSACTION = 5000;

@@ -4,17 +4,10 @@
 // guarded by the room's step token), so a join from any process and the
 // admission ticker of the event's owner need no lock held across round trips,
 // and a step cut short by a crash either happened entirely or not at all.
-import type { Statement } from './sqlStore';
-import type { StoreDialect } from './store';
+import type { SqlRunner, Statement, StoreDialect } from './sqlRunner';
 import { openRoom, STATEMENT_ROWS, type OpenOptions } from './waitingRoomOpening';
 
 export type { OpenOptions } from './waitingRoomOpening';
-
-/** What SqlStore lends this module: run one statement, or several atomically. */
-export interface SqlRunner {
-  all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
-  atomically(statements: readonly Statement[]): Promise<void>;
-}
 
 export interface WaitingRoomSettings {
   enabled: boolean;
