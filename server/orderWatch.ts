@@ -7,7 +7,7 @@ import { unwatchOrderSchema, watchOrderSchema, type OrderUpdatedNotice, type Wat
 import { invalidRequest } from '../lib/protocol';
 import type { EventRegistry } from './eventRegistry';
 import type { OrderAccess } from './orderAccess';
-import type { BuyerServer, BuyerSocket } from './socketGateway';
+import type { BuyerServer, BuyerSocket } from './buyerSockets';
 
 export const orderRoom = (orderId: string) => `order:${orderId}`;
 

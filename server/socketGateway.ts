@@ -1,8 +1,6 @@
 // Socket.IO adapter: authenticates the buyer, validates every payload (via
 // BuyerApi), joins event rooms, and fans out each committed batch as one
 // versioned seats:update per event room.
-import type { InterServerEvents } from './cluster/noticeBus';
-import type { Server, Socket } from 'socket.io';
 import {
   encodeSeatDelta,
   fail,
@@ -14,7 +12,6 @@ import {
   type JoinAck,
   type LeaveAck,
   type SeatsUpdate,
-  type ServerToClientEvents,
 } from '../lib/protocol';
 import { isNoticeToHolder, type CommitNotice } from './events/commitNotice';
 import { BUYER_COOKIE, readCookie, type BuyerSessions } from './buyerSession';
@@ -27,17 +24,7 @@ import { unwatchOrder, watchOrder } from './orderWatch';
 import type { RequestLimits } from './rateLimiter';
 import { guardedMiddleware, handshakeError } from './socketHandshake';
 import { holdView } from './views';
-
-export interface SocketData {
-  buyerId: string;
-  /** Orders this connection watches by access key (not as their buyer): dropped when the key is revoked. */
-  keyWatchedOrders?: string[];
-}
-export type BuyerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type BuyerSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-
-export const eventRoom = (eventId: string) => `event:${eventId}`;
-export const buyerRoom = (buyerId: string) => `buyer:${buyerId}`;
+import { buyerRoom, eventRoom, type BuyerServer, type BuyerSocket } from './buyerSockets';
 
 export interface GatewayDeps {
   registry: EventRegistry;

@@ -2,7 +2,7 @@
 // Our handshake verdicts (client address, origin) are taken from the full
 // request first; then it is trimmed to the cookie, for memory (see below).
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import type { BuyerServer } from './socketGateway';
+import type { BuyerServer } from './buyerSockets';
 import type { HandshakeFacts } from './socketHandshake';
 
 /** What a connection keeps of its first HTTP request (see trimSocketRequests). */
