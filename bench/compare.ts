@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir } from './children';
-import type { BenchResults } from './report';
-import { fmtRatio, inproc, ratio } from './report';
+import type { BenchResults } from './results';
+import { fmtRatio, inproc, ratio } from './results';
 import { fmtInt, fmtMs } from './stats';
 
 export const BASELINE_FILE = join(benchDir, 'baseline', 'before-2026-11-23.json');

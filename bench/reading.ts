@@ -1,7 +1,7 @@
 // The prose of docs/benchmarks.md: every number in it comes from the results
 // file, and every comparison is computed, so a re-run cannot contradict it.
-import type { BenchResults } from './report';
-import { fmtRatio, inproc, ratio } from './report';
+import type { BenchResults } from './results';
+import { fmtRatio, inproc, ratio } from './results';
 import { explainPostgres, postgresReading } from './reportPostgres';
 import { explainWaitingRoom, waitingRoomReading } from './reportWaitingRoom';
 import { targets } from './targets';

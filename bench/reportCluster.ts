@@ -1,9 +1,9 @@
 // The cluster section of docs/benchmarks.md and its targets (bench/cluster.ts).
 import type { ClusterLevel, ProcessFigures } from './cluster';
-import type { BenchResults } from './report';
-import { table } from './report';
+import type { BenchResults } from './results';
+import { table } from './results';
 import { fmtInt, fmtMs, fmtRange, type Percentiles } from './stats';
-import type { Target } from './targets';
+import type { Target } from './results';
 
 const cpuList = (ps: ProcessFigures[]) => ps.map((p) => `${fmtInt(p.cpuPct)}`).join(' / ');
 const rssList = (ps: ProcessFigures[]) => ps.map((p) => `${fmtInt(p.rssMb)}`).join(' / ');

@@ -5,8 +5,8 @@
 // the results file.
 import type { DesignName } from './baselines';
 import type { PgActivity, PgProfile } from './pgProfile';
-import type { BenchResults } from './report';
-import { table } from './report';
+import type { BenchResults } from './results';
+import { table } from './results';
 import { fmtInt, fmtMs } from './stats';
 import type { WorkloadName } from './workloads';
 

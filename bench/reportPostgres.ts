@@ -3,10 +3,10 @@
 // workloads, same run, same durability. Every figure comes from the results.
 import { DESIGNS, type DesignName } from './baselines';
 import type { InProcessResult, RunCounts } from './inprocess';
-import type { BenchResults } from './report';
+import type { BenchResults } from './results';
 import type { PgProfile } from './pgProfile';
 import { breakdown, dominant, fmtBreakdown, profileOf, profileSection, topStatements, walSentence, type WaitGroup } from './reportPgProfile';
-import { fmtRatio, inproc, loadSpread, ratio, table } from './report';
+import { fmtRatio, inproc, loadSpread, ratio, table } from './results';
 import { fmtInt, fmtMs, fmtRange, summarize } from './stats';
 import { WORKLOADS, type WorkloadName } from './workloads';
 

@@ -2,10 +2,10 @@
 // with many people waiting, join storms and queue:update fan-out. Every
 // figure comes from the results file.
 import type { QueueLoadResult } from './queueLoad';
-import type { BenchResults } from './report';
-import { table } from './report';
+import type { BenchResults } from './results';
+import { table } from './results';
 import { fmtInt, fmtMs, fmtRange } from './stats';
-import type { Target } from './targets';
+import type { Target } from './results';
 
 const bytes = (n: number) => (Number.isFinite(n) ? `${fmtInt(n)} B` : '—');
 

@@ -1,15 +1,9 @@
 // The performance targets, judged against one results file.
-import type { BenchResults } from './report';
-import { fmtRatio, inproc, ratio } from './report';
+import type { BenchResults, Target } from './results';
+import { fmtRatio, inproc, ratio } from './results';
 import { clusterTargets } from './reportCluster';
 import { waitingRoomTargets } from './reportWaitingRoom';
 import { fmtInt, fmtMs, fmtRange, type Summary } from './stats';
-
-export interface Target {
-  target: string;
-  measured: string;
-  met: boolean | null;
-}
 
 export function targets(r: BenchResults): Target[] {
   const out: Target[] = [];
