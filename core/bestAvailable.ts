@@ -14,6 +14,7 @@ import type { BestSeatsRequest, Failure } from './types';
 import type { VenueRows } from './venueRows';
 import { splitAcrossSections, splitInSection } from './bestSplit';
 import { SeatFilter } from './seatFilter';
+import { emptyRowScan, scanRow } from './rowScan';
 
 export type BestTier = 'row' | 'row_orphan_excused' | 'general_admission' | 'neighbouring_rows' | 'across_sections';
 
@@ -51,63 +52,22 @@ export function blockSeats(rows: VenueRows, start: number, size: number): number
  * rule excuses it (or anywhere, when the rule is off). `start` is a position in rows.order.
  */
 export function bestSingleBlock(rows: VenueRows, free: Uint8Array, filter: SeatFilter, k: number, preventOrphans: boolean): { start: number; strands: boolean } {
-  const { order, costOf, runStart, runEnd } = rows;
   let clean = -1;
   let cleanCost = Infinity;
   let stranding = -1;
   let strandingCost = Infinity;
+  const scan = emptyRowScan();
   for (let s = 0; s < rows.sectionIds.length; s++) {
     if (!filter.sectionOk(s)) continue;
     for (let row = rows.sectionFirstRow[s]; row < rows.sectionEndRow[s]; row++) {
-      let rowStranding = -1;
-      let rowStrandingCost = Infinity;
-      let rowExcuses = true; // no gap of k or of k + 2 or more (see orphanRule.ts)
-      for (let r = rows.rowFirstRun[row]; r < rows.rowEndRun[row]; r++) {
-        const end = runEnd[r];
-        let p = runStart[r];
-        while (p < end) {
-          if (!free[order[p]]) {
-            p++;
-            continue;
-          }
-          const gapStart = p;
-          while (p < end && free[order[p]]) p++;
-          const gap = p - gapStart;
-          if (gap === k || gap >= k + 2) rowExcuses = false;
-          if (gap < k) continue;
-          // Slide a window of k over the gap: its cost, and how many of its seats do not match.
-          let cost = 0;
-          let misses = 0;
-          for (let q = gapStart; q < gapStart + k; q++) {
-            cost += costOf[order[q]];
-            if (!filter.matches(order[q])) misses++;
-          }
-          for (let start = gapStart; ; start++) {
-            if (misses === 0) {
-              const left = start - gapStart;
-              const right = p - start - k;
-              if (left !== 1 && right !== 1) {
-                if (cost < cleanCost) {
-                  cleanCost = cost;
-                  clean = start;
-                }
-              } else if (cost < rowStrandingCost) {
-                rowStrandingCost = cost;
-                rowStranding = start;
-              }
-            }
-            if (start + k >= p) break;
-            const out = order[start];
-            const into = order[start + k];
-            cost += costOf[into] - costOf[out];
-            if (!filter.matches(out)) misses--;
-            if (!filter.matches(into)) misses++;
-          }
-        }
+      scanRow(rows, free, filter, row, k, scan);
+      if (scan.clean >= 0 && scan.cleanCost < cleanCost) {
+        cleanCost = scan.cleanCost;
+        clean = scan.clean;
       }
-      if (rowStranding >= 0 && (rowExcuses || !preventOrphans) && rowStrandingCost < strandingCost) {
-        strandingCost = rowStrandingCost;
-        stranding = rowStranding;
+      if (scan.stranding >= 0 && (scan.excused || !preventOrphans) && scan.strandingCost < strandingCost) {
+        strandingCost = scan.strandingCost;
+        stranding = scan.stranding;
       }
     }
   }

@@ -9,11 +9,13 @@
 // Only reached when tiers 1-3 found nothing, so they may cost more than tier 1.
 import type { SeatFilter } from './seatFilter';
 import type { VenueRows } from './venueRows';
+import { emptyRowScan, scanRow } from './rowScan';
 
 /** The best block of each (row, size), computed once per command. */
 class RowBlocks {
   private readonly memo = new Map<number, number>();
   private readonly longest = new Map<number, number>();
+  private readonly scratch = emptyRowScan();
 
   constructor(
     private readonly rows: VenueRows,
@@ -63,53 +65,9 @@ class RowBlocks {
 
   /** Like bestSingleBlock for one row: a block that strands nobody first, else one the rule excuses. */
   private scan(row: number, size: number): number {
-    const { order, costOf, runStart, runEnd } = this.rows;
-    const free = this.free;
-    let clean = -1;
-    let cleanCost = Infinity;
-    let stranding = -1;
-    let strandingCost = Infinity;
-    let excused = true;
-    for (let r = this.rows.rowFirstRun[row]; r < this.rows.rowEndRun[row]; r++) {
-      const end = runEnd[r];
-      let p = runStart[r];
-      while (p < end) {
-        if (!free[order[p]]) {
-          p++;
-          continue;
-        }
-        const gapStart = p;
-        while (p < end && free[order[p]]) p++;
-        const gap = p - gapStart;
-        if (gap === size || gap >= size + 2) excused = false;
-        if (gap < size) continue;
-        // A window of `size` slides over the gap: its cost, and how many of its seats do not match.
-        let cost = 0;
-        let misses = 0;
-        for (let q = gapStart; q < gapStart + size; q++) {
-          cost += costOf[order[q]];
-          if (!this.filter.matches(order[q])) misses++;
-        }
-        for (let start = gapStart; ; start++) {
-          if (misses === 0) {
-            const strands = start - gapStart === 1 || p - start - size === 1;
-            if (!strands && cost < cleanCost) {
-              cleanCost = cost;
-              clean = start;
-            } else if (strands && cost < strandingCost) {
-              strandingCost = cost;
-              stranding = start;
-            }
-          }
-          if (start + size >= p) break;
-          cost += costOf[order[start + size]] - costOf[order[start]];
-          if (!this.filter.matches(order[start])) misses--;
-          if (!this.filter.matches(order[start + size])) misses++;
-        }
-      }
-    }
-    if (clean >= 0) return clean;
-    return excused || !this.preventOrphans ? stranding : -1;
+    const scan = scanRow(this.rows, this.free, this.filter, row, size, this.scratch);
+    if (scan.clean >= 0) return scan.clean;
+    return scan.excused || !this.preventOrphans ? scan.stranding : -1;
   }
 }
 
