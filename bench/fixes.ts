@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createAuditWriter, type AuditRow } from '../db/sqlite/auditWriter';
 import { openDatabase } from '../db/sqlite/connection';
 import { arenaLayout } from '../db/demoVenues';
-import { SeatBook } from '../core/seatBook';
+import { EndedHolds } from '../core/endedHolds';
 import { counterIds } from './arena';
 import { driveCore } from './inprocess';
 import { summarize, type Summary } from './stats';
@@ -22,25 +22,26 @@ export interface FixResult {
   unit: string;
 }
 
-type Remember = (this: unknown, holdId: string, entry: unknown) => void;
-const proto = SeatBook.prototype as unknown as { rememberEnded: Remember };
-const shipped = proto.rememberEnded;
+type Remember = (this: unknown, holdId: string, entry: unknown, requestKey?: string) => void;
+const proto = EndedHolds.prototype as unknown as { remember: Remember };
+const shipped = proto.remember;
 /** The code before the fix: one Map of at most 100,000 ended holds, evicting the oldest with keys().next(). */
-const oneMapEviction: Remember = function (this: unknown, holdId, entry) {
-  const self = this as { endedHolds: Map<string, unknown> };
-  if (self.endedHolds.size >= 100_000) self.endedHolds.delete(self.endedHolds.keys().next().value!);
-  self.endedHolds.set(holdId, entry);
+const oneMapEviction: Remember = function (this: unknown, holdId, entry, requestKey) {
+  const self = this as { current: Map<string, unknown>; currentByRequest: Map<string, string> };
+  if (self.current.size >= 100_000) self.current.delete(self.current.keys().next().value!);
+  self.current.set(holdId, entry);
+  if (requestKey !== undefined) self.currentByRequest.set(requestKey, holdId);
 };
 
 function endedHoldsEviction(commands: number): FixResult {
   const workload = makeWorkload('uniform');
   const opts = { clients: 2_000, maxCommands: commands, maxMs: 60_000 };
   const rate = (fn: Remember, i: number) => {
-    proto.rememberEnded = fn;
+    proto.remember = fn;
     try {
       return driveCore(workload, opts, counterIds(`f${i}_`)).perSec;
     } finally {
-      proto.rememberEnded = shipped;
+      proto.remember = shipped;
     }
   };
   rate(shipped, 0); // warm-up
@@ -52,7 +53,7 @@ function endedHoldsEviction(commands: number): FixResult {
   }
   return {
     name: 'ended-holds-eviction',
-    what: `SeatBook core, uniform workload, ${commands.toLocaleString('en-US')} commands from an empty book: ended holds in one Map evicted with keys().next() → two generations (core/seatBook.ts)`,
+    what: `SeatBook core, uniform workload, ${commands.toLocaleString('en-US')} commands from an empty book: ended holds in one Map evicted with keys().next() → two generations (core/endedHolds.ts)`,
     applied: true,
     before: summarize(before),
     after: summarize(after),

@@ -3,6 +3,7 @@
 // Each call records effects (for the database) and seat changes (for the
 // broadcast) into the current batch, which the loop takes after the tick.
 import { ExpiryQueue } from './expiryQueue';
+import { EndedHolds } from './endedHolds';
 import type {
   BestSeatsRequest,
   BuyerId,
@@ -53,20 +54,6 @@ export interface BatchResult {
   changes: Map<SeatId, CoreSeatStatus>;
 }
 
-/**
- * Ended holds are remembered (to answer "expired" rather than "not found") in
- * two generations of this size: when the current one fills, it becomes the
- * previous one. O(1) per hold; evicting one entry at a time from a Map walks
- * over its deleted holes and was the core's main cost under load.
- */
-const ENDED_HOLD_GENERATION = 50_000;
-
-interface EndedHold {
-  reason: HoldEndReason;
-  buyerId: BuyerId;
-  orderId?: OrderId;
-}
-
 function failure(code: Failure['code'], message: string, extra: Partial<Failure> = {}): Failure {
   return { ok: false, code, message, ...extra };
 }
@@ -79,12 +66,9 @@ export class SeatBook implements AdminBook {
   private readonly holds = new Map<HoldId, Hold>();
   private readonly orders = new Map<OrderId, Order>();
   private readonly orderByIdempotencyKey = new Map<string, Order>();
-  private endedHolds = new Map<HoldId, EndedHold>();
-  private previousEndedHolds = new Map<HoldId, EndedHold>();
-  /** Live holds by buyer + client request id; ended ones move to the generations below with their hold. */
+  private readonly ended = new EndedHolds();
+  /** Live holds by buyer + client request id; ended ones move to `ended` with their hold. */
   private readonly liveHoldByRequest = new Map<string, HoldId>();
-  private endedHoldByRequest = new Map<string, HoldId>();
-  private previousEndedHoldByRequest = new Map<string, HoldId>();
   private readonly seatsHeldByBuyer = new Map<BuyerId, number>();
   private readonly deadlines = new ExpiryQueue();
   private readonly counts: SeatCounts = { available: 0, held: 0, sold: 0, blocked: 0 };
@@ -411,7 +395,7 @@ export class SeatBook implements AdminBook {
 
   /** What a command about a hold that is no longer live hears. */
   private endedHoldFailure(buyerId: BuyerId, holdId: HoldId): Failure {
-    const ended = this.endedHolds.get(holdId) ?? this.previousEndedHolds.get(holdId);
+    const ended = this.ended.get(holdId);
     if (!ended) return failure('not_found', 'No such hold.');
     if (ended.buyerId !== buyerId) return failure('not_hold_owner', 'This hold belongs to someone else.');
     if (ended.reason === 'expired') return failure('hold_expired', 'The hold expired; its seats were released.');
@@ -432,7 +416,7 @@ export class SeatBook implements AdminBook {
       const hold = this.ownedLiveHold(buyerId, liveId, now);
       return 'ok' in hold ? hold : { ok: true, type: 'held', hold: copyHold(hold), replayed: true };
     }
-    const endedId = this.endedHoldByRequest.get(key) ?? this.previousEndedHoldByRequest.get(key);
+    const endedId = this.ended.holdOfRequest(key);
     return endedId === undefined ? null : this.endedHoldFailure(buyerId, endedId);
   }
 
@@ -515,24 +499,10 @@ export class SeatBook implements AdminBook {
     if (held < 0) throw new Error(`buyer ${hold.buyerId} held-seat count went negative`);
     if (held === 0) this.seatsHeldByBuyer.delete(hold.buyerId);
     else this.seatsHeldByBuyer.set(hold.buyerId, held);
-    this.rememberEnded(hold.id, { reason, buyerId: hold.buyerId, orderId });
-    if (hold.requestId !== undefined) {
-      const key = requestKeyOf(hold.buyerId, hold.requestId);
-      this.liveHoldByRequest.delete(key);
-      this.endedHoldByRequest.set(key, hold.id);
-    }
+    const requestKey = hold.requestId === undefined ? undefined : requestKeyOf(hold.buyerId, hold.requestId);
+    if (requestKey !== undefined) this.liveHoldByRequest.delete(requestKey);
+    this.ended.remember(hold.id, { reason, buyerId: hold.buyerId, orderId }, requestKey);
     this.effects.push(detail === undefined ? { kind: 'hold_ended', hold, reason, at: now } : { kind: 'hold_ended', hold, reason, at: now, detail });
-  }
-
-  private rememberEnded(holdId: HoldId, entry: EndedHold) {
-    if (this.endedHolds.size >= ENDED_HOLD_GENERATION) {
-      // Request ids of ended holds age out with them (one generation per ENDED_HOLD_GENERATION ended holds).
-      this.previousEndedHolds = this.endedHolds;
-      this.endedHolds = new Map();
-      this.previousEndedHoldByRequest = this.endedHoldByRequest;
-      this.endedHoldByRequest = new Map();
-    }
-    this.endedHolds.set(holdId, entry);
   }
 
   private setSeat(seatId: SeatId, next: SeatState): void {
@@ -551,12 +521,12 @@ export class SeatBook implements AdminBook {
     this.orderByIdempotencyKey.set(idempotencyKeyOf(order.buyerId, order.idempotencyKey), order);
     this.tickets.addOrder(order);
     this.purchases.add(order.buyerId, order.buyer.email, order.tickets.length);
-    this.rememberEnded(order.holdId, { reason: 'confirmed', buyerId: order.buyerId, orderId: order.id });
+    this.ended.remember(order.holdId, { reason: 'confirmed', buyerId: order.buyerId, orderId: order.id });
   }
 
   private restore({ holds, orders, blockedSeatIds, endedHolds = [], endedRequests = [], cancelledTickets = [], checkIns = [] }: RestoredState): void {
-    for (const ended of endedHolds) this.rememberEnded(ended.id, { reason: ended.reason, buyerId: ended.buyerId });
-    for (const r of endedRequests) this.endedHoldByRequest.set(requestKeyOf(r.buyerId, r.requestId), r.holdId);
+    for (const ended of endedHolds) this.ended.remember(ended.id, { reason: ended.reason, buyerId: ended.buyerId });
+    for (const r of endedRequests) this.ended.rememberRequest(requestKeyOf(r.buyerId, r.requestId), r.holdId);
     for (const seatId of blockedSeatIds) this.setSeat(seatId, { status: 'blocked' });
     for (const order of orders) {
       if (this.orders.has(order.id)) throw new Error(`restore: order ${order.id} appears twice`);
