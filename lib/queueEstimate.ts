@@ -8,10 +8,23 @@ export function positionOf(number: number, serving: number): number {
   return Math.max(1, number - serving);
 }
 
+type RoomRates = Pick<QueueUpdate, 'admitPerMinute' | 'admittedLastMinute' | 'activeShoppers' | 'shoppingWindowMs'>;
+
+/**
+ * The rate admissions really run at, per minute. While the cap on active shoppers holds them
+ * back, people get in only as shoppers leave: the rate measured over the last minute, but never
+ * assumed slower than every shopper using their whole window (the shoppers at the cap all leave
+ * within `shoppingWindowMs`), and never faster than the admission rate. So a first place behind a
+ * full cap reads "up to a window", not "under a minute".
+ */
+export function admissionsPerMinute(rates: RoomRates, capped: boolean): number {
+  if (!capped || rates.shoppingWindowMs <= 0) return rates.admitPerMinute;
+  const leavingPerMinute = (Math.max(1, rates.activeShoppers) * 60_000) / rates.shoppingWindowMs;
+  return Math.min(rates.admitPerMinute, Math.max(rates.admittedLastMinute, leavingPerMinute));
+}
+
 /** An honest estimate: position ÷ the rate admissions really run at (null when nobody is being admitted). */
-export function estimatedWaitMsOf(position: number, update: Pick<QueueUpdate, 'phase' | 'admitPerMinute' | 'admittedLastMinute' | 'activeShoppers'>, capped: boolean): number | null {
+export function estimatedWaitMsOf(position: number, update: RoomRates & Pick<QueueUpdate, 'phase'>, capped: boolean): number | null {
   if (update.phase !== 'open' || update.admitPerMinute <= 0) return null;
-  // While the shopper cap holds admissions back, the measured rate is the honest one.
-  const rate = capped && update.admittedLastMinute > 0 ? Math.min(update.admitPerMinute, update.admittedLastMinute) : update.admitPerMinute;
-  return Math.ceil((position / rate) * 60_000);
+  return Math.ceil((position / admissionsPerMinute(update, capped)) * 60_000);
 }

@@ -17,7 +17,8 @@ import { BodyError, readJsonBody, sendAck, type RequestContext, type Router } fr
 import type { WaitingRoomDirectory } from './directory';
 import type { ProofOfWork } from './proofOfWork';
 import type { QueueService } from './queueService';
-import { phaseOf } from './roomView';
+import { cappedByShoppers, phaseOf } from './roomView';
+import { admissionsPerMinute } from '../../lib/queueEstimate';
 import { newSeed, seedCommitment } from './shuffle';
 import { randomBytes } from 'node:crypto';
 
@@ -60,8 +61,7 @@ async function bodyOf(ctx: RequestContext): Promise<{ ok: true; body: unknown } 
 
 export async function adminViewOf(rooms: WaitingRoomStore, room: WaitingRoomRecord, now: number): Promise<AdminWaitingRoomView> {
   const phase = phaseOf(room, now);
-  const capped = room.maxActiveShoppers !== null && room.activeCount >= room.maxActiveShoppers;
-  const rate = capped && room.admittedLastMinute > 0 ? Math.min(room.admittedLastMinute, room.admitPerMinute) : room.admitPerMinute;
+  const rate = admissionsPerMinute({ ...room, activeShoppers: room.activeCount }, cappedByShoppers(room));
   return {
     eventId: room.eventId,
     enabled: room.enabled,
@@ -82,7 +82,7 @@ export async function adminViewOf(rooms: WaitingRoomStore, room: WaitingRoomReco
     waiting: room.waitingCount,
     activeShoppers: room.activeCount,
     admittedLastMinute: room.admittedLastMinute,
-    estimatedDrainMs: phase === 'open' || phase === 'pre_queue' ? Math.ceil((room.waitingCount / rate) * 60_000) : null,
+    estimatedDrainMs: (phase === 'open' || phase === 'pre_queue') && rate > 0 ? Math.ceil((room.waitingCount / rate) * 60_000) : null,
     perMinute: await rooms.perMinute(room.eventId, now - CHART_MS),
     at: now,
   };
