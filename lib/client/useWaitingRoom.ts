@@ -36,6 +36,9 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
   const [working, setWorking] = useState<string | null>(null);
   const socketRef = useRef<QueueSocket | null>(null);
   const joiningRef = useRef(false);
+  /** A join asked for while one was in flight: bumped when that one ends, so a refresh that was needed is not lost. */
+  const skippedJoinRef = useRef(false);
+  const [skippedJoins, setSkippedJoins] = useState(0);
 
   const adopt = useCallback((ack: QueueAck) => {
     if (!ack.ok) {
@@ -49,7 +52,11 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
 
   const join = useCallback(async () => {
     const socket = socketRef.current;
-    if (!socket || joiningRef.current) return;
+    if (!socket) return;
+    if (joiningRef.current) {
+      skippedJoinRef.current = true;
+      return;
+    }
     joiningRef.current = true;
     try {
       let ack = (await socket.timeout(15_000).emitWithAck('queue:join', { eventId }).catch(() => null)) as QueueAck | null;
@@ -63,6 +70,10 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
       else setError('The server did not answer; retrying…');
     } finally {
       joiningRef.current = false;
+      if (skippedJoinRef.current) {
+        skippedJoinRef.current = false;
+        setSkippedJoins((n) => n + 1);
+      }
     }
   }, [eventId, adopt]);
 
@@ -106,7 +117,8 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
   }, [eventId, join, generation]);
 
   // The shuffle gave us a number, or "now serving" passed ours (an admission notice lost in a
-  // reconnect): ask again, after a random pause so a whole queue does not ask at once.
+  // reconnect): ask again, after a random pause so a whole queue does not ask at once (and again
+  // once a join that was in flight ends, if that one could not carry the news yet).
   const number = status?.number;
   const needsRefresh =
     status?.state !== 'admitted' &&
@@ -116,7 +128,7 @@ export function useWaitingRoom(eventId: string): { gate: RoomGate; rejoin(): voi
     if (!needsRefresh) return;
     const timer = setTimeout(() => void join(), Math.random() * 3000);
     return () => clearTimeout(timer);
-  }, [needsRefresh, join, room?.serving, room?.phase]);
+  }, [needsRefresh, join, room?.serving, room?.phase, skippedJoins]);
 
   let gate: RoomGate;
   if (!status) gate = { kind: 'loading' };
