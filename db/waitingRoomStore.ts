@@ -20,6 +20,14 @@ export interface WaitingRoomSettings {
   powRequired: boolean;
 }
 
+/** The ticker's figures of a step, kept on the room's row for every process to read. */
+export interface RoomFigures {
+  waiting: number;
+  active: number;
+  admittedLastMinute: number;
+  leftLastMinute: number;
+}
+
 export interface WaitingRoomRecord extends WaitingRoomSettings {
   eventId: string;
   /** Secret until the room opened (never sent to buyers before `openedAt`). */
@@ -38,6 +46,8 @@ export interface WaitingRoomRecord extends WaitingRoomSettings {
   waitingCount: number;
   activeCount: number;
   admittedLastMinute: number;
+  /** Shoppers whose window ended (checkout or time) in the last minute. */
+  leftLastMinute: number;
   updatedAt: number;
 }
 
@@ -105,7 +115,7 @@ export interface WaitingRoomStore {
   checkOut(eventId: string, buyerId: string, at: number): Promise<boolean>;
   counts(eventId: string, now: number): Promise<{ waiting: number; active: number }>;
   /** Stores the ticker's figures on the room's row, for every process's joins to read. */
-  saveFigures(eventId: string, figures: { waiting: number; active: number; admittedLastMinute: number }): Promise<void>;
+  saveFigures(eventId: string, figures: RoomFigures): Promise<void>;
   /** Admissions and joins per minute since `sinceMs` (for the organizer's chart). */
   perMinute(eventId: string, sinceMs: number): Promise<{ minute: number; admitted: number; joined: number }[]>;
   /** Admitted entries in admission order (tests and audits). */
@@ -137,6 +147,7 @@ interface RoomRow {
   waiting_count: number;
   active_count: number;
   admitted_last_minute: number;
+  left_last_minute: number;
   updated_at: number;
 }
 
@@ -178,6 +189,7 @@ function roomOf(r: RoomRow): WaitingRoomRecord {
     waitingCount: num(r.waiting_count),
     activeCount: num(r.active_count),
     admittedLastMinute: num(r.admitted_last_minute),
+    leftLastMinute: num(r.left_last_minute),
     updatedAt: num(r.updated_at),
   };
 }
@@ -402,12 +414,13 @@ export class SqlWaitingRoomStore implements WaitingRoomStore {
     return { waiting: num(row?.waiting ?? 0), active: num(row?.active ?? 0) };
   }
 
-  async saveFigures(eventId: string, f: { waiting: number; active: number; admittedLastMinute: number }): Promise<void> {
+  async saveFigures(eventId: string, f: RoomFigures): Promise<void> {
     await this.sql.all(
-      'UPDATE waiting_rooms SET waiting_count = ?, active_count = ?, admitted_last_minute = ? WHERE event_id = ?',
+      'UPDATE waiting_rooms SET waiting_count = ?, active_count = ?, admitted_last_minute = ?, left_last_minute = ? WHERE event_id = ?',
       f.waiting,
       f.active,
       f.admittedLastMinute,
+      f.leftLastMinute,
       eventId,
     );
   }

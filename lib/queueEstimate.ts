@@ -8,19 +8,20 @@ export function positionOf(number: number, serving: number): number {
   return Math.max(1, number - serving);
 }
 
-type RoomRates = Pick<QueueUpdate, 'admitPerMinute' | 'admittedLastMinute' | 'activeShoppers' | 'shoppingWindowMs'>;
+type RoomRates = Pick<QueueUpdate, 'admitPerMinute' | 'leftLastMinute' | 'activeShoppers' | 'shoppingWindowMs'>;
 
 /**
  * The rate admissions really run at, per minute. While the cap on active shoppers holds them
- * back, people get in only as shoppers leave: the rate measured over the last minute, but never
+ * back, people get in only as shoppers leave: the shoppers who left in the last minute, but never
  * assumed slower than every shopper using their whole window (the shoppers at the cap all leave
  * within `shoppingWindowMs`), and never faster than the admission rate. So a first place behind a
- * full cap reads "up to a window", not "under a minute".
+ * full cap reads "up to a window", not "under a minute" (the admissions that filled the shop are
+ * no measure of how fast it empties).
  */
 export function admissionsPerMinute(rates: RoomRates, capped: boolean): number {
   if (!capped || rates.shoppingWindowMs <= 0) return rates.admitPerMinute;
-  const leavingPerMinute = (Math.max(1, rates.activeShoppers) * 60_000) / rates.shoppingWindowMs;
-  return Math.min(rates.admitPerMinute, Math.max(rates.admittedLastMinute, leavingPerMinute));
+  const windowEndsPerMinute = (Math.max(1, rates.activeShoppers) * 60_000) / rates.shoppingWindowMs;
+  return Math.min(rates.admitPerMinute, Math.max(rates.leftLastMinute, windowEndsPerMinute));
 }
 
 /** An honest estimate: position ÷ the rate admissions really run at (null when nobody is being admitted). */

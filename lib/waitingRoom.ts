@@ -33,7 +33,9 @@ export interface QueueUpdate {
   admitPerMinute: number;
   /** Admissions actually made in the last minute (lower than the rate while the shopper cap holds people back). */
   admittedLastMinute: number;
-  /** Whether the cap on active shoppers is what holds admissions back right now (then the measured rate is the honest one). */
+  /** Shoppers whose window ended (checkout or time) in the last minute: at the cap, the pace of admissions. */
+  leftLastMinute: number;
+  /** Whether the cap on active shoppers is what holds admissions back right now (then people get in only as shoppers leave). */
   shoppersAtCap: boolean;
   /** How long an admitted buyer may shop (ms); checking out ends it early. */
   shoppingWindowMs: number;

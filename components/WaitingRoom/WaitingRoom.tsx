@@ -9,7 +9,7 @@ import type { EventSummary } from '../../lib/protocol';
 import { getJson } from '../../lib/client/api';
 import { useServerNow } from '../../lib/client/useNow';
 import type { RoomGate } from '../../lib/client/useWaitingRoom';
-import { clockText, durationText, fmt, opensInText, progressOf, rateText, waitingText, waitText } from './queueText';
+import { clockText, durationText, fmt, opensInText, progressOf, rateText, shopFullText, waitingText, waitText } from './queueText';
 import styles from './WaitingRoom.module.css';
 
 type QueueGate = Extract<RoomGate, { kind: 'queue' }>;
@@ -141,7 +141,7 @@ export function WaitingRoom({ eventId, gate, onRejoin }: { eventId: string; gate
             ) : room ? (
               <p className={styles.note}>
                 {rateText(room.admitPerMinute)}
-                {room.shoppersAtCap && room.admittedLastMinute < room.admitPerMinute ? ` (fewer while the shop is full: ${fmt(room.admittedLastMinute)} in the last minute)` : ''}. Now
+                {room.shoppersAtCap ? shopFullText(room.leftLastMinute) : ''}. Now
                 serving number {fmt(room.serving)}; yours is {fmt(status.number)}.
               </p>
             ) : null}

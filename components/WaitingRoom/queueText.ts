@@ -17,6 +17,12 @@ export function waitText(ms: number | null): string {
   return ms < 60_000 ? 'Less than a minute' : `About ${durationText(ms)}`;
 }
 
+/** Added to the rate while the shopper cap holds admissions back: people get in only as shoppers leave. */
+export function shopFullText(leftLastMinute: number): string {
+  const left = leftLastMinute === 0 ? 'nobody has left' : `${pluralize(leftLastMinute, 'shopper')} left`;
+  return `, but while the shop is full only as shoppers leave (${left} in the last minute)`;
+}
+
 /** "in less than a minute", "in about 10 minutes". */
 export function opensInText(ms: number): string {
   return ms < 60_000 ? 'in less than a minute' : `in about ${durationText(ms)}`;

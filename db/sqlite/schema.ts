@@ -303,6 +303,8 @@ export const waitingRooms = sqliteTable('waiting_rooms', {
   waitingCount: integer('waiting_count').notNull().default(0),
   activeCount: integer('active_count').notNull().default(0),
   admittedLastMinute: integer('admitted_last_minute').notNull().default(0),
+  /** Shoppers whose window ended (checkout or time) in the last minute: the pace of admissions at the cap. */
+  leftLastMinute: integer('left_last_minute').notNull().default(0),
   updatedAt: integer('updated_at').notNull(),
 });
 

@@ -52,6 +52,14 @@ export class AdmissionTicker {
   private lastBroadcast: { key: string; at: number; phase: QueueUpdate['phase'] } | null = null;
   /** This process's admissions of the last minute (a display figure; restarts at zero). */
   private recent: { at: number; count: number }[] = [];
+  /**
+   * Shoppers who left (checked out, or their window ended) in the last minute, seen as the drop in
+   * active shoppers between two steps (only this ticker admits, so nothing else moves the count
+   * between them); restarts at zero, like `recent`. At the cap it is the pace of admissions.
+   */
+  private recentLeft: { at: number; count: number }[] = [];
+  /** Active shoppers after the previous step (null: no previous step to compare with). */
+  private lastActive: number | null = null;
   private readonly stepMs: number;
   private readonly burstMs: number;
   private readonly maxPerStep: number;
@@ -102,9 +110,9 @@ export class AdmissionTicker {
   private async runStep(): Promise<void> {
     const { rooms, eventId, clock } = this.options;
     const now = clock();
-    if (this.options.isEnabled && !this.options.isEnabled()) return this.announceOff(now);
+    if (this.options.isEnabled && !this.options.isEnabled()) return this.off(now);
     let room = await rooms.room(eventId);
-    if (!room?.enabled) return this.announceOff(now);
+    if (!room?.enabled) return this.off(now);
     if (room.openedAt === null && (room.opensAt === null || now >= room.opensAt)) {
       // The shuffle: numbers the pre-queue in the order of its committed seed (idempotent).
       await rooms.open(eventId, now);
@@ -115,13 +123,17 @@ export class AdmissionTicker {
     const soldOut = seats.available === 0 && seats.held === 0;
     if (soldOut !== room.soldOut) await rooms.setSoldOut(eventId, soldOut, now);
     const counts = await rooms.counts(eventId, now);
+    if (this.lastActive !== null && counts.active < this.lastActive) this.recentLeft.push({ at: now, count: this.lastActive - counts.active });
     if (room.openedAt !== null) {
       if (!room.paused && !soldOut) await this.admit(room, counts.active, now);
       else await rooms.saveCredit(eventId, room.stepToken, newToken(), Math.min(room.admitCredit, this.creditCap(room)), now);
     }
     const after = await rooms.counts(eventId, now);
+    this.lastActive = after.active;
     this.recent = this.recent.filter((r) => r.at > now - 60_000);
-    await rooms.saveFigures(eventId, { waiting: after.waiting, active: after.active, admittedLastMinute: this.recent.reduce((n, r) => n + r.count, 0) });
+    this.recentLeft = this.recentLeft.filter((r) => r.at > now - 60_000);
+    const sum = (list: { count: number }[]) => list.reduce((n, r) => n + r.count, 0);
+    await rooms.saveFigures(eventId, { waiting: after.waiting, active: after.active, admittedLastMinute: sum(this.recent), leftLastMinute: sum(this.recentLeft) });
     this.announce((await rooms.room(eventId))!, now);
   }
 
@@ -165,6 +177,12 @@ export class AdmissionTicker {
     for (const buyerId of await rooms.unnumbered(eventId, 1000)) {
       await rooms.assignNumber(eventId, buyerId, await rooms.takeNumber(room.eventId));
     }
+  }
+
+  /** The room is switched off: nothing to compare the next step's shoppers with. */
+  private off(now: number): Promise<void> {
+    this.lastActive = null;
+    return this.announceOff(now);
   }
 
   /** The room was switched off: whoever still waits hears it once (and goes shopping). */

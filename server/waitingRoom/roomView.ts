@@ -19,6 +19,7 @@ export function queueUpdateOf(room: WaitingRoomRecord, now: number): QueueUpdate
     activeShoppers: room.activeCount,
     admitPerMinute: room.admitPerMinute,
     admittedLastMinute: room.admittedLastMinute,
+    leftLastMinute: room.leftLastMinute,
     shoppersAtCap: cappedByShoppers(room),
     shoppingWindowMs: room.shoppingWindowMs,
     opensAt: room.opensAt,

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { admissionsPerMinute, estimatedWaitMsOf, positionOf } from '../../lib/queueEstimate';
 import type { QueueUpdate } from '../../lib/waitingRoom';
 
-type Rates = Pick<QueueUpdate, 'phase' | 'admitPerMinute' | 'admittedLastMinute' | 'activeShoppers' | 'shoppingWindowMs'>;
+type Rates = Pick<QueueUpdate, 'phase' | 'admitPerMinute' | 'leftLastMinute' | 'activeShoppers' | 'shoppingWindowMs'>;
 const MINUTE = 60_000;
-const open = (over: Partial<Rates> = {}): Rates => ({ phase: 'open', admitPerMinute: 60, admittedLastMinute: 60, activeShoppers: 0, shoppingWindowMs: 15 * MINUTE, ...over });
+const open = (over: Partial<Rates> = {}): Rates => ({ phase: 'open', admitPerMinute: 60, leftLastMinute: 0, activeShoppers: 0, shoppingWindowMs: 15 * MINUTE, ...over });
 
 describe('queue position', () => {
   it('counts from "now serving", and is never below 1', () => {
@@ -27,24 +27,24 @@ describe('wait estimate', () => {
   });
 
   it('behind a full shopper cap with nobody leaving yet, first place waits up to a whole shopping window (not "under a minute")', () => {
-    const rates = open({ admittedLastMinute: 0, activeShoppers: 1, shoppingWindowMs: 15 * MINUTE });
-    expect(estimatedWaitMsOf(1, rates, true)).toBe(15 * MINUTE);
+    expect(estimatedWaitMsOf(1, open({ activeShoppers: 1 }), true)).toBe(15 * MINUTE);
     // 100 shoppers at the cap leave within 15 minutes: at least 100 admissions per 15 minutes.
-    expect(estimatedWaitMsOf(200, open({ admittedLastMinute: 0, activeShoppers: 100 }), true)).toBe(30 * MINUTE);
+    expect(estimatedWaitMsOf(200, open({ activeShoppers: 100 }), true)).toBe(30 * MINUTE);
   });
 
-  it('behind a full cap, trusts the measured rate when shoppers leave faster than their windows', () => {
-    expect(estimatedWaitMsOf(60, open({ admittedLastMinute: 30, activeShoppers: 100 }), true)).toBe(2 * MINUTE);
+  it('behind a full cap, goes at the pace shoppers really leave when that is faster than their windows', () => {
+    expect(estimatedWaitMsOf(60, open({ leftLastMinute: 30, activeShoppers: 100 }), true)).toBe(2 * MINUTE);
   });
 
   it('is never faster than the admission rate, capped or not', () => {
-    expect(estimatedWaitMsOf(60, open({ admitPerMinute: 10, admittedLastMinute: 500, activeShoppers: 1_000 }), true)).toBe(6 * MINUTE);
+    expect(estimatedWaitMsOf(60, open({ admitPerMinute: 10, leftLastMinute: 500, activeShoppers: 1_000 }), true)).toBe(6 * MINUTE);
   });
 });
 
 describe('admission rate', () => {
   it('is the configured rate unless the shopper cap holds admissions back', () => {
-    expect(admissionsPerMinute({ admitPerMinute: 60, admittedLastMinute: 3, activeShoppers: 10, shoppingWindowMs: 15 * MINUTE }, false)).toBe(60);
-    expect(admissionsPerMinute({ admitPerMinute: 60, admittedLastMinute: 3, activeShoppers: 300, shoppingWindowMs: 15 * MINUTE }, true)).toBe(20);
+    expect(admissionsPerMinute({ admitPerMinute: 60, leftLastMinute: 3, activeShoppers: 10, shoppingWindowMs: 15 * MINUTE }, false)).toBe(60);
+    expect(admissionsPerMinute({ admitPerMinute: 60, leftLastMinute: 3, activeShoppers: 300, shoppingWindowMs: 15 * MINUTE }, true)).toBe(20);
+    expect(admissionsPerMinute({ admitPerMinute: 60, leftLastMinute: 45, activeShoppers: 300, shoppingWindowMs: 15 * MINUTE }, true)).toBe(45);
   });
 });

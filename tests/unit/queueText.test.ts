@@ -1,7 +1,7 @@
 // The waiting room page's words: plurals, the edges of the estimate, and a progress bar that is
 // never full while the buyer still waits.
 import { describe, expect, it } from 'vitest';
-import { clockText, durationText, opensInText, progressOf, rateText, waitingText, waitText } from '../../components/WaitingRoom/queueText';
+import { clockText, durationText, opensInText, progressOf, rateText, shopFullText, waitingText, waitText } from '../../components/WaitingRoom/queueText';
 
 describe('durationText', () => {
   it('says seconds, minutes and hours with their plurals', () => {
@@ -38,6 +38,12 @@ describe('waitingText and rateText', () => {
     expect(waitingText(12_345)).toBe('12,345 people are waiting, you included.');
     expect(rateText(1)).toBe('1 person is let in each minute');
     expect(rateText(600)).toBe('600 people are let in each minute');
+  });
+
+  it('say that a full shop lets people in only as shoppers leave', () => {
+    expect(rateText(60) + shopFullText(0)).toBe('60 people are let in each minute, but while the shop is full only as shoppers leave (nobody has left in the last minute)');
+    expect(shopFullText(1)).toBe(', but while the shop is full only as shoppers leave (1 shopper left in the last minute)');
+    expect(shopFullText(12)).toBe(', but while the shop is full only as shoppers leave (12 shoppers left in the last minute)');
   });
 });
 

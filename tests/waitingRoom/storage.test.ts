@@ -98,8 +98,8 @@ describe.each(storeKinds())('waiting room storage on %s', (kind) => {
     expect(await store.waitingRooms.unnumbered('e1', 10)).toEqual(['b_straggler1', 'b_straggler2']);
     expect(await store.waitingRooms.setSoldOut('e1', true, T0)).toBe(true);
     expect(await store.waitingRooms.setSoldOut('e1', true, T0)).toBe(false);
-    await store.waitingRooms.saveFigures('e1', { waiting: 7, active: 3, admittedLastMinute: 12 });
-    expect(await store.waitingRooms.room('e1')).toMatchObject({ soldOut: true, waitingCount: 7, activeCount: 3, admittedLastMinute: 12 });
+    await store.waitingRooms.saveFigures('e1', { waiting: 7, active: 3, admittedLastMinute: 12, leftLastMinute: 5 });
+    expect(await store.waitingRooms.room('e1')).toMatchObject({ soldOut: true, waitingCount: 7, activeCount: 3, admittedLastMinute: 12, leftLastMinute: 5 });
     const chart = await store.waitingRooms.perMinute('e1', T0 - 60_000);
     expect(chart.reduce((n, p) => n + p.joined, 0)).toBe(2);
     // Deleting the event takes its room along.

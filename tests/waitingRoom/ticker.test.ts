@@ -91,16 +91,18 @@ describe.each(storeKinds())('admission ticker on %s', (kind) => {
       await t.step();
     }
     expect(admitted).toHaveLength(3);
-    // Buyers are told the cap is what holds them back (their estimate then uses the measured rate), and how long a turn lasts.
-    expect(updates.at(-1)).toMatchObject({ activeShoppers: 3, shoppersAtCap: true, shoppingWindowMs: 60_000 });
+    // Buyers are told the cap is what holds them back, how long a turn lasts, and how many left in the
+    // last minute (their estimate goes at that pace, never slower than the windows allow).
+    expect(updates.at(-1)).toMatchObject({ activeShoppers: 3, shoppersAtCap: true, shoppingWindowMs: 60_000, admittedLastMinute: 3, leftLastMinute: 0 });
     await t.checkedOut([{ buyerId: admitted[0].buyerId, createdAt: clock.now }]);
     clock.now += 1000;
     await t.step();
     expect(admitted).toHaveLength(4);
-    clock.now = T0 + 70_000; // every window ended
+    expect(updates.at(-1)).toMatchObject({ activeShoppers: 3, leftLastMinute: 1 });
+    clock.now = T0 + 70_000; // every window ended; the checkout above is over a minute old
     await t.step();
     expect(admitted).toHaveLength(7);
-    expect(updates.at(-1)).toMatchObject({ activeShoppers: 3 });
+    expect(updates.at(-1)).toMatchObject({ activeShoppers: 3, leftLastMinute: 3 });
   });
 
   it('closes the room while nothing is left to sell, and reopens it when seats come back', async () => {

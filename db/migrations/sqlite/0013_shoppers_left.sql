@@ -1,0 +1,1 @@
+ALTER TABLE `waiting_rooms` ADD `left_last_minute` integer DEFAULT 0 NOT NULL;
