@@ -45,19 +45,33 @@ export interface TickerOptions {
 
 const newToken = () => randomBytes(9).toString('base64url');
 
+/** Counts of the last minute: display figures of one ticker (a new owner's ticker starts at zero). */
+class LastMinute {
+  private entries: { at: number; count: number }[] = [];
+
+  add(at: number, count: number): void {
+    this.entries.push({ at, count });
+  }
+
+  total(now: number): number {
+    this.entries = this.entries.filter((e) => e.at > now - 60_000);
+    return this.entries.reduce((n, e) => n + e.count, 0);
+  }
+}
+
 export class AdmissionTicker {
   private timer: unknown = null;
   private running: Promise<void> | null = null;
   private stopped = false;
   private lastBroadcast: { key: string; at: number; phase: QueueUpdate['phase'] } | null = null;
-  /** This process's admissions of the last minute (a display figure; restarts at zero). */
-  private recent: { at: number; count: number }[] = [];
+  /** This ticker's admissions of the last minute. */
+  private readonly admitted = new LastMinute();
   /**
    * Shoppers who left (checked out, or their window ended) in the last minute, seen as the drop in
    * active shoppers between two steps (only this ticker admits, so nothing else moves the count
-   * between them); restarts at zero, like `recent`. At the cap it is the pace of admissions.
+   * between them). At the cap it is the pace of admissions.
    */
-  private recentLeft: { at: number; count: number }[] = [];
+  private readonly left = new LastMinute();
   /** Active shoppers after the previous step (null: no previous step to compare with). */
   private lastActive: number | null = null;
   private readonly stepMs: number;
@@ -123,17 +137,14 @@ export class AdmissionTicker {
     const soldOut = seats.available === 0 && seats.held === 0;
     if (soldOut !== room.soldOut) await rooms.setSoldOut(eventId, soldOut, now);
     const counts = await rooms.counts(eventId, now);
-    if (this.lastActive !== null && counts.active < this.lastActive) this.recentLeft.push({ at: now, count: this.lastActive - counts.active });
+    if (this.lastActive !== null && counts.active < this.lastActive) this.left.add(now, this.lastActive - counts.active);
     if (room.openedAt !== null) {
       if (!room.paused && !soldOut) await this.admit(room, counts.active, now);
       else await rooms.saveCredit(eventId, room.stepToken, newToken(), Math.min(room.admitCredit, this.creditCap(room)), now);
     }
     const after = await rooms.counts(eventId, now);
     this.lastActive = after.active;
-    this.recent = this.recent.filter((r) => r.at > now - 60_000);
-    this.recentLeft = this.recentLeft.filter((r) => r.at > now - 60_000);
-    const sum = (list: { count: number }[]) => list.reduce((n, r) => n + r.count, 0);
-    await rooms.saveFigures(eventId, { waiting: after.waiting, active: after.active, admittedLastMinute: sum(this.recent), leftLastMinute: sum(this.recentLeft) });
+    await rooms.saveFigures(eventId, { waiting: after.waiting, active: after.active, admittedLastMinute: this.admitted.total(now), leftLastMinute: this.left.total(now) });
     this.announce((await rooms.room(eventId))!, now);
   }
 
@@ -165,7 +176,7 @@ export class AdmissionTicker {
       admitCredit: credit - next.length,
     });
     if (!committed) return; // another ticker took this step: it admitted them (or will)
-    this.recent.push({ at: now, count: next.length });
+    this.admitted.add(now, next.length);
     for (const { buyerId } of next) {
       this.options.broadcast.admitted(buyerId, { eventId, admittedUntil, admission: this.options.tokens.issue(eventId, buyerId, now, admittedUntil) });
     }
