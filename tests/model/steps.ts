@@ -27,9 +27,10 @@ export type Step =
   | { t: 'cancel'; ev: number; ref: number; pick: number[] | null }
   /**
    * A door scan: ref picks an order (of the other event when `other`), pick one of its tickets,
-   * valid or cancelled, in seat order (past the end, or no order: a forged code).
+   * valid or cancelled, in seat order (past the end, or no order: a forged code). `again`: the
+   * event's last admitted ticket once more (a second scan, which random picks rarely make).
    */
-  | { t: 'check_in'; ev: number; ref: number; pick: number; other: boolean; door: boolean }
+  | { t: 'check_in'; ev: number; ref: number; pick: number; other: boolean; door: boolean; again: boolean }
   | { t: 'advance'; ms: number }
   /** Jump to the earliest live deadline (of any event) plus delta: the exact boundary. */
   | { t: 'toDeadline'; delta: -1 | 0 | 1 }
@@ -115,6 +116,7 @@ export const buyerOrAdminStepArb: fc.Arbitrary<BuyerOrAdminStep> = fc.oneof(
       pick: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 2 }) }, { weight: 1, arbitrary: fc.constant(9) }),
       other: fc.oneof({ weight: 8, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       door: fc.boolean(),
+      again: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     }),
   },
   {
@@ -151,6 +153,8 @@ export class World {
   private readonly keys: Map<string, string[]>[];
   private readonly orderKeys: Map<string, string[]>[];
   private keyCounter = 0;
+  /** Per event: the code of the last ticket admitted at the door, to scan it again. */
+  private readonly lastAdmitted: (string | undefined)[];
 
   constructor(
     readonly events: EventSetup[],
@@ -162,6 +166,7 @@ export class World {
     this.orderIds = events.map(() => []);
     this.keys = events.map(() => new Map());
     this.orderKeys = events.map(() => new Map());
+    this.lastAdmitted = events.map(() => undefined);
   }
 
   /** How far to move the clock to land on the earliest live deadline + delta (0 if that is in the past). */
@@ -229,7 +234,8 @@ export class World {
         const from = step.other ? 1 - e : e;
         const order = this.models[from].order(this.pick(this.orderIds[from], step.ref, UNKNOWN.order));
         const all = order ? [...order.tickets, ...order.cancelled].sort((a, b) => (a.seatId < b.seatId ? -1 : 1)) : [];
-        return { type: 'check_in', code: all[step.pick]?.code ?? UNKNOWN.code, door: step.door ? `door-${step.pick}` : null };
+        const code = (step.again ? this.lastAdmitted[e] : undefined) ?? all[step.pick]?.code ?? UNKNOWN.code;
+        return { type: 'check_in', code, door: step.door ? `door-${step.pick}` : null };
       }
     }
   }
@@ -238,6 +244,7 @@ export class World {
   applyToModel(ev: number, cmd: ModelCommand, real: Outcome, now = this.now): Expected {
     const expected = this.models[ev].apply(cmd, now, (kind, seatId) => idFromOutcome(real, kind, seatId));
     if (expected.ok && expected.type === 'held') this.holdIds[ev].push(expected.hold.id);
+    if (expected.ok && cmd.type === 'check_in') this.lastAdmitted[ev] = cmd.code;
     if (expected.ok && expected.type === 'confirmed' && !expected.replayed) {
       this.orderIds[ev].push(expected.order.id);
       const { buyerId, idempotencyKey } = expected.order;
