@@ -31,6 +31,18 @@ async function buyerOn(url: string, token?: string) {
   return buyer;
 }
 
+/** What every process says of an event, for a failure message: which process lags, and whom it takes for the owner. */
+async function eventAcross(id: string): Promise<string> {
+  const rows = await Promise.all(
+    cluster.processes.map(async (p) => {
+      const health = await cluster.health(p);
+      const event = await getJson<{ event?: { saleStatus?: string } }>(`${p.url}/api/events/${id}`).catch(() => null);
+      return `${p.instanceId}: owns ${String(health?.ownedEvents.includes(id))}, owner ${String(health?.owners[id])}, saleStatus ${String(event?.body.event?.saleStatus)}`;
+    }),
+  );
+  return rows.join('; ');
+}
+
 describe('organizers and the waiting room across processes', () => {
   it('an event created through one process gets one owner and is served by every process; the organizer session works everywhere', async () => {
     const [first, second, third] = cluster.processes;
@@ -44,7 +56,11 @@ describe('organizers and the waiting room across processes', () => {
     const paused = await call(second.url, 'PATCH', `/api/admin/events/${id}`, { token: admin, body: { saleStatus: 'paused' } });
     expect(paused.status, paused.text).toBe(200);
     const buyer = await buyerOn(third.url);
-    await waitUntil(async () => (await getJson<{ event: { saleStatus: string } }>(`${third.url}/api/events/${id}`)).body.event.saleStatus === 'paused', 'the pause seen through a third process');
+    await waitUntil(async () => (await getJson<{ event: { saleStatus: string } }>(`${third.url}/api/events/${id}`)).body.event.saleStatus === 'paused', 'the pause seen through a third process').catch(
+      async (error: Error) => {
+        throw new Error(`${error.message} (${await eventAcross(id)})`);
+      },
+    );
     const refused = await request(buyer.socket, 'hold:create', { eventId: id, seatIds: [(await getJson<{ event: { seats: { id: string }[] } }>(`${third.url}/api/events/${id}`)).body.event.seats[0].id] });
     expect(refused).toMatchObject({ ok: false, error: { code: 'sale_closed' } });
     // Logging out through one process ends the session on every process.
