@@ -236,14 +236,14 @@ export class EventRegistry {
     if (!runtime || runtime.loop) return;
     const state = await this.options.store.loadLoopState(eventId, this.options.holdTtlMs);
     if (!state || runtime.loop || state.version < runtime.view.version) return;
+    // The details too: a gap may have swallowed an organizer's change (name, sale status, layout),
+    // whose notice would have reloaded them, and GET /api/events/:id serves them as they were loaded.
+    const detail = await this.loadDetail(eventId);
     for (const hold of runtime.view.activeHolds()) this.liveHoldEvents.delete(hold.id);
-    if (state.seats.length !== runtime.view.capacity || runtime.detail.seats.length !== state.seats.length) {
-      Object.assign(runtime, await this.loadDetail(eventId));
-      runtime.view.reset(state);
-      runtime.seatFeed = new SeatFeed(runtime.detail.seats, runtime.view);
-    } else {
-      runtime.view.reset(state);
-    }
+    const layoutChanged = detail.detail.layoutKey !== runtime.detail.layoutKey || state.seats.length !== runtime.view.capacity;
+    if (detail.detailEtag !== runtime.detailEtag) Object.assign(runtime, detail);
+    runtime.view.reset(state);
+    if (layoutChanged) runtime.seatFeed = new SeatFeed(runtime.detail.seats, runtime.view);
     for (const hold of runtime.view.activeHolds()) this.liveHoldEvents.set(hold.id, eventId);
     for (const listener of this.resyncListeners) listener(runtime);
   }
